@@ -1,0 +1,111 @@
+package cloud.angryninja.keeper.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Static checks of the Grafana dashboard: valid JSON, a query in every panel, PromQL that parses. */
+class DashboardTest {
+
+    /** The keeper's metric names as pinned by the core and reseed issues (README metrics table). */
+    static final Set<String> KEEPER_METRICS = Set.of(
+            "opencode_keeper_workspace_up",
+            "opencode_keeper_copilot_provider_loaded",
+            "opencode_keeper_copilot_credential_valid",
+            "opencode_keeper_copilot_check_errors_total",
+            "opencode_keeper_copilot_models",
+            "opencode_keeper_probe_duration_seconds",
+            "opencode_keeper_probe_last_success_timestamp_seconds",
+            "opencode_keeper_build_info",
+            "opencode_keeper_reseed_total",
+            "opencode_keeper_reseed_step_duration_seconds",
+            "opencode_keeper_reseed_last_success_timestamp_seconds");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyPanelHasAQueryOnTheDashboardsDatasource() {
+        JsonNode dashboard = Dashboard.read();
+        assertThat(dashboard.path("uid").asText()).isEqualTo("opencode-keeper");
+        JsonNode variable = dashboard.path("templating").path("list").get(0);
+        assertThat(variable.path("name").asText()).isEqualTo("DS_PROMETHEUS");
+        assertThat(variable.path("type").asText()).isEqualTo("datasource");
+        assertThat(variable.path("query").asText()).isEqualTo("prometheus");
+        List<JsonNode> panels = Dashboard.panels(dashboard);
+        assertThat(panels).hasSizeGreaterThanOrEqualTo(10);
+        for (JsonNode panel : panels) {
+            String title = panel.path("title").asText();
+            assertThat(title).isNotBlank();
+            assertThat(panel.path("targets").size()).as("queries of %s", title).isPositive();
+            for (JsonNode target : panel.path("targets")) {
+                assertThat(target.path("expr").asText()).as("query of %s", title).isNotBlank();
+                assertThat(target.path("datasource").path("uid").asText()).as("datasource of %s", title).isEqualTo("${DS_PROMETHEUS}");
+            }
+        }
+    }
+
+    @Test
+    void theDashboardShowsWhatTheIssueAsksFor() {
+        String all = String.join("\n", Dashboard.expressions(Dashboard.read()).values());
+        assertThat(all).contains(
+                "opencode_keeper_workspace_up", "opencode_keeper_copilot_provider_loaded",
+                "opencode_keeper_copilot_credential_valid", "opencode_keeper_copilot_models",
+                "opencode_keeper_probe_duration_seconds", "time() - opencode_keeper_probe_last_success_timestamp_seconds",
+                "opencode_keeper_reseed_total", "opencode_keeper_reseed_last_success_timestamp_seconds",
+                "kube_pod_container_status_restarts_total", "kube_pod_container_status_last_terminated_reason",
+                "container_memory_working_set_bytes", "kube_pod_container_resource_limits",
+                "pod=~\"opencode-(flux|ha)-.*\"");
+        // Unknown credential shows as "unknown", not as an empty or zero value.
+        JsonNode credential = Dashboard.panels(Dashboard.read()).stream()
+                .filter(p -> p.path("title").asText().equals("Copilot credential")).findFirst().orElseThrow();
+        assertThat(credential.path("fieldConfig").path("defaults").path("mappings").toString())
+                .contains("\"match\":\"nan\"", "\"text\":\"unknown\"", "\"text\":\"invalid\"");
+    }
+
+    @Test
+    void everyExpressionOfTheDashboardAndTheAlertsParses() {
+        Map<String, String> expressions = Dashboard.allExpressions();
+        Promtool.writeYaml(dir.resolve("expressions.yaml"), Promtool.asRecordingRules(expressions));
+        Tools.Result check = Promtool.run(dir, "check", "rules", "expressions.yaml");
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS: " + expressions.size() + " rules found");
+    }
+
+    /** The check above can fail: one broken expression is reported. */
+    @Test
+    void aBrokenExpressionIsReported() {
+        Promtool.writeYaml(dir.resolve("broken.yaml"), Promtool.asRecordingRules(Map.of("broken", "sum by (pod (up)")));
+        assertThat(Promtool.run(dir, "check", "rules", "broken.yaml").exitCode()).isNotZero();
+    }
+
+    @Test
+    void everyKeeperMetricNameUsedIsAPinnedOne() {
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("opencode_keeper_[a-z_]+").matcher(String.join("\n", Dashboard.allExpressions().values()));
+        while (m.find()) {
+            used.add(m.group());
+        }
+        assertThat(used).isNotEmpty().allMatch(KEEPER_METRICS::contains);
+    }
+
+    @Test
+    void theDashboardShipsInALabelledConfigMapUntouchedByFlux() {
+        JsonNode configMap = Manifests.named(Manifests.kustomize(Tools.KEEPER_APP), "ConfigMap", "opencode-keeper-dashboard");
+        assertThat(configMap.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(configMap.path("metadata").path("annotations").path("kustomize.toolkit.fluxcd.io/substitute").asText())
+                .isEqualTo("disabled");
+        assertThat(configMap.path("data").path("opencode-keeper.json").asText()).isEqualTo(Tools.read(Dashboard.FILE));
+    }
+}
