@@ -1,0 +1,146 @@
+package cloud.angryninja.keeper.deploy;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A real Prometheus server (Debian's {@code prometheus} binary) on a random loopback port,
+ * scraping the given targets with a generated configuration, queried through its HTTP API.
+ * Meant for tests that check the dashboard's and the alerts' PromQL against live data.
+ */
+final class PrometheusServer implements AutoCloseable {
+
+    /** One scrape job: {@code hostPort} such as {@code 127.0.0.1:8080} and the metrics path. */
+    record Target(String job, String hostPort, String metricsPath) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private PrometheusServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts Prometheus in {@code dir} and waits until it is ready. {@code targets} gets the port
+     * Prometheus will listen on, so a test can make it scrape itself.
+     */
+    static PrometheusServer start(Path dir, Duration scrapeInterval, IntFunction<List<Target>> targets) throws IOException {
+        Path binary = Tools.require("prometheus", "install the Debian package prometheus (.ci/run does)");
+        int port = freeLoopbackPort();
+        Path config = dir.resolve("prometheus.yml");
+        Promtool.writeYaml(config, config(scrapeInterval, targets.apply(port)));
+        Path log = dir.resolve("prometheus.log");
+        Process process = new ProcessBuilder(binary.toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        PrometheusServer server = new PrometheusServer(process, port, log);
+        try {
+            await("Prometheus ready on 127.0.0.1:" + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + Tools.read(log));
+                        }
+                        return server.get("/-/ready").statusCode() == 200;
+                    });
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** {@code data.result} of an instant query; an error answer (e.g. a parse error) throws. */
+    JsonNode query(String promql) {
+        HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        JsonNode body;
+        try {
+            body = Manifests.JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON from Prometheus: " + response.body(), e);
+        }
+        if (!"success".equals(body.path("status").asText())) {
+            throw new IllegalArgumentException("Prometheus rejected " + promql + ": " + body.path("errorType").asText()
+                    + ": " + body.path("error").asText());
+        }
+        return body.path("data").path("result");
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String log() {
+        return Files.exists(log) ? Tools.read(log) : "";
+    }
+
+    private static ObjectNode config(Duration scrapeInterval, List<Target> targets) {
+        ObjectNode config = Manifests.JSON.createObjectNode();
+        String interval = scrapeInterval.toMillis() + "ms";
+        config.putObject("global").put("scrape_interval", interval).put("evaluation_interval", interval);
+        ArrayNode jobs = config.putArray("scrape_configs");
+        for (Target target : targets) {
+            ObjectNode job = jobs.addObject().put("job_name", target.job()).put("metrics_path", target.metricsPath());
+            job.putArray("static_configs").addObject().putArray("targets").add(target.hostPort());
+        }
+        return config;
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
