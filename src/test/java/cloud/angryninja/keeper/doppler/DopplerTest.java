@@ -178,20 +178,20 @@ class DopplerTest {
     @Test
     void timedOutRequestIsRetried() {
         doppler.stubFor(post(DopplerWireMock.WRITE_PATH).inScenario("slow").whenScenarioStateIs(STARTED)
-                .willReturn(okJson("{\"success\":true}").withFixedDelay(2_000)).willSetStateTo("fast"));
+                .willReturn(okJson("{\"success\":true}").withFixedDelay(3_000)).willSetStateTo("fast"));
         doppler.stubFor(post(DopplerWireMock.WRITE_PATH).inScenario("slow").whenScenarioStateIs("fast")
                 .willReturn(okJson("{\"success\":true}")));
 
         long start = System.nanoTime();
         client.write(bothSecrets());
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_900));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_900));
         doppler.verify(2, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH)));
     }
 
     @Test
     void persistentTimeoutFailsWithClearMessage() {
-        doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(okJson("{}").withFixedDelay(2_000)));
+        doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(okJson("{}").withFixedDelay(3_000)));
 
         DopplerException e = catchThrowableOfType(DopplerException.class, () -> client.read(List.of(FLUX)));
 

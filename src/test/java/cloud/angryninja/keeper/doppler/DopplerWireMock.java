@@ -50,7 +50,7 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
                 "keeper.doppler.token", TOKEN,
                 "keeper.doppler.project", PROJECT,
                 "keeper.doppler.config", CONFIG,
-                "keeper.doppler.request-timeout", "700ms",
+                "keeper.doppler.request-timeout", "1200ms",
                 "keeper.doppler.max-retries", "3",
                 "keeper.doppler.retry-delay", "50ms",
                 "keeper.doppler.max-retry-delay", "200ms",
