@@ -1,0 +1,26 @@
+package cloud.angryninja.keeper.reseed;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Deadlines of the reseed steps that wait on the cluster. */
+@ConfigMapping(prefix = "keeper.reseed")
+public interface ReseedConfig {
+
+    /** How long ESO may take to sync a workspace's ExternalSecret after the keeper forced it. */
+    @WithDefault("120s")
+    Duration syncTimeout();
+
+    /** How long a workspace's Deployment may take to roll out (kubectl rollout status semantics). */
+    @WithDefault("300s")
+    Duration rolloutTimeout();
+
+    /**
+     * How long to wait for Stakater Reloader to start the rollout itself, for a Deployment it watches,
+     * before the keeper restarts it; counted inside {@link #rolloutTimeout()}.
+     */
+    @WithDefault("15s")
+    Duration reloaderGrace();
+}

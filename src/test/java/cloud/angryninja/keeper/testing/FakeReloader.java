@@ -1,0 +1,109 @@
+package cloud.angryninja.keeper.testing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import cloud.angryninja.keeper.kube.Rollouts;
+import cloud.angryninja.keeper.kube.Sha256;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Plays Stakater Reloader (annotations strategy) on a mock Kubernetes API: when a Secret's data changes, every
+ * Deployment in its namespace that Reloader watches for it ({@link Rollouts#isWatchedByReloader}) gets its pod
+ * template annotated {@code reloader.stakater.com/last-reloaded-from}, which rolls it.
+ */
+public final class FakeReloader implements AutoCloseable {
+
+    public static final String LAST_RELOADED_FROM = "reloader.stakater.com/last-reloaded-from";
+
+    private final KubernetesClient client;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-reloader");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, String> secretData = new ConcurrentHashMap<>();
+    private final AtomicInteger reloads = new AtomicInteger();
+    private volatile Duration delay = Duration.ZERO;
+    private SharedIndexInformer<Secret> informer;
+
+    /** @param client a client of the mock API, ideally {@link ApiCalls#controllerClient} */
+    public FakeReloader(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Starts watching Secrets in every namespace. */
+    public FakeReloader start() {
+        informer = client.secrets().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Secret s) {
+                secretData.put(key(s), dataHash(s));
+            }
+
+            @Override
+            public void onUpdate(Secret before, Secret s) {
+                String hash = dataHash(s);
+                if (!hash.equals(secretData.put(key(s), hash))) {
+                    executor.schedule(() -> reload(s.getMetadata().getNamespace(), s.getMetadata().getName(), hash),
+                            delay.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+
+            @Override
+            public void onDelete(Secret s, boolean unknownFinalState) {
+                secretData.remove(key(s));
+            }
+        });
+        return this;
+    }
+
+    /** Waits this long after a Secret change before rolling. */
+    public FakeReloader delay(Duration delay) {
+        this.delay = delay;
+        return this;
+    }
+
+    /** Deployments rolled so far. */
+    public int reloads() {
+        return reloads.get();
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+        executor.shutdownNow();
+    }
+
+    private void reload(String namespace, String secret, String hash) {
+        for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+            if (Rollouts.isWatchedByReloader(d, secret)) {
+                String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + LAST_RELOADED_FROM + "\":\""
+                        + "secret/" + secret + "@" + Sha256.shortHex(hash) + "\"}}}}}";
+                client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName())
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                reloads.incrementAndGet();
+            }
+        }
+    }
+
+    private static String dataHash(Secret s) {
+        return Sha256.hex(String.valueOf(s.getData() == null ? Map.of() : new java.util.TreeMap<>(s.getData())));
+    }
+
+    private static String key(Secret s) {
+        return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+    }
+}

@@ -1,0 +1,107 @@
+package cloud.angryninja.keeper.testing;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import cloud.angryninja.keeper.kube.ExternalSecrets;
+import cloud.angryninja.keeper.kube.KeeperAnnotations;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+
+/**
+ * A fabric8 mock Kubernetes API in CRUD mode on a random loopback port, for plain JUnit tests: a client for the code
+ * under test, a separate client for the test controllers, the recorded API calls, and builders of a workspace's
+ * objects (ExternalSecret, Secret, Deployment) shaped like the real manifests.
+ */
+public final class MockCluster implements AutoCloseable {
+
+    private final KubernetesServer server;
+    private final KubernetesClient controllerClient;
+    private final ApiCalls calls;
+
+    private MockCluster() {
+        server = new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
+        server.before();
+        controllerClient = ApiCalls.controllerClient(server.getClient());
+        calls = new ApiCalls(server.getKubernetesMockServer());
+    }
+
+    public static MockCluster start() {
+        return new MockCluster();
+    }
+
+    /** Client for the code under test. */
+    public KubernetesClient client() {
+        return server.getClient();
+    }
+
+    /** Client for test controllers and test set-up; its calls are not counted as the keeper's. */
+    public KubernetesClient controllerClient() {
+        return controllerClient;
+    }
+
+    public ApiCalls calls() {
+        return calls;
+    }
+
+    @Override
+    public void close() {
+        controllerClient.close();
+        server.after();
+    }
+
+    /** An ESO v1 ExternalSecret that writes {@code remoteKey} from Doppler into {@code secret}'s {@code key}. */
+    public static GenericKubernetesResource externalSecret(String namespace, String name, String secret, String key, String remoteKey,
+            String refreshPolicy) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("refreshInterval", "1h");
+        spec.put("refreshPolicy", refreshPolicy);
+        spec.put("secretStoreRef", Map.of("kind", "ClusterSecretStore", "name", "doppler"));
+        spec.put("target", Map.of("name", secret, "creationPolicy", "Owner"));
+        spec.put("data", List.of(Map.of("secretKey", key, "remoteRef", Map.of("key", remoteKey))));
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(ExternalSecrets.GROUP + "/" + ExternalSecrets.VERSION)
+                .withKind(ExternalSecrets.KIND)
+                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .addToAdditionalProperties("spec", spec)
+                .build();
+    }
+
+    /** An Opaque Secret holding {@code value} under {@code key}. */
+    public static Secret secret(String namespace, String name, String key, String value) {
+        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().withType("Opaque")
+                .withData(Map.of(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))
+                .build();
+    }
+
+    /** A one-replica Recreate Deployment mounting {@code secret}; annotated for Reloader when {@code reloader}. */
+    public static Deployment deployment(String namespace, String name, String secret, boolean reloader) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                .withAnnotations(reloader ? Map.of(KeeperAnnotations.RELOADER_AUTO, "true") : Map.of())
+                .endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewStrategy().withType("Recreate").endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec()
+                .addNewContainer().withName("app").withImage("ghcr.io/anomalyco/opencode:1.18.33")
+                .addNewEnvFrom().withNewSecretRef().withName(secret).endSecretRef().endEnvFrom()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+}
