@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,27 +41,53 @@ public final class OpenCodeProcess implements AutoCloseable {
         this.password = password;
     }
 
-    /** What to start: the root folder, the server password, and optionally a Copilot stand-in. */
-    public record Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env) {
+    /**
+     * What to start: the root folder (log file; the HOME/XDG layout unless {@code container} is
+     * given), the server password, and optionally a Copilot stand-in.
+     */
+    public record Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env,
+            Container container) {
         public Options {
             env = env == null ? Map.of() : Map.copyOf(env);
         }
 
+        public Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env) {
+            this(root, password, copilotBaseUrl, authJson, env, null);
+        }
+
         public static Options of(Path root, String password) {
-            return new Options(root, password, null, null, Map.of());
+            return new Options(root, password, null, null, Map.of(), null);
         }
 
         public Options withCopilotBaseUrl(String url) {
-            return new Options(root, password, url, authJson, env);
+            return new Options(root, password, url, authJson, env, container);
         }
 
         /** auth.json text written to {@code $XDG_DATA_HOME/opencode/auth.json} before start. */
         public Options withAuthJson(String json) {
-            return new Options(root, password, copilotBaseUrl, json, env);
+            return new Options(root, password, copilotBaseUrl, json, env, container);
         }
 
         public Options withEnv(Map<String, String> extra) {
-            return new Options(root, password, copilotBaseUrl, authJson, extra);
+            return new Options(root, password, copilotBaseUrl, authJson, extra, container);
+        }
+
+        /**
+         * Starts the server the way a container spec does: exactly {@code container.env()} (plus
+         * PATH), in {@code container.workingDir()}, with {@code container.args()} after the binary.
+         * The launcher prepares no folders and writes no files; the listener is moved to loopback
+         * and a free port.
+         */
+        public Options withContainer(Container spec) {
+            return new Options(root, password, copilotBaseUrl, authJson, env, spec);
+        }
+    }
+
+    /** A container's view of the server: arguments after the binary, environment, working directory. */
+    public record Container(List<String> args, Map<String, String> env, Path workingDir) {
+        public Container {
+            args = List.copyOf(args);
+            env = Map.copyOf(env);
         }
     }
 
@@ -73,6 +101,9 @@ public final class OpenCodeProcess implements AutoCloseable {
 
     /** Starts the server and waits until {@code /global/health} answers (at most {@code timeout}). */
     public static OpenCodeProcess start(Options options, Duration timeout) throws IOException {
+        if (options.container() != null) {
+            return startAsContainer(options, timeout);
+        }
         Path binary = OpenCodeInstall.require();
         Path root = options.root();
         Path home = root.resolve("home");
@@ -108,7 +139,52 @@ public final class OpenCodeProcess implements AutoCloseable {
         env.remove("OPENCODE_SERVER_USERNAME");
         env.remove("GITHUB_TOKEN");
         env.putAll(new HashMap<>(options.env()));
-        OpenCodeProcess server = new OpenCodeProcess(pb.start(), root, port, options.password());
+        return launch(pb, root, port, options.password(), timeout);
+    }
+
+    private static OpenCodeProcess startAsContainer(Options options, Duration timeout) throws IOException {
+        if (options.copilotBaseUrl() != null || options.authJson() != null || !options.env().isEmpty()) {
+            throw new IllegalArgumentException("a container start takes its whole environment from the container spec");
+        }
+        Container spec = options.container();
+        Path binary = OpenCodeInstall.require();
+        Files.createDirectories(options.root());
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.addAll(onLoopback(spec.args(), port));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(spec.workingDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.root().resolve("opencode.log").toFile()));
+        Map<String, String> env = pb.environment();
+        String path = env.get("PATH");
+        env.clear();
+        if (path != null) {
+            env.put("PATH", path);
+        }
+        env.putAll(spec.env());
+        return launch(pb, options.root(), port, options.password(), timeout);
+    }
+
+    /** The container's arguments with its --hostname and --port replaced by loopback and {@code port}. */
+    static List<String> onLoopback(List<String> args, int port) {
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if ((arg.equals("--hostname") || arg.equals("--port")) && i + 1 < args.size()) {
+                i++;
+            } else if (!arg.startsWith("--hostname=") && !arg.startsWith("--port=")) {
+                result.add(arg);
+            }
+        }
+        result.addAll(List.of("--hostname", "127.0.0.1", "--port", Integer.toString(port)));
+        return result;
+    }
+
+    private static OpenCodeProcess launch(ProcessBuilder pb, Path root, int port, String password, Duration timeout)
+            throws IOException {
+        OpenCodeProcess server = new OpenCodeProcess(pb.start(), root, port, password);
         try {
             server.awaitHealthy(timeout);
         } catch (IOException | RuntimeException e) {
@@ -116,6 +192,11 @@ public final class OpenCodeProcess implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** The operating-system process id of the server (its children are the instance workers, if any). */
+    public long pid() {
+        return process.pid();
     }
 
     public URI baseUri() {

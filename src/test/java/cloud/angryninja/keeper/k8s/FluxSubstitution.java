@@ -1,0 +1,84 @@
+package cloud.angryninja.keeper.k8s;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Flux's post-build variable substitution, as kustomize-controller applies it: after
+ * {@code kustomize build}, on each resulting resource separately, unless the resource is annotated
+ * {@code kustomize.toolkit.fluxcd.io/substitute: disabled}.
+ *
+ * <p>Forms: {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR:=default}}, {@code ${VAR-default}},
+ * {@code ${VAR=default}}; {@code $${VAR}} is the escape for a literal {@code ${VAR}}; {@code $VAR}
+ * without braces is left alone. Strict, like Flux with {@code StrictPostBuildSubstitutions}: a
+ * variable without a value or default, or any other {@code ${...}} form, is an error here (Flux
+ * without the feature gate would silently make it empty, which is exactly the bug to catch).
+ */
+final class FluxSubstitution {
+
+    static final String DISABLED_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
+
+    private static final Pattern REFERENCE = Pattern.compile(
+            "\\$\\$\\{|\\$\\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-=])([^}]*))?}|\\$\\{");
+
+    private FluxSubstitution() {
+    }
+
+    /** Substitutes one resource's YAML text. */
+    static String substitute(String text, Map<String, String> vars) {
+        Matcher m = REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String token = m.group();
+            String replacement;
+            if (token.equals("$${")) {
+                replacement = "${";
+            } else if (m.group(1) == null) {
+                int end = Math.min(text.length(), m.start() + 40);
+                throw new IllegalArgumentException("unsupported substitution near: "
+                        + text.substring(m.start(), end).replace('\n', ' '));
+            } else {
+                String name = m.group(1);
+                String op = m.group(2);
+                String value = vars.get(name);
+                if (value == null || (value.isEmpty() && op != null && op.startsWith(":"))) {
+                    if (op == null) {
+                        throw new IllegalArgumentException("variable ${" + name + "} has no value (postBuild.substitute) and no default");
+                    }
+                    value = m.group(3);
+                }
+                replacement = value;
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Splits {@code kustomize build} output into its resources' YAML texts. */
+    static List<String> documents(String built) {
+        List<String> docs = new ArrayList<>();
+        for (String doc : built.split("(?m)^---\\s*$")) {
+            if (!doc.isBlank()) {
+                docs.add(doc.strip() + "\n");
+            }
+        }
+        return docs;
+    }
+
+    /** Substitutes every resource of a build, skipping those annotated as Flux allows. */
+    static List<String> substituteBuild(String built, Map<String, String> vars) {
+        List<String> result = new ArrayList<>();
+        for (String doc : documents(built)) {
+            JsonNode resource = Yaml.read(doc);
+            boolean disabled = "disabled".equals(resource.path("metadata").path("annotations").path(DISABLED_ANNOTATION).asText(null));
+            result.add(disabled ? doc : substitute(doc, vars));
+        }
+        return result;
+    }
+}

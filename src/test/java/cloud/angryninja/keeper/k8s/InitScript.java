@@ -1,0 +1,156 @@
+package cloud.angryninja.keeper.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs a workspace's init container for real on the host: the script from the built ConfigMap,
+ * the command, environment and mounts from the built HelmRelease, host folders standing in for the
+ * PVC, the Secret and the emptyDir /tmp. Only the repository URL is replaced (by a local one).
+ */
+final class InitScript {
+
+    /** The two shells the script must run under: the host's sh and busybox's ash (alpine/git's shell). */
+    enum Shell {
+        SH, BUSYBOX;
+
+        List<String> command() {
+            return this == SH ? List.of(Tools.require("sh").toString())
+                    : List.of(Tools.require("busybox").toString(), "sh");
+        }
+    }
+
+    static final String SCRIPT_REPO_PATH = "components/opencode-workspace/init-workspace.sh";
+
+    final WorkspacePod pod;
+    final Path root;
+    final Map<String, Path> volumes;
+
+    InitScript(WorkspacePod pod, Path root) {
+        this.pod = pod;
+        this.root = root;
+        this.volumes = pod.volumes(root, Map.of());
+    }
+
+    Path pvc() {
+        return volumes.get(pvcVolume());
+    }
+
+    String pvcVolume() {
+        return pod.values.path("persistence").properties().stream()
+                .filter(e -> e.getValue().has("existingClaim")).map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /** The host folder standing in for a path of the init container. */
+    Path initPath(String containerPath) {
+        return pod.hostPath(pod.initContainerName(), containerPath, volumes);
+    }
+
+    Path workspace() {
+        return initPath(pod.initContainer().path("env").path("WORKSPACE_DIR").asText());
+    }
+
+    Path authJson() {
+        return initPath(pod.initContainer().path("env").path("XDG_DATA_HOME").asText() + "/opencode/auth.json");
+    }
+
+    Path tmp() {
+        return initPath("/tmp");
+    }
+
+    /** One start of the init container, with these Secret keys and this repository URL. */
+    Tools.Result run(Shell shell, Map<String, String> secretData, String repoUrl) {
+        String init = pod.initContainerName();
+        writeSecret(secretData);
+        List<String> command = pod.strings(pod.initContainer().path("command"));
+        assertThat(command).as("init container command").hasSize(2);
+        assertThat(command.get(0)).as("the script is started by an explicit shell").isEqualTo("/bin/sh");
+        List<String> host = new ArrayList<>(shell.command());
+        host.add(pod.hostPath(init, command.get(1), volumes).toString());
+        Map<String, String> env = new LinkedHashMap<>(pod.env(init, volumes, secretData));
+        assertThat(env.get("GIT_REPO_URL")).as("the workspace's repository URL").startsWith("https://github.com/");
+        env.put("GIT_REPO_URL", repoUrl);
+        env.put("TMPDIR", tmp().toString()); // in the pod /tmp is this emptyDir; the script defaults to /tmp
+        return Tools.run(host, root, env, true, Duration.ofSeconds(60));
+    }
+
+    private void writeSecret(Map<String, String> secretData) {
+        Path dir = volumes.get(pod.values.path("persistence").properties().stream()
+                .filter(e -> "secret".equals(e.getValue().path("type").asText())).map(Map.Entry::getKey).findFirst()
+                .orElseThrow());
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+            for (Map.Entry<String, String> e : secretData.entrySet()) {
+                Path f = dir.resolve(e.getKey());
+                Files.writeString(f, e.getValue());
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r-----"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String fakePat() {
+        byte[] bytes = new byte[18];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return "ghp_" + HexFormat.of().formatHex(bytes);
+    }
+
+    static String authJson(String refresh) {
+        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + refresh + "\",\"access\":\"" + refresh
+                + "\",\"expires\":0}}\n";
+    }
+
+    static Map<String, String> secret(String pat, String authJson) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (pat != null) {
+            data.put("GITHUB_PAT", pat);
+        }
+        data.put("OPENCODE_SERVER_PASSWORD", "pw-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        data.put("COPILOT_AUTH_JSON", authJson);
+        return data;
+    }
+
+    static int uid(Path p) {
+        try {
+            return (int) Files.getAttribute(p, "unix:uid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int gid(Path p) {
+        try {
+            return (int) Files.getAttribute(p, "unix:gid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String mode(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void requireRoot() {
+        assertThat(Tools.run(List.of("id", "-u"), null, Map.of(), false, Duration.ofSeconds(5)).stdout().strip())
+                .as("the init-script tests run as root (as CI does), to prove the chown to 1000:1000").isEqualTo("0");
+    }
+}

@@ -1,0 +1,220 @@
+package cloud.angryninja.keeper.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import cloud.angryninja.keeper.k8s.InitScript.Shell;
+
+/**
+ * The workspace init container's script, run for real under sh and busybox sh with git against a
+ * local repository, exactly as the built HelmRelease starts it (see {@link InitScript}).
+ */
+class InitScriptTest {
+
+    @TempDir
+    static Path remoteRoot;
+    static Path remote;
+    static WorkspacePod pod;
+
+    @TempDir
+    Path podRoot;
+
+    @BeforeAll
+    static void repository() {
+        InitScript.requireRoot();
+        remote = GitFixtures.bareRepository(remoteRoot);
+        pod = new WorkspacePod("opencode-flux");
+    }
+
+    @Test
+    void thePodRunsTheRepositoryFileUnchanged() throws IOException {
+        String inRepo = Files.readString(K8sTree.k8s().resolve(InitScript.SCRIPT_REPO_PATH));
+        String command = pod.strings(pod.initContainer().path("command")).get(1);
+        WorkspacePod.Mount mount = pod.mounts(pod.initContainerName()).stream()
+                .filter(m -> command.startsWith(m.path() + "/")).findFirst().orElseThrow();
+        assertThat(mount.type()).isEqualTo("configMap");
+        String key = command.substring(mount.path().length() + 1);
+
+        // Built, hash-suffixed and Flux-substituted: still byte for byte the file in the repository.
+        assertThat(pod.configMap(mount.item().path("name").asText()).path("data").path(key).asText()).isEqualTo(inRepo);
+        assertThat(inRepo).doesNotContain("${").startsWith("#!/bin/sh\n");
+        assertThat(inRepo.lines().filter(l -> !l.strip().startsWith("#")))
+                .as("no trace mode: it would print the PAT").noneMatch(l -> l.matches(".*\\bset\\s+[-+]?[a-z]*x.*"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void firstStartClonesAndSeedsLaterStartsOnlySeed(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        String first = InitScript.authJson("gho_first");
+
+        Tools.Result run1 = init.run(shell, InitScript.secret(null, first), remote.toUri().toString());
+
+        assertThat(run1.exitCode()).as(run1.output()).isZero();
+        assertThat(init.workspace().resolve(".git")).isDirectory();
+        assertThat(init.workspace().resolve("README.md")).hasContent("workspace repository");
+        assertThat(init.authJson()).hasContent(first.strip());
+        assertOwnedByWorkspaceUser(init);
+
+        String before = GitFixtures.head(init.workspace());
+        Files.writeString(init.workspace().resolve("work-in-progress.txt"), "unsaved work");
+        GitFixtures.commit(remoteRoot, "later-" + shell + ".txt");
+        String second = InitScript.authJson("gho_second");
+
+        Tools.Result run2 = init.run(shell, InitScript.secret(null, second), remote.toUri().toString());
+
+        assertThat(run2.exitCode()).as(run2.output()).isZero();
+        assertThat(run2.stdout()).contains("not cloning");
+        assertThat(run2.took()).as("a restart on a cloned PVC").isLessThan(Duration.ofSeconds(2));
+        assertThat(GitFixtures.head(init.workspace())).isEqualTo(before);
+        assertThat(init.workspace().resolve("work-in-progress.txt")).hasContent("unsaved work");
+        assertThat(init.authJson()).as("a reseed takes effect on the next start").hasContent(second.strip());
+        assertOwnedByWorkspaceUser(init);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void aHalfFinishedCloneIsRecovered(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        Path ws = init.workspace();
+        Files.createDirectories(ws.resolve(".git/objects"));       // .git without a HEAD: clone cut short
+        Files.writeString(ws.resolve("partial.txt"), "left over");
+        Files.writeString(ws.resolve(".hidden"), "left over");
+
+        Tools.Result run = init.run(shell, InitScript.secret(null, InitScript.authJson("gho_x")), remote.toUri().toString());
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.stdout()).contains("half-finished clone");
+        assertThat(ws.resolve("partial.txt")).doesNotExist();
+        assertThat(ws.resolve(".hidden")).doesNotExist();
+        assertThat(ws.resolve("README.md")).exists();
+        assertThat(GitFixtures.head(ws)).isEqualTo(GitFixtures.head(remote));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void aWorkspaceFolderWithoutGitIsRecovered(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        Files.createDirectories(init.workspace());
+        Files.writeString(init.workspace().resolve("stray.txt"), "no .git here");
+
+        Tools.Result run = init.run(shell, InitScript.secret(null, InitScript.authJson("gho_x")), remote.toUri().toString());
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(init.workspace().resolve(".git")).isDirectory();
+        assertThat(init.workspace().resolve("stray.txt")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void thePatReachesGitThroughAPrivateNetrcAndNowhereElse(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        String pat = InitScript.fakePat();
+        List<String> netrcModes = new ArrayList<>();
+        try (GitHttpServer server = new GitHttpServer(remote, "x-access-token", pat, () -> {
+            netrcModes.addAll(netrcFiles(init.tmp()).stream().map(InitScript::mode).toList());
+            return SecretScan.processesHolding(pat);
+        })) {
+            Tools.Result run = init.run(shell, InitScript.secret(pat, InitScript.authJson("gho_x")), server.url());
+
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            assertThat(server.authorizedRequests).as("git authenticated with the PAT").isPositive();
+            assertThat(server.observations).as("processes holding the PAT while git ran").isEmpty();
+            assertThat(netrcModes).as(".netrc while git ran").isNotEmpty().containsOnly("rw-------");
+            assertThat(run.output()).doesNotContain(pat);
+            assertThat(init.workspace().resolve("README.md")).exists();
+            assertThat(GitFixtures.git(init.workspace(), "remote", "get-url", "origin").stdout()).doesNotContain(pat);
+        }
+        assertThat(SecretScan.filesHolding(init.pvc(), pat)).as("files on the PVC holding the PAT").isEmpty();
+        assertThat(listing(init.tmp())).as("the .netrc is gone after the run").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void aRefusedPatFailsTheCloneWithoutShowingIt(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        String pat = InitScript.fakePat();
+        try (GitHttpServer server = new GitHttpServer(remote, "x-access-token", InitScript.fakePat(), List::of)) {
+            Tools.Result run = init.run(shell, InitScript.secret(pat, InitScript.authJson("gho_x")), server.url());
+
+            assertThat(run.exitCode()).isNotZero();
+            assertThat(server.rejectedRequests).as("git tried the PAT").isNotEmpty();
+            assertThat(run.stderr()).contains("git clone of " + server.url() + " failed");
+            assertThat(run.output()).doesNotContain(pat);
+        }
+        assertThat(SecretScan.filesHolding(init.pvc(), pat)).isEmpty();
+        assertThat(listing(init.tmp())).isEmpty();
+        assertThat(init.workspace().resolve(".git")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void aUrlCarryingCredentialsIsRefusedUnprinted(Shell shell) {
+        InitScript init = new InitScript(pod, podRoot);
+        String pat = InitScript.fakePat();
+
+        Tools.Result run = init.run(shell, InitScript.secret(null, InitScript.authJson("gho_x")),
+                "https://x-access-token:" + pat + "@github.com/angryninja/k8s-cluster.git");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("GIT_REPO_URL carries credentials");
+        assertThat(run.output()).doesNotContain(pat);
+        assertThat(init.authJson()).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void aBadCopilotCredentialChangesNothing(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        String good = InitScript.authJson("gho_good");
+        assertThat(init.run(shell, InitScript.secret(null, good), remote.toUri().toString()).exitCode()).isZero();
+
+        for (String bad : List.of("", "gho_not_json", "{\"openai\":{\"type\":\"api\",\"key\":\"sk-x\"}}")) {
+            Tools.Result run = init.run(shell, InitScript.secret(null, bad), remote.toUri().toString());
+
+            assertThat(run.exitCode()).as("COPILOT_AUTH_JSON %s", bad).isNotZero();
+            assertThat(run.stderr()).contains("auth.json left as it was");
+            if (!bad.isEmpty()) {
+                assertThat(run.output()).doesNotContain(bad);
+            }
+            assertThat(init.authJson()).hasContent(good.strip());
+            assertThat(InitScript.mode(init.authJson())).isEqualTo("rw-------");
+        }
+    }
+
+    private static void assertOwnedByWorkspaceUser(InitScript init) {
+        for (Path p : List.of(init.authJson(), init.authJson().getParent(), init.workspace(), init.workspace().resolve("README.md"),
+                init.workspace().resolve(".git/HEAD"), init.initPath(pod.initContainer().path("env").path("HOME").asText()))) {
+            assertThat(InitScript.uid(p)).as("owner uid of %s", p).isEqualTo(1000);
+            assertThat(InitScript.gid(p)).as("owner gid of %s", p).isEqualTo(1000);
+        }
+        assertThat(InitScript.mode(init.authJson())).isEqualTo("rw-------");
+    }
+
+    private static List<Path> netrcFiles(Path tmp) {
+        try (Stream<Path> files = Files.walk(tmp)) {
+            return files.filter(f -> f.getFileName().toString().equals(".netrc")).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static List<Path> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package cloud.angryninja.keeper.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A workspace pod as its built HelmRelease (bjw-s app-template values) describes it, laid onto
+ * host folders: each persistence item becomes a folder (the PVC, the Secret's files, the generated
+ * ConfigMap's files, emptyDirs), and container paths and environment map onto them through the
+ * item's advancedMounts. Lets the tests run the init script and OpenCode exactly as configured.
+ */
+final class WorkspacePod {
+
+    final String app;
+    final List<JsonNode> resources;
+    final JsonNode release;
+    final JsonNode values;
+    final String controllerName;
+
+    WorkspacePod(String app) {
+        this.app = app;
+        this.resources = K8sTree.build(K8sTree.workspaceApp(app));
+        this.release = K8sTree.single(resources, "HelmRelease");
+        this.values = release.path("spec").path("values");
+        List<String> controllers = fieldNames(values.path("controllers"));
+        assertThat(controllers).as("controllers of %s", app).hasSize(1);
+        this.controllerName = controllers.get(0);
+    }
+
+    JsonNode controller() {
+        return values.path("controllers").path(controllerName);
+    }
+
+    String initContainerName() {
+        List<String> names = fieldNames(controller().path("initContainers"));
+        assertThat(names).as("init containers of %s", app).hasSize(1);
+        return names.get(0);
+    }
+
+    String mainContainerName() {
+        List<String> names = fieldNames(controller().path("containers"));
+        assertThat(names).as("containers of %s", app).hasSize(1);
+        return names.get(0);
+    }
+
+    JsonNode container(String name) {
+        JsonNode c = controller().path("containers").path(name);
+        return c.isMissingNode() ? controller().path("initContainers").path(name) : c;
+    }
+
+    JsonNode initContainer() {
+        return container(initContainerName());
+    }
+
+    JsonNode mainContainer() {
+        return container(mainContainerName());
+    }
+
+    /** One volume mount of a container, from a persistence item's advancedMounts (or globalMounts). */
+    record Mount(String volume, JsonNode item, String path, String subPath, boolean readOnly) {
+        String type() {
+            return item.path("type").asText("persistentVolumeClaim");
+        }
+    }
+
+    List<Mount> mounts(String container) {
+        List<Mount> mounts = new ArrayList<>();
+        values.path("persistence").properties().forEach(e -> {
+            JsonNode item = e.getValue();
+            List<JsonNode> entries = new ArrayList<>();
+            item.path("advancedMounts").path(controllerName).path(container).forEach(entries::add);
+            item.path("globalMounts").forEach(entries::add);
+            for (JsonNode m : entries) {
+                mounts.add(new Mount(e.getKey(), item, m.path("path").asText(), m.path("subPath").asText(null),
+                        m.path("readOnly").asBoolean(false)));
+            }
+        });
+        return mounts;
+    }
+
+    JsonNode configMap(String name) {
+        return K8sTree.all(resources, "ConfigMap").stream().filter(c -> K8sTree.name(c).equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no ConfigMap " + name + " in the build of " + app));
+    }
+
+    /**
+     * Host folders for every persistence item under {@code root}: the PVC empty (or as left by an
+     * earlier run), the Secret's keys as files, the ConfigMap's keys as files, emptyDirs empty.
+     */
+    Map<String, Path> volumes(Path root, Map<String, String> secretData) {
+        Map<String, Path> volumes = new LinkedHashMap<>();
+        values.path("persistence").properties().forEach(e -> {
+            JsonNode item = e.getValue();
+            Path dir = root.resolve("volume-" + e.getKey());
+            try {
+                Files.createDirectories(dir);
+                switch (item.path("type").asText("persistentVolumeClaim")) {
+                    case "secret" -> {
+                        assertThat(item.path("name").asText()).isEqualTo(app + "-secret");
+                        for (Map.Entry<String, String> s : secretData.entrySet()) {
+                            Files.writeString(dir.resolve(s.getKey()), s.getValue());
+                        }
+                    }
+                    case "configMap" -> configMap(item.path("name").asText()).path("data").properties()
+                            .forEach(d -> write(dir.resolve(d.getKey()), d.getValue().asText()));
+                    default -> {
+                    }
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            volumes.put(e.getKey(), dir);
+        });
+        return volumes;
+    }
+
+    /** Where a container path lands on the host: the longest mount path that holds it. */
+    Path hostPath(String container, String containerPath, Map<String, Path> volumes) {
+        Mount mount = mounts(container).stream()
+                .filter(m -> containerPath.equals(m.path()) || containerPath.startsWith(m.path() + "/"))
+                .max(Comparator.comparingInt(m -> m.path().length()))
+                .orElseThrow(() -> new AssertionError(containerPath + " of container " + container
+                        + " is on no volume: it would not survive a restart"));
+        Path base = volumes.get(mount.volume());
+        if (mount.subPath() != null) {
+            base = base.resolve(mount.subPath());
+        }
+        String rest = containerPath.substring(mount.path().length());
+        return rest.isEmpty() ? base : base.resolve(rest.substring(1));
+    }
+
+    /** A container's environment on the host: paths mapped onto the volumes, secretKeyRefs resolved. */
+    Map<String, String> env(String container, Map<String, Path> volumes, Map<String, String> secretData) {
+        Map<String, String> env = new LinkedHashMap<>();
+        container(container).path("env").properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            String value;
+            if (v.isObject()) {
+                JsonNode ref = v.path("valueFrom").path("secretKeyRef");
+                assertThat(ref.isObject()).as("env %s of %s: only secretKeyRef is simulated", e.getKey(), container).isTrue();
+                assertThat(ref.path("name").asText()).as("secret of env %s", e.getKey()).isEqualTo(app + "-secret");
+                value = secretData.get(ref.path("key").asText());
+                assertThat(value).as("secret key %s", ref.path("key").asText()).isNotNull();
+            } else {
+                value = v.asText();
+                if (value.startsWith("/")) {
+                    value = hostPath(container, value, volumes).toString();
+                }
+            }
+            env.put(e.getKey(), value);
+        });
+        return env;
+    }
+
+    List<String> strings(JsonNode array) {
+        List<String> list = new ArrayList<>();
+        array.forEach(n -> list.add(n.asText()));
+        return list;
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
