@@ -14,13 +14,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * The shipped alert rules, unit-tested with the real promtool: the rule groups are taken out of
  * the PrometheusRule manifest, so the rules tested are the rules deployed.
  */
 class AlertRulesTest {
 
-    static final Path UNIT_TESTS = Tools.REPO.resolve("src/test/resources/promtool/opencode-keeper-alerts-test.yaml");
+    static final Path UNIT_TESTS = Repo.root().resolve("src/test/resources/promtool/opencode-keeper-alerts-test.yaml");
 
     @TempDir
     Path dir;
@@ -38,7 +42,7 @@ class AlertRulesTest {
 
     @Test
     void promtoolAcceptsTheShippedRules() {
-        Promtool.writeYaml(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
+        Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Tools.Result check = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS: 6 rules found");
@@ -46,7 +50,7 @@ class AlertRulesTest {
 
     @Test
     void everyAlertPassesItsPromtoolUnitTests() throws Exception {
-        Promtool.writeYaml(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
+        Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Files.copy(UNIT_TESTS, dir.resolve("tests.yaml"));
         Tools.Result result = Promtool.run(dir, "test", "rules", "tests.yaml");
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -55,7 +59,7 @@ class AlertRulesTest {
 
     @Test
     void everyAlertIsTestedFiringAndNotFiring() {
-        JsonNode tests = Manifests.readYaml(UNIT_TESTS);
+        JsonNode tests = Yaml.read(UNIT_TESTS);
         Set<String> firing = new HashSet<>();
         Set<String> quiet = new HashSet<>();
         for (JsonNode test : tests.path("tests")) {
@@ -73,15 +77,15 @@ class AlertRulesTest {
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */
     @Test
     void aWrongExpectationFails() throws Exception {
-        Promtool.writeYaml(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
-        ObjectNode tests = (ObjectNode) Manifests.readYaml(UNIT_TESTS);
+        Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
+        ObjectNode tests = (ObjectNode) Yaml.read(UNIT_TESTS);
         for (JsonNode test : tests.path("tests")) {
             if (test.path("name").asText().equals("credential unknown (NaN) is not invalid")) {
                 ArrayNode expected = (ArrayNode) test.path("alert_rule_test").get(0).path("exp_alerts");
                 expected.addObject().putObject("exp_labels").put("severity", "critical").put("workspace", "opencode-flux");
             }
         }
-        Promtool.writeYaml(dir.resolve("tests.yaml"), tests);
+        Yaml.write(dir.resolve("tests.yaml"), tests);
         Tools.Result result = Promtool.run(dir, "test", "rules", "tests.yaml");
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("FAILED", "credential unknown (NaN) is not invalid");

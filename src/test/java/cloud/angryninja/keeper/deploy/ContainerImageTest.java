@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * What can be checked of the two Dockerfiles without Docker: base images against the build,
  * non-root user, port, working directory against the in-cluster config mount, and the build
@@ -22,10 +26,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class ContainerImageTest {
 
-    static final Dockerfile NATIVE = Dockerfile.read(Tools.REPO.resolve("Dockerfile.native"));
-    static final Dockerfile JVM = Dockerfile.read(Tools.REPO.resolve("Dockerfile.jvm"));
-    static final String POM = Tools.read(Tools.REPO.resolve("pom.xml"));
-    static final JsonNode HELM_VALUES = Manifests.readYaml(Tools.KEEPER_APP.resolve("helmrelease.yaml")).path("spec").path("values");
+    static final Dockerfile NATIVE = Dockerfile.read(Repo.root().resolve("Dockerfile.native"));
+    static final Dockerfile JVM = Dockerfile.read(Repo.root().resolve("Dockerfile.jvm"));
+    static final String POM = Repo.read(Repo.root().resolve("pom.xml"));
+    static final JsonNode HELM_VALUES = Yaml.read(K8sTree.keeperApp().resolve("helmrelease.yaml")).path("spec").path("values");
     static final JsonNode KEEPER_CONTAINER = HELM_VALUES.path("controllers").path("opencode-keeper").path("containers").path("app");
 
     @Test
@@ -102,7 +106,7 @@ class ContainerImageTest {
 
     @Test
     void dockerignoreSendsEverySourceTheBuildersCopyAndNothingElse() throws IOException {
-        DockerIgnore ignore = DockerIgnore.read(Tools.REPO.resolve(".dockerignore"));
+        DockerIgnore ignore = DockerIgnore.read(Repo.root().resolve(".dockerignore"));
         for (Dockerfile image : List.of(NATIVE, JVM)) {
             for (Dockerfile.Stage stage : image.stages()) {
                 for (Dockerfile.Instruction copy : stage.all("COPY")) {
@@ -111,7 +115,7 @@ class ContainerImageTest {
                     }
                     List<String> sources = copy.operands().subList(0, copy.operands().size() - 1);
                     for (String source : sources) {
-                        List<String> files = filesUnder(Tools.REPO.resolve(source));
+                        List<String> files = filesUnder(Repo.root().resolve(source));
                         assertThat(files).as("files of COPY source %s", source).isNotEmpty();
                         assertThat(files).as("sent to the build").allMatch(ignore::sends);
                     }
@@ -125,10 +129,10 @@ class ContainerImageTest {
 
     private static List<String> filesUnder(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
-            return List.of(Tools.REPO.relativize(path).toString());
+            return List.of(Repo.root().relativize(path).toString());
         }
         try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile).map(p -> Tools.REPO.relativize(p).toString()).toList();
+            return walk.filter(Files::isRegularFile).map(p -> Repo.root().relativize(p).toString()).toList();
         }
     }
 

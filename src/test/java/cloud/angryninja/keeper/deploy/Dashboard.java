@@ -9,10 +9,14 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /** The shipped Grafana dashboard and its PromQL. */
 final class Dashboard {
 
-    static final Path FILE = Tools.KEEPER_APP.resolve("dashboard/opencode-keeper.json");
+    static final Path FILE = K8sTree.keeperApp().resolve("dashboard/opencode-keeper.json");
 
     /**
      * Grafana's interval variables, given the values Grafana would give them at a 1m scrape
@@ -28,7 +32,7 @@ final class Dashboard {
 
     static JsonNode read() {
         try {
-            return Manifests.JSON.readTree(Tools.read(FILE));
+            return Yaml.JSON.readTree(Repo.read(FILE));
         } catch (IOException e) {
             throw new AssertionError(FILE + " is not valid JSON: " + e.getMessage(), e);
         }

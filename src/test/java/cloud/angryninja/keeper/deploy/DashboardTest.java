@@ -15,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /** Static checks of the Grafana dashboard: valid JSON, a query in every panel, PromQL that parses. */
 class DashboardTest {
 
@@ -77,7 +82,7 @@ class DashboardTest {
     @Test
     void everyExpressionOfTheDashboardAndTheAlertsParses() {
         Map<String, String> expressions = Dashboard.allExpressions();
-        Promtool.writeYaml(dir.resolve("expressions.yaml"), Promtool.asRecordingRules(expressions));
+        Yaml.write(dir.resolve("expressions.yaml"), Promtool.asRecordingRules(expressions));
         Tools.Result check = Promtool.run(dir, "check", "rules", "expressions.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS: " + expressions.size() + " rules found");
@@ -86,7 +91,7 @@ class DashboardTest {
     /** The check above can fail: one broken expression is reported. */
     @Test
     void aBrokenExpressionIsReported() {
-        Promtool.writeYaml(dir.resolve("broken.yaml"), Promtool.asRecordingRules(Map.of("broken", "sum by (pod (up)")));
+        Yaml.write(dir.resolve("broken.yaml"), Promtool.asRecordingRules(Map.of("broken", "sum by (pod (up)")));
         assertThat(Promtool.run(dir, "check", "rules", "broken.yaml").exitCode()).isNotZero();
     }
 
@@ -102,10 +107,10 @@ class DashboardTest {
 
     @Test
     void theDashboardShipsInALabelledConfigMapUntouchedByFlux() {
-        JsonNode configMap = Manifests.named(Manifests.kustomize(Tools.KEEPER_APP), "ConfigMap", "opencode-keeper-dashboard");
+        JsonNode configMap = K8sTree.named(K8sTree.build(K8sTree.keeperApp()), "ConfigMap", "opencode-keeper-dashboard");
         assertThat(configMap.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
         assertThat(configMap.path("metadata").path("annotations").path("kustomize.toolkit.fluxcd.io/substitute").asText())
                 .isEqualTo("disabled");
-        assertThat(configMap.path("data").path("opencode-keeper.json").asText()).isEqualTo(Tools.read(Dashboard.FILE));
+        assertThat(configMap.path("data").path("opencode-keeper.json").asText()).isEqualTo(Repo.read(Dashboard.FILE));
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import cloud.angryninja.keeper.manifests.Repo;
+
 /**
  * The rules of a {@code .dockerignore} as Docker applies them: patterns relative to the context
  * root, {@code *} and {@code ?} within one path element, {@code **} across elements, {@code !}
@@ -18,7 +20,7 @@ record DockerIgnore(List<Rule> rules) {
 
     static DockerIgnore read(Path file) {
         List<Rule> rules = new ArrayList<>();
-        for (String raw : Tools.read(file).split("\n")) {
+        for (String raw : Repo.read(file).split("\n")) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;

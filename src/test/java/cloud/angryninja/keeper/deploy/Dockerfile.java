@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import cloud.angryninja.keeper.manifests.Repo;
+
 /**
  * Just enough of a Dockerfile reader to check what can be checked without Docker: stages, their
  * base images (with ARG defaults applied), and each stage's instructions.
@@ -67,7 +69,7 @@ record Dockerfile(Map<String, String> args, List<Stage> stages) {
     }
 
     static Dockerfile read(Path file) {
-        return parse(Tools.read(file));
+        return parse(Repo.read(file));
     }
 
     static Dockerfile parse(String text) {

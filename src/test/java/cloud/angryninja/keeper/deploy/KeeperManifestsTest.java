@@ -2,42 +2,42 @@ package cloud.angryninja.keeper.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.FluxSubstitution;
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
- * The keeper's deployment under k8s/apps/opencode/opencode-keeper, built with kubectl kustomize and
- * checked for what must agree across files: the config, its environment, the Secrets, the Role,
- * the route and its timeout, the scrape job the alerts name.
+ * The keeper's deployment under k8s/apps/opencode/opencode-keeper, as Flux applies it (built with
+ * kubectl kustomize, then substituted), checked for what must agree across its files: the config,
+ * its environment, the Secrets, the Role, the route and its timeout, the scrape job the alerts
+ * name.
  */
 class KeeperManifestsTest {
 
-    static final List<JsonNode> BUILT = Manifests.kustomize(Tools.KEEPER_APP);
-    static final JsonNode KS = Manifests.readYaml(Tools.KEEPER_APP.resolveSibling("ks.yaml"));
-    static final JsonNode HELM_RELEASE = Manifests.only(BUILT, "HelmRelease");
+    static final List<JsonNode> BUILT = K8sTree.build(K8sTree.keeperApp());
+    static final K8sTree.FluxKustomization FLUX_KS = K8sTree.fluxKustomization(K8sTree.KEEPER);
+    static final JsonNode KS = FLUX_KS.manifest();
+    static final JsonNode HELM_RELEASE = K8sTree.single(BUILT, "HelmRelease");
     static final JsonNode VALUES = HELM_RELEASE.path("spec").path("values");
     static final JsonNode CONTROLLER = VALUES.path("controllers").path("opencode-keeper");
     static final JsonNode CONTAINER = CONTROLLER.path("containers").path("app");
-    static final String CONFIG_TEXT = Tools.read(Tools.KEEPER_APP.resolve("config/application.properties"));
-    static final Properties CONFIG = properties(CONFIG_TEXT);
-    static final List<String> WORKSPACES = List.of("opencode-flux", "opencode-ha");
-    static final Pattern FLUX_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([^}]*)}");
+    static final String CONFIG_FILE = Repo.read(K8sTree.keeperApp().resolve("config/application.properties"));
+    static final KeeperConfig CONFIG = KeeperConfig.deployed();
+    static final List<String> WORKSPACES = K8sTree.WORKSPACES;
 
     @Test
     void fluxKustomizationFollowsTheHomeOpsConvention() {
@@ -48,31 +48,24 @@ class KeeperManifestsTest {
         assertThat(spec.path("targetNamespace").asText()).isEqualTo("opencode");
         assertThat(spec.path("sourceRef").path("kind").asText()).isEqualTo("GitRepository");
         assertThat(spec.path("sourceRef").path("name").asText()).isEqualTo("flux-system");
-        assertThat(spec.path("dependsOn").findValuesAsText("name")).contains("external-secrets-stores");
-        assertThat(spec.path("postBuild").path("substitute").path("APP").asText()).isEqualTo("opencode-keeper");
-        assertThat(Tools.REPO.resolve(spec.path("path").asText()).normalize()).isEqualTo(Tools.KEEPER_APP);
+        assertThat(FLUX_KS.dependsOn()).contains("external-secrets-stores");
+        assertThat(FLUX_KS.substitute()).containsEntry("APP", "opencode-keeper");
+        assertThat(FLUX_KS.path()).isEqualTo(K8sTree.keeperApp());
     }
 
-    /** Flux substitutes ${VAR} after the build and blanks unknown ones unless a resource opts out. */
+    /**
+     * Flux substitutes ${VAR} after the build and, without the opt-out, blanks unknown ones: the
+     * config, the dashboard and the alert rules (shell text in the annotations) opt out, so the
+     * keeper's, Grafana's and the shell's expressions reach them intact.
+     * (Everything else substitutes completely: KustomizeBuildTest.)
+     */
     @Test
-    void fluxSubstitutionLeavesNothingBlankAndTheKeepersExpressionsIntact() throws IOException {
-        Set<String> substituted = new TreeSet<>();
-        KS.path("spec").path("postBuild").path("substitute").fieldNames().forEachRemaining(substituted::add);
-        List<String> optedOut = new ArrayList<>();
-        for (JsonNode doc : BUILT) {
-            String name = doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
-            if ("disabled".equals(doc.path("metadata").path("annotations").path("kustomize.toolkit.fluxcd.io/substitute").asText())) {
-                optedOut.add(name);
-                continue;
-            }
-            Matcher m = FLUX_VARIABLE.matcher(Manifests.JSON.writeValueAsString(doc));
-            while (m.find()) {
-                assertThat(substituted).as("${%s} in %s would be blanked by Flux", m.group(1), name).contains(m.group(1));
-            }
-        }
-        assertThat(optedOut).contains("ConfigMap/opencode-keeper-config", "ConfigMap/opencode-keeper-dashboard");
-        JsonNode config = Manifests.named(BUILT, "ConfigMap", "opencode-keeper-config");
-        assertThat(config.path("data").path("application.properties").asText()).isEqualTo(CONFIG_TEXT);
+    void theKeepersExpressionsAreLeftIntactByFlux() {
+        List<String> optedOut = BUILT.stream().filter(FluxSubstitution::isDisabled).map(K8sTree::id).toList();
+        assertThat(optedOut).containsExactlyInAnyOrder("ConfigMap/opencode-keeper-config", "ConfigMap/opencode-keeper-dashboard",
+                "PrometheusRule/opencode-keeper");
+        assertThat(CONFIG.text()).isEqualTo(CONFIG_FILE);
+        assertThat(CONFIG.variables()).isNotEmpty().doesNotContainAnyElementsOf(FLUX_KS.substitute().keySet());
     }
 
     @Test
@@ -106,34 +99,29 @@ class KeeperManifestsTest {
 
     @Test
     void theConfigDefinesBothWorkspacesWithThePinnedKeys() {
+        assertThat(CONFIG.workspaces()).containsExactlyInAnyOrderElementsOf(WORKSPACES);
         for (String ws : WORKSPACES) {
             String prefix = "keeper.workspaces." + ws + ".";
-            assertThat(CONFIG.getProperty(prefix + "url")).isEqualTo("http://" + ws + ".opencode.svc.cluster.local:4096");
-            assertThat(CONFIG.getProperty(prefix + "namespace")).isEqualTo("opencode");
-            assertThat(CONFIG.getProperty(prefix + "secret")).isEqualTo(ws + "-secret");
-            assertThat(CONFIG.getProperty(prefix + "secret-key")).isEqualTo("COPILOT_AUTH_JSON");
-            assertThat(CONFIG.getProperty(prefix + "doppler-secret"))
+            assertThat(CONFIG.get(prefix + "url")).isEqualTo("http://" + ws + ".opencode.svc.cluster.local:4096");
+            assertThat(CONFIG.get(prefix + "namespace")).isEqualTo("opencode");
+            assertThat(CONFIG.get(prefix + "secret")).isEqualTo(ws + "-secret");
+            assertThat(CONFIG.get(prefix + "secret-key")).isEqualTo("COPILOT_AUTH_JSON");
+            assertThat(CONFIG.get(prefix + "doppler-secret"))
                     .isEqualTo(ws.toUpperCase(Locale.ROOT).replace('-', '_') + "_COPILOT_AUTH_JSON");
-            assertThat(CONFIG.getProperty(prefix + "password")).matches("\\$\\{[A-Z_]+}");
+            assertThat(CONFIG.get(prefix + "password")).matches("\\$\\{[A-Z_]+}");
         }
-        assertThat(CONFIG.getProperty("keeper.doppler.project")).isEqualTo("k3s-cluster");
-        assertThat(CONFIG.getProperty("keeper.doppler.config")).isEqualTo("prd");
-        assertThat(CONFIG.getProperty("keeper.probe.interval")).isEqualTo("60s");
-        assertThat(CONFIG.getProperty("keeper.api.token")).isEqualTo("${KEEPER_API_TOKEN}");
-        assertThat(CONFIG.getProperty("keeper.doppler.token")).isEqualTo("${KEEPER_DOPPLER_TOKEN}");
+        assertThat(CONFIG.get("keeper.doppler.project")).isEqualTo("k3s-cluster");
+        assertThat(CONFIG.get("keeper.doppler.config")).isEqualTo("prd");
+        assertThat(CONFIG.get("keeper.probe.interval")).isEqualTo("60s");
+        assertThat(CONFIG.get("keeper.api.token")).isEqualTo("${KEEPER_API_TOKEN}");
+        assertThat(CONFIG.get("keeper.doppler.token")).isEqualTo("${KEEPER_DOPPLER_TOKEN}");
     }
 
     /** Every ${VAR} of the config comes from a Secret through the container's env, and from the right one. */
     @Test
     void everyConfigExpressionIsFilledFromTheRightSecret() {
         Map<String, String> secretOf = new TreeMap<>();
-        Set<String> variables = new TreeSet<>();
-        for (String key : CONFIG.stringPropertyNames()) {
-            Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(CONFIG.getProperty(key));
-            while (m.find()) {
-                variables.add(m.group(1));
-            }
-        }
+        Set<String> variables = CONFIG.variables();
         assertThat(variables).isNotEmpty();
         JsonNode env = CONTAINER.path("env");
         for (String variable : variables) {
@@ -142,10 +130,10 @@ class KeeperManifestsTest {
             secretOf.put(variable, ref.path("name").asText() + "/" + ref.path("key").asText());
         }
         for (String ws : WORKSPACES) {
-            String passwordVariable = CONFIG.getProperty("keeper.workspaces." + ws + ".password").replaceAll("[${}]", "");
-            assertThat(secretOf.get(passwordVariable)).isEqualTo(CONFIG.getProperty("keeper.workspaces." + ws + ".secret") + "/OPENCODE_SERVER_PASSWORD");
+            String passwordVariable = KeeperConfig.variable(CONFIG.workspace(ws, "password"));
+            assertThat(secretOf.get(passwordVariable)).isEqualTo(CONFIG.workspace(ws, "secret") + "/OPENCODE_SERVER_PASSWORD");
         }
-        JsonNode externalSecret = Manifests.named(BUILT, "ExternalSecret", "opencode-keeper");
+        JsonNode externalSecret = K8sTree.named(BUILT, "ExternalSecret", "opencode-keeper");
         String keeperSecret = externalSecret.path("spec").path("target").path("name").asText();
         Map<String, String> remoteKeys = new TreeMap<>();
         externalSecret.path("spec").path("data").forEach(d -> remoteKeys.put(d.path("secretKey").asText(), d.path("remoteRef").path("key").asText()));
@@ -161,7 +149,7 @@ class KeeperManifestsTest {
     /** Least privilege: only what the config's workspaces need, by name, and nothing else. */
     @Test
     void theRoleGrantsExactlyTheWorkspacesObjectsByName() {
-        JsonNode role = Manifests.named(BUILT, "Role", "opencode-keeper");
+        JsonNode role = K8sTree.named(BUILT, "Role", "opencode-keeper");
         Map<String, Set<String>> names = new TreeMap<>();
         Map<String, Set<String>> verbs = new TreeMap<>();
         for (JsonNode rule : role.path("rules")) {
@@ -169,22 +157,22 @@ class KeeperManifestsTest {
             assertThat(rule.path("resourceNames").size()).as("resourceNames of %s", rule).isPositive();
             assertThat(rule.path("resources").size()).isOne();
             String resource = rule.path("apiGroups").get(0).asText() + "/" + rule.path("resources").get(0).asText();
-            names.computeIfAbsent(resource, k -> new TreeSet<>()).addAll(texts(rule.path("resourceNames")));
-            verbs.computeIfAbsent(resource, k -> new TreeSet<>()).addAll(texts(rule.path("verbs")));
+            names.computeIfAbsent(resource, k -> new TreeSet<>()).addAll(Yaml.texts(rule.path("resourceNames")));
+            verbs.computeIfAbsent(resource, k -> new TreeSet<>()).addAll(Yaml.texts(rule.path("verbs")));
         }
         assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "external-secrets.io/externalsecrets", configValues("external-secret"),
-                "/secrets", configValues("secret"),
-                "apps/deployments", configValues("deployment")));
+                "external-secrets.io/externalsecrets", CONFIG.workspaceValues("external-secret"),
+                "/secrets", CONFIG.workspaceValues("secret"),
+                "apps/deployments", CONFIG.workspaceValues("deployment")));
         assertThat(verbs).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "external-secrets.io/externalsecrets", Set.of("get", "patch"),
                 "/secrets", Set.of("get"),
                 "apps/deployments", Set.of("get", "patch")));
-        JsonNode binding = Manifests.named(BUILT, "RoleBinding", "opencode-keeper");
+        JsonNode binding = K8sTree.named(BUILT, "RoleBinding", "opencode-keeper");
         assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo("Role");
         assertThat(binding.path("roleRef").path("name").asText()).isEqualTo("opencode-keeper");
         String serviceAccount = CONTROLLER.path("serviceAccount").path("name").asText();
-        Manifests.named(BUILT, "ServiceAccount", serviceAccount);
+        K8sTree.named(BUILT, "ServiceAccount", serviceAccount);
         assertThat(binding.path("subjects")).singleElement().satisfies(s -> {
             assertThat(s.path("kind").asText()).isEqualTo("ServiceAccount");
             assertThat(s.path("name").asText()).isEqualTo(serviceAccount);
@@ -196,13 +184,13 @@ class KeeperManifestsTest {
     @Test
     void theRouteServesTheLaptopWithATimeoutCoveringAFullReseed() {
         JsonNode route = VALUES.path("route").path("app");
-        assertThat(texts(route.path("hostnames"))).containsExactly("keeper.opencode.angryninja.cloud");
+        assertThat(Yaml.texts(route.path("hostnames"))).containsExactly("keeper.opencode.angryninja.cloud");
         assertThat(route.path("parentRefs")).singleElement().satisfies(p -> {
             assertThat(p.path("name").asText()).isEqualTo("envoy-internal");
             assertThat(p.path("namespace").asText()).isEqualTo("network");
             assertThat(p.path("sectionName").asText()).isEqualTo("https");
         });
-        JsonNode policy = Manifests.only(BUILT, "BackendTrafficPolicy");
+        JsonNode policy = K8sTree.single(BUILT, "BackendTrafficPolicy");
         assertThat(policy.path("spec").path("targetRefs")).singleElement().satisfies(t -> {
             assertThat(t.path("kind").asText()).isEqualTo("HTTPRoute");
             assertThat(t.path("name").asText()).isEqualTo(route.path("forceRename").asText());
@@ -227,36 +215,12 @@ class KeeperManifestsTest {
 
     @Test
     void theChartIsTheClusterStandardAppTemplate() {
-        JsonNode oci = Manifests.only(BUILT, "OCIRepository");
+        JsonNode oci = K8sTree.single(BUILT, "OCIRepository");
         assertThat(oci.path("spec").path("url").asText()).isEqualTo("oci://ghcr.io/bjw-s-labs/helm/app-template");
         assertThat(oci.path("spec").path("ref").path("tag").asText()).isEqualTo("4.4.0");
         assertThat(HELM_RELEASE.path("apiVersion").asText()).isEqualTo("helm.toolkit.fluxcd.io/v2");
         assertThat(HELM_RELEASE.path("spec").path("chartRef").path("kind").asText()).isEqualTo("OCIRepository");
         assertThat(HELM_RELEASE.path("spec").path("chartRef").path("name").asText()).isEqualTo(oci.path("metadata").path("name").asText());
-        assertThat(Files.isRegularFile(Tools.KEEPER_APP.resolve("kustomization.yaml"))).isTrue();
-    }
-
-    private static Set<String> configValues(String field) {
-        Set<String> values = new TreeSet<>();
-        for (String ws : WORKSPACES) {
-            values.add(CONFIG.getProperty("keeper.workspaces." + ws + "." + field));
-        }
-        return values;
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> texts = new ArrayList<>();
-        array.forEach(n -> texts.add(n.asText()));
-        return texts;
-    }
-
-    private static Properties properties(String text) {
-        Properties properties = new Properties();
-        try {
-            properties.load(new StringReader(text));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return properties;
+        assertThat(Files.isRegularFile(K8sTree.keeperApp().resolve("kustomization.yaml"))).isTrue();
     }
 }

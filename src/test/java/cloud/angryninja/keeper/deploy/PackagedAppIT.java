@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+
 /**
  * Runs after {@code package}: the container images copy what the build really produces, and the
  * packaged keeper reads {@code config/application.properties} from its working directory, which
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PackagedAppIT {
 
-    static final Path TARGET = Tools.REPO.resolve("target");
+    static final Path TARGET = Repo.root().resolve("target");
     static final boolean NATIVE = "true".equals(System.getProperty("packaged.native"));
 
     @TempDir
@@ -45,7 +48,7 @@ class PackagedAppIT {
         }
         Path app = TARGET.resolve("quarkus-app");
         assertThat(app.resolve("quarkus-run.jar")).as("./mvnw package output").isRegularFile();
-        Dockerfile jvm = Dockerfile.read(Tools.REPO.resolve("Dockerfile.jvm"));
+        Dockerfile jvm = Dockerfile.read(Repo.root().resolve("Dockerfile.jvm"));
         String builderApp = jvm.stage("builder").last("WORKDIR").orElseThrow().arguments() + "/target/quarkus-app/";
         Set<String> copied = new TreeSet<>();
         List<String> destinations = new ArrayList<>();
@@ -78,7 +81,7 @@ class PackagedAppIT {
     @Test
     void theNativeImageCopiesTheExecutableTheNativeBuildNames() {
         Path configured = Path.of(System.getProperty("native.image.path", "missing: native.image.path"));
-        Dockerfile nativeImage = Dockerfile.read(Tools.REPO.resolve("Dockerfile.native"));
+        Dockerfile nativeImage = Dockerfile.read(Repo.root().resolve("Dockerfile.native"));
         String source = nativeImage.finalStage().all("COPY").getFirst().operands().getFirst();
         String pattern = source.substring(source.lastIndexOf('/') + 1);
         assertThat(glob(pattern).matches(configured.getFileName())).as("%s matches %s", pattern, configured.getFileName()).isTrue();
@@ -92,7 +95,7 @@ class PackagedAppIT {
         }
         int port = freePort();
         Path config = Files.createDirectories(workDir.resolve("config")).resolve("application.properties");
-        Files.writeString(config, Tools.read(Tools.KEEPER_APP.resolve("config/application.properties"))
+        Files.writeString(config, Repo.read(K8sTree.keeperApp().resolve("config/application.properties"))
                 + "\n# only here: proves this file is read\nquarkus.http.port=" + port + "\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder builder = new ProcessBuilder(java.toString(), "-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toString())
@@ -111,7 +114,7 @@ class PackagedAppIT {
                     .pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(IOException.class)
                     .until(() -> {
                         if (!keeper.isAlive()) {
-                            throw new AssertionError("keeper exited:\n" + Tools.read(workDir.resolve("keeper.log")));
+                            throw new AssertionError("keeper exited:\n" + Repo.read(workDir.resolve("keeper.log")));
                         }
                         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live")).build(),
                                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200;

@@ -20,6 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * A real Prometheus server (Debian's {@code prometheus} binary) on a random loopback port,
  * scraping the given targets with a generated configuration, queried through its HTTP API.
@@ -48,10 +52,10 @@ final class PrometheusServer implements AutoCloseable {
      * Prometheus will listen on, so a test can make it scrape itself.
      */
     static PrometheusServer start(Path dir, Duration scrapeInterval, IntFunction<List<Target>> targets) throws IOException {
-        Path binary = Tools.require("prometheus", "install the Debian package prometheus (.ci/run does)");
+        Path binary = Tools.require("prometheus");
         int port = freeLoopbackPort();
         Path config = dir.resolve("prometheus.yml");
-        Promtool.writeYaml(config, config(scrapeInterval, targets.apply(port)));
+        Yaml.write(config, config(scrapeInterval, targets.apply(port)));
         Path log = dir.resolve("prometheus.log");
         Process process = new ProcessBuilder(binary.toString(),
                 "--config.file=" + config,
@@ -66,7 +70,7 @@ final class PrometheusServer implements AutoCloseable {
             await("Prometheus ready on 127.0.0.1:" + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         if (!process.isAlive()) {
-                            throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + Tools.read(log));
+                            throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + Repo.read(log));
                         }
                         return server.get("/-/ready").statusCode() == 200;
                     });
@@ -86,7 +90,7 @@ final class PrometheusServer implements AutoCloseable {
         HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         JsonNode body;
         try {
-            body = Manifests.JSON.readTree(response.body());
+            body = Yaml.JSON.readTree(response.body());
         } catch (IOException e) {
             throw new AssertionError("not JSON from Prometheus: " + response.body(), e);
         }
@@ -123,11 +127,11 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     String log() {
-        return Files.exists(log) ? Tools.read(log) : "";
+        return Files.exists(log) ? Repo.read(log) : "";
     }
 
     private static ObjectNode config(Duration scrapeInterval, List<Target> targets) {
-        ObjectNode config = Manifests.JSON.createObjectNode();
+        ObjectNode config = Yaml.JSON.createObjectNode();
         String interval = scrapeInterval.toMillis() + "ms";
         config.putObject("global").put("scrape_interval", interval).put("evaluation_interval", interval);
         ArrayNode jobs = config.putArray("scrape_configs");

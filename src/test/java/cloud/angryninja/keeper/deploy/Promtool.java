@@ -1,7 +1,5 @@
 package cloud.angryninja.keeper.deploy;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,16 +11,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /** promtool from Debian's prometheus package, and the shipped PrometheusRule as a plain rules file. */
 final class Promtool {
 
-    static final Path PROMETHEUS_RULE = Tools.KEEPER_APP.resolve("prometheusrule.yaml");
 
     private Promtool() {
     }
 
     static Path binary() {
-        return Tools.require("promtool", "install the Debian package prometheus (.ci/run does)");
+        return Tools.require("promtool");
     }
 
     static Tools.Result run(Path workDir, String... args) {
@@ -32,13 +33,10 @@ final class Promtool {
         return Tools.run(workDir, Duration.ofMinutes(2), cmd.toArray(String[]::new));
     }
 
-    /** The rule groups of the shipped PrometheusRule, as {@code {groups: [...]}}. */
+    /** The rule groups of the PrometheusRule Flux applies from the keeper's app folder, as {@code {groups: [...]}}. */
     static ObjectNode shippedRuleGroups() {
-        JsonNode rule = Manifests.readYaml(PROMETHEUS_RULE);
-        if (!"PrometheusRule".equals(rule.path("kind").asText())) {
-            throw new AssertionError(PROMETHEUS_RULE + " is not a PrometheusRule");
-        }
-        ObjectNode file = Manifests.JSON.createObjectNode();
+        JsonNode rule = K8sTree.single(K8sTree.build(K8sTree.keeperApp()), "PrometheusRule");
+        ObjectNode file = Yaml.JSON.createObjectNode();
         file.set("groups", rule.path("spec").path("groups").deepCopy());
         return file;
     }
@@ -56,17 +54,9 @@ final class Promtool {
         return alerts;
     }
 
-    static void writeYaml(Path file, JsonNode content) {
-        try {
-            Files.writeString(file, Manifests.YAML.writeValueAsString(content));
-        } catch (IOException e) {
-            throw new AssertionError("cannot write " + file, e);
-        }
-    }
-
     /** Each expression as a recording rule, so {@code promtool check rules} parses every one. */
     static ObjectNode asRecordingRules(Map<String, String> expressions) {
-        ObjectNode file = Manifests.JSON.createObjectNode();
+        ObjectNode file = Yaml.JSON.createObjectNode();
         ObjectNode group = file.putArray("groups").addObject();
         group.put("name", "expressions");
         ArrayNode rules = group.putArray("rules");

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /** Applies k8s/apps/network/envoy-gateway's listener patch to a Gateway, with kubectl kustomize as the cluster would. */
 final class GatewayPatch {
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import cloud.angryninja.keeper.manifests.Tools;
+
 /** A bare git repository on disk standing in for a workspace's GitHub repository. */
 final class GitFixtures {
 

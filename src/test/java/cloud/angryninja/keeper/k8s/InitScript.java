@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * Runs a workspace's init container for real on the host: the script from the built ConfigMap,
  * the command, environment and mounts from the built HelmRelease, host folders standing in for the
@@ -74,7 +77,7 @@ final class InitScript {
     Tools.Result run(Shell shell, Map<String, String> secretData, String repoUrl) {
         String init = pod.initContainerName();
         writeSecret(secretData);
-        List<String> command = pod.strings(pod.initContainer().path("command"));
+        List<String> command = Yaml.texts(pod.initContainer().path("command"));
         assertThat(command).as("init container command").hasSize(2);
         assertThat(command.get(0)).as("the script is started by an explicit shell").isEqualTo("/bin/sh");
         List<String> host = new ArrayList<>(shell.command());

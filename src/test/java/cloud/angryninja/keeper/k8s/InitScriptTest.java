@@ -18,6 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import cloud.angryninja.keeper.k8s.InitScript.Shell;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * The workspace init container's script, run for real under sh and busybox sh with git against a
  * local repository, exactly as the built HelmRelease starts it (see {@link InitScript}).
@@ -42,7 +46,7 @@ class InitScriptTest {
     @Test
     void thePodRunsTheRepositoryFileUnchanged() throws IOException {
         String inRepo = Files.readString(K8sTree.k8s().resolve(InitScript.SCRIPT_REPO_PATH));
-        String command = pod.strings(pod.initContainer().path("command")).get(1);
+        String command = Yaml.texts(pod.initContainer().path("command")).get(1);
         WorkspacePod.Mount mount = pod.mounts(pod.initContainerName()).stream()
                 .filter(m -> command.startsWith(m.path() + "/")).findFirst().orElseThrow();
         assertThat(mount.type()).isEqualTo("configMap");

@@ -15,10 +15,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.ManifestSchemas;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
- * Every manifest Flux would apply from k8s/ validates against the JSON schemas in shared/schemas
- * (CRDs from the datreeio catalogue, bjw-s common 4.1.1 values schema for HelmRelease values).
- * The schemas must be there: a missing folder fails the test.
+ * Every manifest Flux would apply from k8s/ validates against a JSON schema: the CRDs' from
+ * shared/schemas (datreeio catalogue, bjw-s common 4.1.1 values schema for HelmRelease values),
+ * the core kinds' from src/test/resources/schemas. The schemas must be there: a missing folder
+ * fails the test.
  */
 class ManifestSchemaTest {
 
@@ -26,7 +31,7 @@ class ManifestSchemaTest {
 
     @BeforeAll
     static void loadSchemas() {
-        schemas = new ManifestSchemas(K8sTree.schemasDir());
+        schemas = new ManifestSchemas();
     }
 
     static List<Path> kustomizations() {
@@ -50,12 +55,12 @@ class ManifestSchemaTest {
         assertThat(kinds).contains("helm.toolkit.fluxcd.io/v2 HelmRelease", "external-secrets.io/v1 ExternalSecret",
                 "source.toolkit.fluxcd.io/v1 OCIRepository", "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy",
                 "kustomize.toolkit.fluxcd.io/v1 Kustomization", "cert-manager.io/v1 Certificate",
-                "volsync.backube/v1alpha1 ReplicationSource");
+                "volsync.backube/v1alpha1 ReplicationSource", "monitoring.coreos.com/v1 PrometheusRule",
+                "v1 Namespace", "v1 ConfigMap", "v1 PersistentVolumeClaim", "v1 ServiceAccount",
+                "rbac.authorization.k8s.io/v1 Role", "rbac.authorization.k8s.io/v1 RoleBinding");
         for (String kind : kinds) {
-            if (!kind.startsWith("v1 ")) {
-                JsonNode stub = Yaml.read("apiVersion: " + kind.split(" ")[0] + "\nkind: " + kind.split(" ")[1] + "\n");
-                assertThat(schemas.schemaFile(stub)).as("schema of %s", kind).isRegularFile();
-            }
+            JsonNode stub = Yaml.read("apiVersion: " + kind.split(" ")[0] + "\nkind: " + kind.split(" ")[1] + "\n");
+            assertThat(schemas.schemaFile(stub)).as("schema of %s", kind).isRegularFile();
         }
     }
 
@@ -68,13 +73,13 @@ class ManifestSchemaTest {
 
     @Test
     void theValidatorRejectsWhatTheSchemasForbid() {
-        JsonNode workspace = K8sTree.build(K8sTree.workspaceApp("opencode-flux")).stream()
+        JsonNode workspace = K8sTree.build(K8sTree.app("opencode-flux")).stream()
                 .filter(r -> r.path("kind").asText().equals("BackendTrafficPolicy")).findFirst().orElseThrow();
         ObjectNode broken = workspace.deepCopy();
         ((ObjectNode) broken.path("spec").path("timeout").path("http")).put("requestTimeout", 5);
         assertThat(schemas.validate(broken)).isNotEmpty();
 
-        JsonNode release = K8sTree.single(K8sTree.build(K8sTree.workspaceApp("opencode-flux")), "HelmRelease");
+        JsonNode release = K8sTree.single(K8sTree.build(K8sTree.app("opencode-flux")), "HelmRelease");
         ObjectNode values = release.path("spec").path("values").deepCopy();
         ((ObjectNode) values.path("persistence").path("data")).put("existingClaim", 42);
         assertThat(schemas.validateAppTemplateValues(values)).isNotEmpty();
@@ -84,5 +89,76 @@ class ManifestSchemaTest {
 
         assertThat(schemas.validate(Yaml.read("apiVersion: example.com/v1\nkind: Nothing\n"))).singleElement()
                 .asString().contains("no schema");
+    }
+
+    /** The core kinds' schemas refuse what the API server refuses, and what would make RBAC or storage silently wrong. */
+    @Test
+    void theCoreKindSchemasRejectIncompleteObjects() {
+        List<JsonNode> keeper = K8sTree.build(K8sTree.keeperApp());
+        JsonNode role = K8sTree.single(keeper, "Role");
+        JsonNode binding = K8sTree.single(keeper, "RoleBinding");
+        JsonNode account = K8sTree.single(keeper, "ServiceAccount");
+        assertThat(schemas.validate(role)).isEmpty();
+        assertThat(schemas.validate(binding)).isEmpty();
+        assertThat(schemas.validate(account)).isEmpty();
+
+        for (String field : List.of("apiGroups", "resources", "verbs")) {
+            ObjectNode broken = role.deepCopy();
+            ((ObjectNode) broken.path("rules").get(0)).remove(field);
+            assertThat(schemas.validate(broken)).as("Role rule without %s", field).isNotEmpty();
+        }
+        ObjectNode emptyVerbs = role.deepCopy();
+        ((ObjectNode) emptyVerbs.path("rules").get(0)).putArray("verbs");
+        assertThat(schemas.validate(emptyVerbs)).as("Role rule with no verbs").isNotEmpty();
+        ObjectNode unknownVerb = role.deepCopy();
+        ((ObjectNode) unknownVerb.path("rules").get(0)).putArray("verbs").add("read");
+        assertThat(schemas.validate(unknownVerb)).as("Role rule with an unknown verb").isNotEmpty();
+        ObjectNode nonResource = role.deepCopy();
+        ((ObjectNode) nonResource.path("rules").get(0)).putArray("nonResourceURLs").add("/healthz");
+        assertThat(schemas.validate(nonResource)).as("Role rule with nonResourceURLs").isNotEmpty();
+
+        ObjectNode noRoleName = binding.deepCopy();
+        ((ObjectNode) noRoleName.path("roleRef")).remove("name");
+        assertThat(schemas.validate(noRoleName)).as("RoleBinding roleRef without name").isNotEmpty();
+        ObjectNode wrongGroup = binding.deepCopy();
+        ((ObjectNode) wrongGroup.path("roleRef")).put("apiGroup", "rbac");
+        assertThat(schemas.validate(wrongGroup)).as("RoleBinding roleRef in the wrong group").isNotEmpty();
+        ObjectNode noSubjects = binding.deepCopy();
+        noSubjects.putArray("subjects");
+        assertThat(schemas.validate(noSubjects)).as("RoleBinding without subjects").isNotEmpty();
+        ObjectNode subjectGroup = binding.deepCopy();
+        ((ObjectNode) subjectGroup.path("subjects").get(0)).put("apiGroup", "rbac.authorization.k8s.io");
+        assertThat(schemas.validate(subjectGroup)).as("ServiceAccount subject in the RBAC group").isNotEmpty();
+        ObjectNode subjectName = binding.deepCopy();
+        ((ObjectNode) subjectName.path("subjects").get(0)).remove("name");
+        assertThat(schemas.validate(subjectName)).as("subject without name").isNotEmpty();
+
+        ObjectNode typo = account.deepCopy();
+        typo.put("automountServiceAccountTokens", false);
+        assertThat(schemas.validate(typo)).as("ServiceAccount with an unknown field").isNotEmpty();
+        ObjectNode numericLabel = account.deepCopy();
+        numericLabel.with("metadata").with("labels").put("tier", 1);
+        assertThat(schemas.validate(numericLabel)).as("label value that is no string").isNotEmpty();
+        ObjectNode noName = account.deepCopy();
+        ((ObjectNode) noName.path("metadata")).remove("name");
+        assertThat(schemas.validate(noName)).as("object without metadata.name").isNotEmpty();
+
+        JsonNode pvc = K8sTree.single(K8sTree.build(K8sTree.app("opencode-flux")), "PersistentVolumeClaim");
+        assertThat(schemas.validate(pvc)).isEmpty();
+        ObjectNode noModes = pvc.deepCopy();
+        ((ObjectNode) noModes.path("spec")).remove("accessModes");
+        assertThat(schemas.validate(noModes)).as("PVC without accessModes").isNotEmpty();
+        ObjectNode numericStorage = pvc.deepCopy();
+        ((ObjectNode) numericStorage.path("spec").path("resources").path("requests")).put("storage", 5);
+        assertThat(schemas.validate(numericStorage)).as("PVC storage that is no quantity string").isNotEmpty();
+        ObjectNode unknownSpec = pvc.deepCopy();
+        ((ObjectNode) unknownSpec.path("spec")).put("storageClass", "ceph-block");
+        assertThat(schemas.validate(unknownSpec)).as("PVC with an unknown spec field").isNotEmpty();
+
+        JsonNode config = K8sTree.named(keeper, "ConfigMap", "opencode-keeper-config");
+        assertThat(schemas.validate(config)).isEmpty();
+        ObjectNode numericData = config.deepCopy();
+        ((ObjectNode) numericData.path("data")).put("port", 8080);
+        assertThat(schemas.validate(numericData)).as("ConfigMap data that is no string").isNotEmpty();
     }
 }

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+
 /**
  * The memory limit of the workspace HelmRelease leaves room for what OpenCode really uses with a
  * session running (see {@link OpenCodeMemory}; figures in docs/runbook.md, "Memory").
@@ -20,7 +23,7 @@ class OpenCodeMemoryTest {
         OpenCodeMemory.Result result = OpenCodeMemory.measure(root);
         String report = result.report();
         System.out.print(report + "(server files: " + root + ")\n");
-        Files.writeString(K8sTree.repoRoot().resolve("target/opencode-memory.txt"), report);
+        Files.writeString(Repo.root().resolve("target/opencode-memory.txt"), report);
 
         assertThat(result.promptStatus()).as(report).isEqualTo(200);
         assertThat(result.promptAnswered()).as("the stand-in's answer reached the session").isTrue();

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * One contract per pitfall of the research summary (shared/seeds), asserted on the manifests Flux
  * would apply (built and substituted). The summary numbers its critical pitfalls 1-7 and names
@@ -29,7 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 class PitfallContractTest {
 
     static List<JsonNode> workspace(String app) {
-        return K8sTree.build(K8sTree.workspaceApp(app));
+        return K8sTree.build(K8sTree.app(app));
     }
 
     static JsonNode values(String app) {
@@ -120,11 +124,11 @@ class PitfallContractTest {
     void pitfall04_githubPatLeaksInPodLogs() {
         for (String app : K8sTree.WORKSPACES) {
             WorkspacePod pod = new WorkspacePod(app);
-            assertThat(pod.strings(pod.initContainer().path("command"))).doesNotContain("-x").hasSize(2);
+            assertThat(Yaml.texts(pod.initContainer().path("command"))).doesNotContain("-x").hasSize(2);
             String url = pod.initContainer().path("env").path("GIT_REPO_URL").asText();
             assertThat(url).startsWith("https://github.com/").doesNotContain("@");
             for (String container : List.of(pod.initContainerName(), pod.mainContainerName())) {
-                assertThat(WorkspacePod.fieldNames(pod.container(container).path("env")))
+                assertThat(Yaml.fieldNames(pod.container(container).path("env")))
                         .as("the PAT is no environment variable of %s", container).doesNotContain("GITHUB_PAT");
             }
             List<String> secretMountedIn = new ArrayList<>();
@@ -172,7 +176,7 @@ class PitfallContractTest {
 
     @Test
     void pitfall07_dopplerVariablesMustExistBeforeExternalSecretReconciles() throws IOException {
-        String runbook = Files.readString(K8sTree.repoRoot().resolve("docs/runbook.md"));
+        String runbook = Files.readString(Repo.root().resolve("docs/runbook.md"));
         String bootstrap = runbook.substring(runbook.indexOf("## Bootstrap"));
         bootstrap = bootstrap.substring(0, bootstrap.indexOf("\n## ", 4));
         Set<String> keys = new HashSet<>();
@@ -180,7 +184,7 @@ class PitfallContractTest {
             for (JsonNode es : K8sTree.all(workspace(app), "ExternalSecret")) {
                 es.path("spec").path("data").forEach(d -> keys.add(d.path("remoteRef").path("key").asText()));
             }
-            K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.workspaceApp(app)).orElseThrow();
+            K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.app(app)).orElseThrow();
             List<String> deps = new ArrayList<>();
             ks.manifest().path("spec").path("dependsOn").forEach(d -> deps.add(d.path("name").asText()));
             assertThat(deps).contains("external-secrets-stores", "rook-ceph-cluster");
@@ -264,7 +268,7 @@ class PitfallContractTest {
             assertThat(pod.mounts(pod.initContainerName())).as("the init container reads the Secret at every start")
                     .anyMatch(m -> m.type().equals("secret") && m.item().path("name").asText().equals(app + "-secret"));
         }
-        String runbook = Files.readString(K8sTree.repoRoot().resolve("docs/runbook.md"));
+        String runbook = Files.readString(Repo.root().resolve("docs/runbook.md"));
         assertThat(runbook).contains("expired Copilot credential").contains("POST /reseed").contains("force-sync");
     }
 
@@ -292,7 +296,7 @@ class PitfallContractTest {
         assertThat(K8sTree.name(namespace)).isEqualTo("opencode");
         assertThat(namespace.path("metadata").path("annotations").path("kustomize.toolkit.fluxcd.io/prune").asText()).isEqualTo("disabled");
         for (String app : K8sTree.WORKSPACES) {
-            K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.workspaceApp(app)).orElseThrow();
+            K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.app(app)).orElseThrow();
             assertThat(ks.manifest().path("metadata").path("namespace").asText()).isEqualTo("flux-system");
             assertThat(ks.targetNamespace()).isEqualTo("opencode");
             assertThat(ks.manifest().path("spec").path("sourceRef").path("kind").asText()).isEqualTo("GitRepository");

@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Tools;
+
 /** shellcheck passes on every shell script under k8s/ and scripts/. A missing shellcheck fails the test. */
 class ShellcheckTest {
 
@@ -21,7 +24,7 @@ class ShellcheckTest {
         Path shellcheck = Tools.require("shellcheck");
         List<Path> scripts = new ArrayList<>();
         for (String dir : List.of("k8s", "scripts")) {
-            Path root = K8sTree.repoRoot().resolve(dir);
+            Path root = Repo.root().resolve(dir);
             if (Files.isDirectory(root)) {
                 try (Stream<Path> files = Files.walk(root)) {
                     files.filter(Files::isRegularFile).filter(ShellcheckTest::isShellScript).forEach(scripts::add);
@@ -33,7 +36,7 @@ class ShellcheckTest {
         for (Path script : scripts) {
             Tools.Result r = Tools.run(List.of(shellcheck.toString(), "--severity=style", script.toString()), null, Map.of(), false,
                     Duration.ofSeconds(60));
-            assertThat(r.exitCode()).as("shellcheck %s:\n%s", K8sTree.repoRoot().relativize(script), r.output()).isZero();
+            assertThat(r.exitCode()).as("shellcheck %s:\n%s", Repo.root().relativize(script), r.output()).isZero();
         }
     }
 

@@ -24,6 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * The real OpenCode server started exactly as the workspace's HelmRelease starts it (its args, its
  * environment, its working directory, all read from the built HelmRelease and mapped onto a folder
@@ -51,13 +54,13 @@ class WorkspaceOpenCodeTest {
 
         String main = pod.mainContainerName();
         JsonNode container = pod.mainContainer();
-        assertThat(pod.strings(container.path("command"))).containsExactly("opencode");
+        assertThat(Yaml.texts(container.path("command"))).containsExactly("opencode");
         env = pod.env(main, init.volumes, secret);
         Path workingDir = pod.hostPath(main, container.path("workingDir").asText(), init.volumes);
         assertThat(workingDir).isEqualTo(init.workspace());
 
         server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("server"), secret.get("OPENCODE_SERVER_PASSWORD"))
-                .withContainer(new OpenCodeProcess.Container(pod.strings(container.path("args")), env, workingDir)),
+                .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), env, workingDir)),
                 Duration.ofSeconds(90));
     }
 

@@ -14,6 +14,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Yaml;
+
 /**
  * A workspace pod as its built HelmRelease (bjw-s app-template values) describes it, laid onto
  * host folders: each persistence item becomes a folder (the PVC, the Secret's files, the generated
@@ -30,10 +33,10 @@ final class WorkspacePod {
 
     WorkspacePod(String app) {
         this.app = app;
-        this.resources = K8sTree.build(K8sTree.workspaceApp(app));
+        this.resources = K8sTree.build(K8sTree.app(app));
         this.release = K8sTree.single(resources, "HelmRelease");
         this.values = release.path("spec").path("values");
-        List<String> controllers = fieldNames(values.path("controllers"));
+        List<String> controllers = Yaml.fieldNames(values.path("controllers"));
         assertThat(controllers).as("controllers of %s", app).hasSize(1);
         this.controllerName = controllers.get(0);
     }
@@ -43,13 +46,13 @@ final class WorkspacePod {
     }
 
     String initContainerName() {
-        List<String> names = fieldNames(controller().path("initContainers"));
+        List<String> names = Yaml.fieldNames(controller().path("initContainers"));
         assertThat(names).as("init containers of %s", app).hasSize(1);
         return names.get(0);
     }
 
     String mainContainerName() {
-        List<String> names = fieldNames(controller().path("containers"));
+        List<String> names = Yaml.fieldNames(controller().path("containers"));
         assertThat(names).as("containers of %s", app).hasSize(1);
         return names.get(0);
     }
@@ -90,8 +93,7 @@ final class WorkspacePod {
     }
 
     JsonNode configMap(String name) {
-        return K8sTree.all(resources, "ConfigMap").stream().filter(c -> K8sTree.name(c).equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no ConfigMap " + name + " in the build of " + app));
+        return K8sTree.named(resources, "ConfigMap", name);
     }
 
     /**
@@ -163,23 +165,11 @@ final class WorkspacePod {
         return env;
     }
 
-    List<String> strings(JsonNode array) {
-        List<String> list = new ArrayList<>();
-        array.forEach(n -> list.add(n.asText()));
-        return list;
-    }
-
     private static void write(Path file, String content) {
         try {
             Files.writeString(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }

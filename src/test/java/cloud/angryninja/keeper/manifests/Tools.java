@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.k8s;
+package cloud.angryninja.keeper.manifests;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,37 +10,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The command-line tools the k8s tests run for real; a missing one fails the test, never skips it. */
-final class Tools {
+/**
+ * The command-line tools the tests run for real (kubectl, promtool, prometheus, shellcheck, git,
+ * sh, busybox): found on the PATH and run with a deadline. A missing tool fails the test with how
+ * to install it, never skips it.
+ */
+public final class Tools {
 
     private Tools() {
     }
 
     /** The absolute path of {@code name} on the PATH, or an AssertionError saying how to install it. */
-    static Path require(String name) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
+    public static Path require(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
             if (Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
-        throw new AssertionError(name + " is not installed (on the PATH); .ci/run installs it (Debian package "
+        throw new AssertionError(name + " is not installed (on the PATH); .ci/run installs it ("
                 + switch (name) {
-                    case "kubectl" -> "kubectl from the Kubernetes apt repository";
-                    case "promtool" -> "prometheus";
-                    default -> name;
+                    case "kubectl" -> "kubectl from the Kubernetes apt repository; it builds every kustomization under k8s/";
+                    case "promtool", "prometheus" -> "Debian package prometheus";
+                    default -> "Debian package " + name;
                 } + ")");
     }
 
     /** What a finished command said. */
-    record Result(int exitCode, String stdout, String stderr, Duration took) {
-        String output() {
+    public record Result(int exitCode, String stdout, String stderr, Duration took) {
+
+        /** stdout followed by stderr. */
+        public String output() {
             return stdout + stderr;
         }
     }
 
-    static Result run(List<String> command, Path dir, Map<String, String> env, boolean clearEnv, Duration timeout) {
+    /** Runs {@code command} in {@code dir} (the current folder when null) with the inherited environment. */
+    public static Result run(Path dir, Duration timeout, String... command) {
+        return run(List.of(command), dir, Map.of(), false, timeout);
+    }
+
+    /**
+     * Runs a command with stdin from /dev/null; {@code clearEnv} starts from an environment holding
+     * only PATH, then {@code env} is added. Kills the process tree when the deadline passes.
+     */
+    public static Result run(List<String> command, Path dir, Map<String, String> env, boolean clearEnv, Duration timeout) {
         try {
             Path out = Files.createTempFile("cmd-out", ".txt");
             Path err = Files.createTempFile("cmd-err", ".txt");
@@ -73,10 +87,10 @@ final class Tools {
                 Files.deleteIfExists(err);
             }
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + command + ": " + e.getMessage(), e);
+            throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            throw new AssertionError("interrupted: " + String.join(" ", command), e);
         }
     }
 }

@@ -1,7 +1,9 @@
-package cloud.angryninja.keeper.k8s;
+package cloud.angryninja.keeper.manifests;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,8 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Flux's post-build variable substitution, as kustomize-controller applies it: after
- * {@code kustomize build}, on each resulting resource separately, unless the resource is annotated
- * {@code kustomize.toolkit.fluxcd.io/substitute: disabled}.
+ * {@code kustomize build}, on each resulting resource separately, unless the resource is labelled
+ * or annotated {@code kustomize.toolkit.fluxcd.io/substitute: disabled} (kustomize-controller checks
+ * both, and leaves such a resource exactly as built).
  *
  * <p>Forms: {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR:=default}}, {@code ${VAR-default}},
  * {@code ${VAR=default}}; {@code $${VAR}} is the escape for a literal {@code ${VAR}}; {@code $VAR}
@@ -19,9 +22,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * variable without a value or default, or any other {@code ${...}} form, is an error here (Flux
  * without the feature gate would silently make it empty, which is exactly the bug to catch).
  */
-final class FluxSubstitution {
+public final class FluxSubstitution {
 
-    static final String DISABLED_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
+    public static final String DISABLED_KEY = "kustomize.toolkit.fluxcd.io/substitute";
 
     private static final Pattern REFERENCE = Pattern.compile(
             "\\$\\$\\{|\\$\\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-=])([^}]*))?}|\\$\\{");
@@ -30,7 +33,7 @@ final class FluxSubstitution {
     }
 
     /** Substitutes one resource's YAML text. */
-    static String substitute(String text, Map<String, String> vars) {
+    public static String substitute(String text, Map<String, String> vars) {
         Matcher m = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -61,7 +64,7 @@ final class FluxSubstitution {
     }
 
     /** Splits {@code kustomize build} output into its resources' YAML texts. */
-    static List<String> documents(String built) {
+    public static List<String> documents(String built) {
         List<String> docs = new ArrayList<>();
         for (String doc : built.split("(?m)^---\\s*$")) {
             if (!doc.isBlank()) {
@@ -71,14 +74,31 @@ final class FluxSubstitution {
         return docs;
     }
 
-    /** Substitutes every resource of a build, skipping those annotated as Flux allows. */
-    static List<String> substituteBuild(String built, Map<String, String> vars) {
+    /** Substitutes every resource of a build, leaving alone those labelled or annotated as Flux allows. */
+    public static List<String> substituteBuild(String built, Map<String, String> vars) {
         List<String> result = new ArrayList<>();
         for (String doc : documents(built)) {
-            JsonNode resource = Yaml.read(doc);
-            boolean disabled = "disabled".equals(resource.path("metadata").path("annotations").path(DISABLED_ANNOTATION).asText(null));
-            result.add(disabled ? doc : substitute(doc, vars));
+            result.add(isDisabled(Yaml.read(doc)) ? doc : substitute(doc, vars));
         }
         return result;
+    }
+
+    /** Whether kustomize-controller skips this resource: label or annotation {@code substitute: disabled}. */
+    public static boolean isDisabled(JsonNode resource) {
+        JsonNode metadata = resource.path("metadata");
+        return "disabled".equals(metadata.path("labels").path(DISABLED_KEY).asText(null))
+                || "disabled".equals(metadata.path("annotations").path(DISABLED_KEY).asText(null));
+    }
+
+    /** The variable names a text refers to as {@code ${NAME}} (with or without a default), escapes left out. */
+    public static Set<String> references(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            if (m.group(1) != null) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 }
