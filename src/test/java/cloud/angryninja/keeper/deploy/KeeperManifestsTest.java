@@ -24,7 +24,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * The keeper's deployment under k8s/apps/opencode/opencode-keeper, as Flux applies it (built with
  * kubectl kustomize, then substituted), checked for what must agree across its files: the config,
  * its environment, the Secrets, the Role, the route and its timeout, the scrape job the alerts
- * name.
+ * name. What must agree with the workspaces' manifests: {@link KeeperMeetsTheWorkspacesTest}.
  */
 class KeeperManifestsTest {
 
@@ -164,10 +164,12 @@ class KeeperManifestsTest {
                 "external-secrets.io/externalsecrets", CONFIG.workspaceValues("external-secret"),
                 "/secrets", CONFIG.workspaceValues("secret"),
                 "apps/deployments", CONFIG.workspaceValues("deployment")));
+        // list and watch: the informers behind waitUntilCondition, with a metadata.name field selector
+        // (KeeperRoleTest runs the code and checks each call against these rules).
         assertThat(verbs).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "external-secrets.io/externalsecrets", Set.of("get", "patch"),
-                "/secrets", Set.of("get"),
-                "apps/deployments", Set.of("get", "patch")));
+                "external-secrets.io/externalsecrets", Set.of("get", "patch", "list", "watch"),
+                "/secrets", Set.of("get", "list", "watch"),
+                "apps/deployments", Set.of("get", "patch", "list", "watch")));
         JsonNode binding = K8sTree.named(BUILT, "RoleBinding", "opencode-keeper");
         assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo("Role");
         assertThat(binding.path("roleRef").path("name").asText()).isEqualTo("opencode-keeper");

@@ -1,0 +1,201 @@
+package cloud.angryninja.keeper.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+
+/**
+ * The keeper's deployment agrees with the workspaces' as Flux applies both: every name in the
+ * keeper's config and Role is the name the workspaces' built manifests give their Deployment,
+ * Service, ExternalSecret, Secret and Doppler variables; the keeper reaches each workspace's
+ * Service on the port it exposes; the keeper's ks.yaml follows the workspaces' conventions.
+ * Nothing here is written twice: each expected value is read from the workspace's build.
+ */
+class KeeperMeetsTheWorkspacesTest {
+
+    static final KeeperConfig CONFIG = KeeperConfig.deployed();
+    static final List<JsonNode> KEEPER = K8sTree.build(K8sTree.keeperApp());
+    static final K8sTree.FluxKustomization KEEPER_KS = K8sTree.fluxKustomization(K8sTree.KEEPER);
+
+    /** A workspace as its own Flux Kustomization and build define it. */
+    record Workspace(K8sTree.FluxKustomization ks, List<JsonNode> built) {
+
+        static Workspace of(String name) {
+            K8sTree.FluxKustomization ks = K8sTree.fluxKustomization(name);
+            return new Workspace(ks, K8sTree.build(ks.path()));
+        }
+
+        String namespace() {
+            return ks.targetNamespace();
+        }
+
+        JsonNode release() {
+            return K8sTree.single(built, "HelmRelease");
+        }
+
+        JsonNode values() {
+            return release().path("spec").path("values");
+        }
+
+        /** The Helm release name: spec.releaseName, else the HelmRelease's name (it has no spec.targetNamespace). */
+        String releaseName() {
+            assertThat(release().path("spec").has("targetNamespace")).as("HelmRelease spec.targetNamespace").isFalse();
+            return release().path("spec").path("releaseName").asText(K8sTree.name(release()));
+        }
+
+        /** bjw-s app-template: the one controller's Deployment is named after the release. */
+        String deployment() {
+            List<String> controllers = Yaml.fieldNames(values().path("controllers"));
+            assertThat(controllers).as("controllers of %s", ks.name()).hasSize(1);
+            JsonNode controller = values().path("controllers").path(controllers.getFirst());
+            assertThat(controller.path("type").asText("deployment")).isEqualTo("deployment");
+            return controller.path("forceRename").asText(releaseName());
+        }
+
+        /** bjw-s app-template: the one Service is named after the release. */
+        JsonNode service() {
+            List<String> services = Yaml.fieldNames(values().path("service"));
+            assertThat(services).as("services of %s", ks.name()).hasSize(1);
+            return values().path("service").path(services.getFirst());
+        }
+
+        String serviceName() {
+            return service().path("forceRename").asText(releaseName());
+        }
+
+        int servicePort() {
+            List<String> ports = Yaml.fieldNames(service().path("ports"));
+            assertThat(ports).as("ports of the Service of %s", ks.name()).hasSize(1);
+            return service().path("ports").path(ports.getFirst()).path("port").asInt();
+        }
+
+        /** The one container's env entry, a secretKeyRef. */
+        JsonNode serverPasswordRef() {
+            JsonNode controller = values().path("controllers").elements().next();
+            JsonNode container = controller.path("containers").elements().next();
+            return container.path("env").path("OPENCODE_SERVER_PASSWORD").path("valueFrom").path("secretKeyRef");
+        }
+
+        JsonNode externalSecretWriting(String secret) {
+            List<JsonNode> writers = K8sTree.all(built, "ExternalSecret").stream()
+                    .filter(es -> es.path("spec").path("target").path("name").asText().equals(secret)).toList();
+            assertThat(writers).as("ExternalSecrets of %s writing Secret %s", ks.name(), secret).hasSize(1);
+            return writers.getFirst();
+        }
+    }
+
+    /** The workspaces: the Flux Kustomizations of the opencode namespace other than the keeper's. */
+    static List<String> workspaces() {
+        List<String> names = K8sTree.fluxKustomizations().stream()
+                .filter(ks -> ks.file().startsWith(K8sTree.k8s().resolve("apps/opencode")))
+                .map(K8sTree.FluxKustomization::name).filter(n -> !n.equals(K8sTree.KEEPER)).sorted().toList();
+        assertThat(names).as("workspaces in k8s/apps/opencode").containsExactlyElementsOf(K8sTree.WORKSPACES);
+        return names;
+    }
+
+    @Test
+    void theConfigNamesEveryWorkspaceOfTheTreeAndNoOther() {
+        assertThat(CONFIG.workspaces()).containsExactlyInAnyOrderElementsOf(workspaces());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workspaces")
+    void theConfigNamesTheWorkspacesObjectsAsTheirManifestsDo(String name) {
+        Workspace ws = Workspace.of(name);
+        assertThat(CONFIG.workspace(name, "namespace")).isEqualTo(ws.namespace()).isEqualTo(KEEPER_KS.targetNamespace());
+        assertThat(CONFIG.workspace(name, "deployment")).isEqualTo(ws.deployment());
+
+        String secret = CONFIG.workspace(name, "secret");
+        JsonNode externalSecret = ws.externalSecretWriting(secret);
+        assertThat(CONFIG.workspace(name, "external-secret")).isEqualTo(K8sTree.name(externalSecret));
+        Map<String, String> remoteKeys = new TreeMap<>();
+        externalSecret.path("spec").path("data").forEach(d -> remoteKeys.put(d.path("secretKey").asText(), d.path("remoteRef").path("key").asText()));
+        assertThat(remoteKeys).as("keys of Secret %s", secret).containsKey(CONFIG.workspace(name, "secret-key"));
+        assertThat(CONFIG.workspace(name, "doppler-secret")).as("the Doppler variable ESO copies into %s", secret)
+                .isEqualTo(remoteKeys.get(CONFIG.workspace(name, "secret-key")));
+    }
+
+    /** The keeper calls the workspace's Service by its cluster DNS name, on its port, with the server's own password. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workspaces")
+    void theKeeperReachesTheWorkspaceServiceWithItsPassword(String name) {
+        Workspace ws = Workspace.of(name);
+        URI url = URI.create(CONFIG.workspace(name, "url"));
+        assertThat(url.getScheme()).isEqualTo("http");
+        assertThat(url.getHost()).isEqualTo(ws.serviceName() + "." + ws.namespace() + ".svc.cluster.local");
+        assertThat(url.getPort()).as("port of Service %s", ws.serviceName()).isEqualTo(ws.servicePort());
+        assertThat(ws.service().path("controller").asText()).as("the Service selects the workspace's pods")
+                .isEqualTo(Yaml.fieldNames(ws.values().path("controllers")).getFirst());
+
+        assertThat(CONFIG.workspace(name, "username")).isEqualTo(OpenCodeProcess.USERNAME);
+        String variable = KeeperConfig.variable(CONFIG.workspace(name, "password"));
+        JsonNode keeperEnv = K8sTree.single(KEEPER, "HelmRelease").path("spec").path("values").path("controllers")
+                .path(K8sTree.KEEPER).path("containers").path("app").path("env").path(variable).path("valueFrom").path("secretKeyRef");
+        JsonNode serverEnv = ws.serverPasswordRef();
+        assertThat(serverEnv.path("name").asText()).isEqualTo(CONFIG.workspace(name, "secret"));
+        assertThat(keeperEnv.path("name").asText()).as("Secret of %s", variable).isEqualTo(serverEnv.path("name").asText());
+        assertThat(keeperEnv.path("key").asText()).as("key of %s", variable).isEqualTo(serverEnv.path("key").asText());
+    }
+
+    /** The Role names exactly the workspaces' objects, as their builds name them. */
+    @Test
+    void theRoleNamesExactlyTheWorkspacesObjects() {
+        Set<String> deployments = new TreeSet<>();
+        Set<String> externalSecrets = new TreeSet<>();
+        Set<String> secrets = new TreeSet<>();
+        for (String name : workspaces()) {
+            Workspace ws = Workspace.of(name);
+            deployments.add(ws.deployment());
+            JsonNode es = ws.externalSecretWriting(CONFIG.workspace(name, "secret"));
+            externalSecrets.add(K8sTree.name(es));
+            secrets.add(es.path("spec").path("target").path("name").asText());
+        }
+        Map<String, Set<String>> names = new TreeMap<>();
+        for (JsonNode rule : K8sTree.single(KEEPER, "Role").path("rules")) {
+            for (String resource : Yaml.texts(rule.path("resources"))) {
+                names.computeIfAbsent(resource, r -> new TreeSet<>()).addAll(Yaml.texts(rule.path("resourceNames")));
+            }
+        }
+        assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "deployments", deployments, "externalsecrets", externalSecrets, "secrets", secrets));
+    }
+
+    /** Same apiVersion, namespace, source, path layout, target namespace, pruning, labels and APP as the workspaces. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workspaces")
+    void theKeepersFluxKustomizationFollowsTheWorkspacesConventions(String name) {
+        K8sTree.FluxKustomization ws = K8sTree.fluxKustomization(name);
+        for (K8sTree.FluxKustomization ks : List.of(ws, KEEPER_KS)) {
+            assertThat(ks.spec().path("path").asText()).isEqualTo("./k8s/apps/opencode/" + ks.name() + "/app");
+            assertThat(ks.spec().path("commonMetadata").path("labels").path("app.kubernetes.io/name").asText()).isEqualTo(ks.name());
+            assertThat(ks.substitute()).containsEntry("APP", ks.name());
+        }
+        JsonNode keeper = KEEPER_KS.manifest();
+        assertThat(keeper.path("apiVersion")).isEqualTo(ws.manifest().path("apiVersion"));
+        assertThat(keeper.path("metadata").path("namespace")).isEqualTo(ws.manifest().path("metadata").path("namespace"));
+        assertThat(KEEPER_KS.spec().path("sourceRef")).isEqualTo(ws.spec().path("sourceRef"));
+        assertThat(KEEPER_KS.targetNamespace()).isEqualTo(ws.targetNamespace());
+        assertThat(KEEPER_KS.spec().path("prune")).isEqualTo(ws.spec().path("prune"));
+        assertThat(KEEPER_KS.spec().path("wait")).isEqualTo(ws.spec().path("wait"));
+        // The keeper's pod reads the workspace's Secret and its Role names the workspace's objects.
+        assertThat(ws.dependsOn()).contains("external-secrets-stores");
+        assertThat(KEEPER_KS.dependsOn()).contains("external-secrets-stores", name);
+        assertThat(Yaml.texts(Yaml.read(K8sTree.k8s().resolve("apps/opencode/kustomization.yaml")).path("resources")))
+                .contains("./" + name + "/ks.yaml", "./" + K8sTree.KEEPER + "/ks.yaml");
+    }
+}

@@ -1,0 +1,157 @@
+package cloud.angryninja.keeper.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.angryninja.keeper.kube.DeploymentRollout;
+import cloud.angryninja.keeper.kube.ExternalSecretSync;
+import cloud.angryninja.keeper.kube.ExternalSecrets;
+import cloud.angryninja.keeper.kube.Outcome;
+import cloud.angryninja.keeper.kube.RolloutResult;
+import cloud.angryninja.keeper.kube.RolloutSnapshot;
+import cloud.angryninja.keeper.kube.Rollouts;
+import cloud.angryninja.keeper.kube.SyncRequest;
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
+import cloud.angryninja.keeper.testing.FakeDeploymentController;
+import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
+import cloud.angryninja.keeper.testing.MockCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+
+/**
+ * The keeper's Role, as Flux applies it, against the API calls the keeper's cluster code really
+ * makes: the reseed steps (forced ESO sync, rollout) run for every workspace of the deployed config
+ * on a mock API, with the workspaces' ExternalSecrets as built from k8s/, stand-ins for ESO and the
+ * Deployment controller, and the recorded requests decided by RBAC's rules. Every call is allowed,
+ * and every grant of the Role is used: nothing broader is granted.
+ */
+class KeeperRoleTest {
+
+    static final String OLD = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_ROLEold0000\"}}";
+    static final String NEW = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_ROLEnew1111\"}}";
+    static final String NOT_IN_DOPPLER = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_ROLEnever22\"}}";
+
+    final KeeperConfig config = KeeperConfig.deployed();
+    final String namespace = K8sTree.fluxKustomization(K8sTree.KEEPER).targetNamespace();
+    final RoleRules role = RoleRules.of(K8sTree.single(K8sTree.build(K8sTree.keeperApp()), "Role"), namespace);
+    final Map<String, String> doppler = new ConcurrentHashMap<>();
+    MockCluster cluster;
+    FakeExternalSecretsOperator eso;
+    FakeDeploymentController controller;
+
+    @BeforeEach
+    void start() {
+        cluster = MockCluster.start();
+        eso = new FakeExternalSecretsOperator(cluster.controllerClient(), key -> Optional.ofNullable(doppler.get(key))).start();
+        controller = new FakeDeploymentController(cluster.controllerClient()).start();
+    }
+
+    @AfterEach
+    void stop() {
+        controller.close();
+        eso.close();
+        cluster.close();
+    }
+
+    @Test
+    void everyCallOfAReseedIsAllowedAndEveryGrantIsUsed() {
+        for (String ws : config.workspaces()) {
+            createWorkspace(ws);
+        }
+        cluster.calls().clear();
+        eso.delay(Duration.ofMillis(300));
+        controller.stepDelay(Duration.ofMillis(400));
+
+        for (String ws : config.workspaces()) {
+            String es = config.workspace(ws, "external-secret");
+            String secret = config.workspace(ws, "secret");
+            String key = config.workspace(ws, "secret-key");
+            String deployment = config.workspace(ws, "deployment");
+
+            // Doppler does not hold the value the reseed wrote: the wait for the Secret times out and
+            // the keeper reads the ExternalSecret and the Secret to report what it saw.
+            ExternalSecretSync impatient = new ExternalSecretSync(cluster.client(), Duration.ofMillis(1500), Clock.systemUTC());
+            assertThat(impatient.sync(SyncRequest.expecting(namespace, es, secret, key, NOT_IN_DOPPLER)).outcome())
+                    .isEqualTo(Outcome.TIMEOUT);
+
+            DeploymentRollout rollout = new DeploymentRollout(cluster.client(), Duration.ofSeconds(10), Duration.ofSeconds(2),
+                    Clock.systemUTC());
+            RolloutSnapshot before = rollout.snapshot(namespace, deployment, secret).orElseThrow();
+            ExternalSecretSync sync = new ExternalSecretSync(cluster.client(), Duration.ofSeconds(10), Clock.systemUTC());
+            assertThat(sync.sync(SyncRequest.expecting(namespace, es, secret, key, NEW)).outcome()).isEqualTo(Outcome.SUCCESS);
+            RolloutResult rolled = rollout.rolloutOnce(before);
+            assertThat(rolled.outcome()).as(rolled.detail()).isEqualTo(Outcome.SUCCESS);
+        }
+
+        List<ApiCall> calls = cluster.calls().keeperCalls();
+        assertThat(calls).isNotEmpty();
+        assertThat(calls).filteredOn(c -> !role.allows(c)).as("calls the Role refuses").isEmpty();
+        Set<String> used = new TreeSet<>(calls.stream().map(RoleRules::grant).toList());
+        assertThat(role.grants()).as("what the Role grants, against what the keeper used").isEqualTo(used);
+    }
+
+    /** The decision can go against a call: RBAC's refusals, read the same way. */
+    @Test
+    void theRulesRefuseWhatRbacRefuses() {
+        String es = config.workspace("opencode-flux", "external-secret");
+        String secret = config.workspace("opencode-flux", "secret");
+        String deployment = config.workspace("opencode-flux", "deployment");
+        String selector = "fieldSelector=metadata.name%3D" + secret;
+        assertThat(role.allows(call("get", "", "secrets", "", namespace, secret, ""))).isTrue();
+        assertThat(role.allows(call("list", "", "secrets", "", namespace, "", selector))).isTrue();
+        assertThat(role.allows(call("watch", "", "secrets", "", namespace, "", "watch=true&" + selector))).isTrue();
+        assertThat(role.allows(call("list", "", "secrets", "", namespace, "", ""))).as("list without a name").isFalse();
+        assertThat(role.allows(call("watch", "", "secrets", "", namespace, "", "watch=true"))).as("watch without a name").isFalse();
+        assertThat(role.allows(call("list", "", "secrets", "", namespace, "", "fieldSelector=metadata.name%3Dother")))
+                .as("list of another Secret").isFalse();
+        assertThat(role.allows(call("get", "", "secrets", "", namespace, "other-secret", ""))).as("another Secret").isFalse();
+        assertThat(role.allows(call("patch", "", "secrets", "", namespace, secret, ""))).as("patch of a Secret").isFalse();
+        assertThat(role.allows(call("delete", "external-secrets.io", "externalsecrets", "", namespace, es, "")))
+                .as("delete of an ExternalSecret").isFalse();
+        assertThat(role.allows(call("get", "", "secrets", "", "kube-system", secret, ""))).as("another namespace").isFalse();
+        assertThat(role.allows(call("patch", "apps", "deployments", "scale", namespace, deployment, ""))).as("a subresource").isFalse();
+        assertThat(role.allows(call("patch", "apps", "deployments", "", namespace, deployment, ""))).isTrue();
+    }
+
+    private static ApiCall call(String verb, String group, String resource, String subresource, String namespace, String name,
+            String query) {
+        return new ApiCall(verb, group, resource, subresource, namespace, name, query, "test");
+    }
+
+    /** A workspace's ExternalSecret as built from k8s/, its Secret holding OLD and its Deployment rolled out. */
+    private void createWorkspace(String ws) {
+        var setup = cluster.controllerClient();
+        String secret = config.workspace(ws, "secret");
+        List<JsonNode> built = K8sTree.build(K8sTree.fluxKustomization(ws).path());
+        JsonNode es = K8sTree.named(built, "ExternalSecret", config.workspace(ws, "external-secret"));
+        es.path("spec").path("data").forEach(d -> doppler.put(d.path("remoteRef").path("key").asText(), "value"));
+        doppler.put(config.workspace(ws, "doppler-secret"), NEW);
+        ObjectNode created = es.deepCopy();
+        ((ObjectNode) created.path("metadata")).put("namespace", namespace);
+        setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(namespace)
+                .resource(Yaml.JSON.convertValue(created, GenericKubernetesResource.class)).create();
+        setup.secrets().inNamespace(namespace).resource(MockCluster.secret(namespace, secret, config.workspace(ws, "secret-key"), OLD))
+                .create();
+        setup.apps().deployments().inNamespace(namespace)
+                .resource(MockCluster.deployment(namespace, config.workspace(ws, "deployment"), secret, false)).create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
+                setup.apps().deployments().inNamespace(namespace).withName(config.workspace(ws, "deployment")).get()));
+    }
+}
