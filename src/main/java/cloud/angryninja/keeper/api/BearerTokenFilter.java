@@ -24,16 +24,20 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     private static final String PREFIX = "Bearer ";
 
-    private final byte[] expectedDigest;
-
+    /** Looked up on first use: filters are built at static init, before run-time config is there. */
     @Inject
-    public BearerTokenFilter(ApiConfig config) {
-        this.expectedDigest = sha256(config.token());
-    }
+    jakarta.inject.Provider<ApiConfig> config;
+
+    private volatile byte[] expectedDigest;
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!accepts(request.getHeaderString(HttpHeaders.AUTHORIZATION), expectedDigest)) {
+        byte[] expected = expectedDigest;
+        if (expected == null) {
+            expected = sha256(config.get().token());
+            expectedDigest = expected;
+        }
+        if (!accepts(request.getHeaderString(HttpHeaders.AUTHORIZATION), expected)) {
             request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                     .type(MediaType.APPLICATION_JSON)
