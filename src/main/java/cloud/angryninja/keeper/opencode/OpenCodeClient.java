@@ -91,6 +91,12 @@ public class OpenCodeClient {
         for (JsonNode p : providers) {
             if (COPILOT_PROVIDER.equals(p.path("id").asText())) {
                 int models = p.path("models").size();
+                if (!p.path("options").has("apiKey")) {
+                    // opencode.json alone (source "config") makes OpenCode list the provider; only a
+                    // credential from auth.json (or GITHUB_TOKEN) puts an apiKey into its options.
+                    return new Provider(false, 0, COPILOT_PROVIDER + " is configured but has no credential:"
+                            + " auth.json missing, unreadable or without a " + COPILOT_PROVIDER + " entry when the instance started");
+                }
                 return models > 0
                         ? new Provider(true, models, COPILOT_PROVIDER + " loaded with " + models + " models")
                         : new Provider(false, 0, COPILOT_PROVIDER + " is listed without models");
