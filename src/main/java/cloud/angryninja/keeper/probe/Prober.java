@@ -79,7 +79,13 @@ public class Prober {
         workspaces.all().forEach(w -> states.put(w.name(), WorkspaceState.pending(w.name())));
     }
 
-    @Scheduled(identity = "probe-cycle", every = "${keeper.probe.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The first cycle runs right at start-up, so the keeper is ready as soon as it has looked once. */
+    void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        Thread.ofVirtual().name("probe-first-cycle").start(this::scheduledCycle);
+    }
+
+    @Scheduled(identity = "probe-cycle", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledCycle() {
         CycleReport report = runCycle(workspaces.all());
         LOG.debugf("probe cycle: %d workspaces, %d credential checks, %d ms", report.workspaces(), report.credentialChecks(),
