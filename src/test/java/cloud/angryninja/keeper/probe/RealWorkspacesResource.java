@@ -125,6 +125,12 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
             if (copilot != null) {
                 copilot.stop();
             }
+        }, () -> {
+            if (root != null) {
+                try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         })) {
             try {
                 c.close();
