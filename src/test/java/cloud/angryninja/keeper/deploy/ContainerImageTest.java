@@ -22,7 +22,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * What can be checked of the two Dockerfiles without Docker: base images against the build,
  * non-root user, port, working directory against the in-cluster config mount, and the build
  * context that .dockerignore lets through. The layout they copy out of target/ is checked against
- * a real package by PackagedAppIT.
+ * a real package by ContainerImageLayoutIT.
  */
 class ContainerImageTest {
 

@@ -19,12 +19,15 @@ import cloud.angryninja.keeper.testing.FakeReloader;
 import cloud.angryninja.keeper.testing.MockCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /** The cluster actions as beans of the running keeper, on the injected client and the default deadlines. */
 @QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 @WithKubernetesTestServer(crud = true)
 class KubeActionsWiringTest {
 

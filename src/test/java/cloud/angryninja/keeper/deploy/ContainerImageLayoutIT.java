@@ -32,7 +32,7 @@ import cloud.angryninja.keeper.manifests.Repo;
  * packaged keeper reads {@code config/application.properties} from its working directory, which
  * is where the cluster mounts its ConfigMap.
  */
-class PackagedAppIT {
+class ContainerImageLayoutIT {
 
     static final Path TARGET = Repo.root().resolve("target");
     static final boolean NATIVE = "true".equals(System.getProperty("packaged.native"));

@@ -1,0 +1,122 @@
+package cloud.angryninja.keeper.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
+import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * The keeper's Prometheus series. Every series of every configured workspace is registered at
+ * start-up, so a dashboard never shows "no data" for a known workspace. Gauges show NaN until the
+ * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell.
+ */
+@Startup
+@ApplicationScoped
+public class KeeperMetrics {
+
+    public static final String WORKSPACE_UP = "opencode_keeper_workspace_up";
+    public static final String PROVIDER_LOADED = "opencode_keeper_copilot_provider_loaded";
+    public static final String CREDENTIAL_VALID = "opencode_keeper_copilot_credential_valid";
+    public static final String CHECK_ERRORS = "opencode_keeper_copilot_check_errors_total";
+    public static final String MODELS = "opencode_keeper_copilot_models";
+    public static final String PROBE_DURATION = "opencode_keeper_probe_duration_seconds";
+    public static final String LAST_SUCCESS = "opencode_keeper_probe_last_success_timestamp_seconds";
+    public static final String CYCLES = "opencode_keeper_probe_cycles_total";
+    public static final String BUILD_INFO = "opencode_keeper_build_info";
+
+    /** The fixed label set of {@code reason} on {@link #CHECK_ERRORS}. */
+    public static final List<String> CHECK_ERROR_REASONS = List.of(
+            "timeout", "connection", "server_error", "unexpected_status", "secret_missing", "kube_error", "auth_json_invalid");
+
+    /** Current values of one workspace, read by the gauges. */
+    private static final class Values {
+        volatile double up = Double.NaN;
+        volatile double providerLoaded = Double.NaN;
+        volatile double credentialValid = Double.NaN;
+        volatile double models = Double.NaN;
+        volatile double durationSeconds = Double.NaN;
+        volatile double lastSuccessSeconds = Double.NaN;
+        final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    }
+
+    private final Map<String, Values> values = new ConcurrentHashMap<>();
+    private final Counter cycles;
+
+    @Inject
+    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        // Names are given in Prometheus form; Micrometer's Prometheus naming keeps them as they are.
+        Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
+                .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry);
+        cycles = Counter.builder("opencode_keeper_probe_cycles")
+                .description("Completed probe cycles over all workspaces").register(registry);
+        for (Workspace w : workspaces.all()) {
+            register(registry, w.name());
+        }
+    }
+
+    private void register(MeterRegistry registry, String workspace) {
+        Values v = new Values();
+        values.put(workspace, v);
+        gauge(registry, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
+        gauge(registry, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
+                x -> x.providerLoaded);
+        gauge(registry, "opencode_keeper_copilot_credential_valid",
+                "1 valid, 0 invalid (revoked, expired, no entitlement or unusable auth.json), NaN unknown", workspace, v,
+                x -> x.credentialValid);
+        gauge(registry, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
+        Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
+                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(registry);
+        Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
+                .description("Unix time of the last probe where all three checks passed").tag("workspace", workspace)
+                .register(registry);
+        for (String reason : CHECK_ERROR_REASONS) {
+            v.errors.put(reason, Counter.builder("opencode_keeper_copilot_check_errors")
+                    .description("Credential checks that could not say valid (reason: why)")
+                    .tag("workspace", workspace).tag("reason", reason).register(registry));
+        }
+    }
+
+    private static void gauge(MeterRegistry registry, String name, String help, String workspace, Values v,
+            java.util.function.ToDoubleFunction<Values> f) {
+        Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(registry);
+    }
+
+    /** Publishes a workspace's new state; {@code checkError} is one of {@link #CHECK_ERROR_REASONS} or empty. */
+    public void record(WorkspaceState state, String checkError) {
+        Values v = values.get(state.workspace());
+        if (v == null) {
+            return;
+        }
+        v.up = state.up().gaugeValue();
+        v.providerLoaded = state.copilotProvider().gaugeValue();
+        v.credentialValid = state.credential().gaugeValue();
+        v.models = state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.PASS ? state.copilotModels()
+                : state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.FAIL ? 0 : Double.NaN;
+        v.durationSeconds = state.durationMillis() / 1000.0;
+        state.lastSuccess().ifPresent(t -> v.lastSuccessSeconds = t.toEpochMilli() / 1000.0);
+        if (checkError != null && !checkError.isEmpty()) {
+            Counter c = v.errors.get(checkError);
+            if (c != null) {
+                c.increment();
+            }
+        }
+    }
+
+    public void cycleDone() {
+        cycles.increment();
+    }
+}

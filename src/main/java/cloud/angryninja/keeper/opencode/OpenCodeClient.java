@@ -1,0 +1,143 @@
+package cloud.angryninja.keeper.opencode;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import cloud.angryninja.keeper.probe.ProbeConfig;
+import cloud.angryninja.keeper.workspace.Workspace;
+
+/**
+ * The two read-only calls the keeper makes to an OpenCode server, with HTTP basic auth and a
+ * per-call deadline: {@code GET /global/health} and {@code GET /config/providers}.
+ */
+@ApplicationScoped
+public class OpenCodeClient {
+
+    public static final String COPILOT_PROVIDER = "github-copilot";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Answer of {@code /global/health}. */
+    public record Health(boolean up, Optional<String> version, String reason) {
+    }
+
+    /** Whether {@code /config/providers} lists github-copilot with at least one model. */
+    public record Provider(boolean loaded, int models, String reason) {
+    }
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    @Inject
+    public OpenCodeClient(HttpClient http, ProbeConfig config) {
+        this(http, config.timeout());
+    }
+
+    public OpenCodeClient(HttpClient http, Duration timeout) {
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    public Health health(Workspace workspace) {
+        Answer a = get(workspace, "/global/health");
+        if (a.status != 200) {
+            return new Health(false, Optional.empty(), a.reason);
+        }
+        try {
+            JsonNode body = JSON.readTree(a.body);
+            Optional<String> version = Optional.ofNullable(body.path("version").textValue());
+            if (body.path("healthy").asBoolean(false)) {
+                return new Health(true, version, "healthy" + version.map(v -> ", version " + v).orElse(""));
+            }
+            return new Health(false, version, "OpenCode reports healthy=false");
+        } catch (IOException e) {
+            return new Health(false, Optional.empty(), "GET /global/health: HTTP 200 but the body is not JSON");
+        }
+    }
+
+    public Provider copilotProvider(Workspace workspace) {
+        Answer a = get(workspace, "/config/providers");
+        if (a.status != 200) {
+            return new Provider(false, 0, a.reason);
+        }
+        try {
+            return copilotProvider(JSON.readTree(a.body));
+        } catch (IOException e) {
+            return new Provider(false, 0, "GET /config/providers: HTTP 200 but the body is not JSON");
+        }
+    }
+
+    /** Pure: reads {@code {"providers":[{"id":..., "models":{...}}]}}. */
+    static Provider copilotProvider(JsonNode body) {
+        JsonNode providers = body.path("providers");
+        if (!providers.isArray()) {
+            return new Provider(false, 0, "GET /config/providers: no providers list in the answer");
+        }
+        for (JsonNode p : providers) {
+            if (COPILOT_PROVIDER.equals(p.path("id").asText())) {
+                int models = p.path("models").size();
+                if (!p.path("options").has("apiKey")) {
+                    // opencode.json alone (source "config") makes OpenCode list the provider; only a
+                    // credential from auth.json (or GITHUB_TOKEN) puts an apiKey into its options.
+                    return new Provider(false, 0, COPILOT_PROVIDER + " is configured but has no credential:"
+                            + " auth.json missing, unreadable or without a " + COPILOT_PROVIDER + " entry when the instance started");
+                }
+                return models > 0
+                        ? new Provider(true, models, COPILOT_PROVIDER + " loaded with " + models + " models")
+                        : new Provider(false, 0, COPILOT_PROVIDER + " is listed without models");
+            }
+        }
+        return new Provider(false, 0, COPILOT_PROVIDER + " is not loaded: auth.json missing, unreadable or without a "
+                + COPILOT_PROVIDER + " entry when the instance started");
+    }
+
+    private record Answer(int status, String body, String reason) {
+    }
+
+    private Answer get(Workspace workspace, String path) {
+        URI uri = workspace.endpoint(path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
+        workspace.password().ifPresent(pw -> request.header("Authorization", basic(workspace.username(), pw)));
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String reason = switch (r.statusCode()) {
+                case 200 -> "HTTP 200";
+                case 401 -> "GET " + path + ": HTTP 401, wrong username or password";
+                default -> "GET " + path + ": HTTP " + r.statusCode();
+            };
+            return new Answer(r.statusCode(), r.body(), reason);
+        } catch (HttpTimeoutException e) {
+            return new Answer(0, "", "GET " + path + ": no answer within " + timeout.toMillis() + " ms");
+        } catch (ConnectException e) {
+            return new Answer(0, "", "GET " + path + ": cannot connect to " + uri.getHost() + ":" + port(uri));
+        } catch (IOException e) {
+            return new Answer(0, "", "GET " + path + ": " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, "", "GET " + path + ": interrupted");
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}

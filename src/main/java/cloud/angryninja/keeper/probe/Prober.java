@@ -1,0 +1,243 @@
+package cloud.angryninja.keeper.probe;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+import cloud.angryninja.keeper.copilot.CopilotChecker;
+import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.copilot.CredentialCheck;
+import cloud.angryninja.keeper.metrics.KeeperMetrics;
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * Probes every workspace each {@code keeper.probe.interval}: OpenCode up, github-copilot provider
+ * loaded, credential accepted by the Copilot API. Workspaces run in parallel on virtual threads,
+ * at most {@code keeper.probe.concurrency} at a time, each with its three probes in parallel; a
+ * credential shared by several workspaces is checked once per cycle.
+ */
+@ApplicationScoped
+public class Prober {
+
+    private static final Logger LOG = Logger.getLogger(Prober.class);
+
+    /** How long one cycle took and how many workspaces it covered. */
+    public record CycleReport(int workspaces, int credentialChecks, Duration duration) {
+    }
+
+    private final Workspaces workspaces;
+    private final OpenCodeClient openCode;
+    private final CredentialSource credentials;
+    private final CopilotChecker copilot;
+    private final KeeperMetrics metrics;
+    private final Semaphore permits;
+    private final Clock clock;
+    private final Map<String, WorkspaceState> states = new ConcurrentHashMap<>();
+    private final AtomicLong cycles = new AtomicLong();
+    private final AtomicReference<Optional<Instant>> lastCycleEnd = new AtomicReference<>(Optional.empty());
+
+    @Inject
+    public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
+            KeeperMetrics metrics, ProbeConfig config) {
+        this(workspaces, openCode, credentials, copilot, metrics, config.concurrency(), Clock.systemUTC());
+    }
+
+    public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
+            KeeperMetrics metrics, int concurrency, Clock clock) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("keeper.probe.concurrency must be at least 1");
+        }
+        this.workspaces = workspaces;
+        this.openCode = openCode;
+        this.credentials = credentials;
+        this.copilot = copilot;
+        this.metrics = metrics;
+        this.permits = new Semaphore(concurrency);
+        this.clock = clock;
+        workspaces.all().forEach(w -> states.put(w.name(), WorkspaceState.pending(w.name())));
+    }
+
+    /** The first cycle runs right at start-up, so the keeper is ready as soon as it has looked once. */
+    void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        Thread.ofVirtual().name("probe-first-cycle").start(this::scheduledCycle);
+    }
+
+    @Scheduled(identity = "probe-cycle", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledCycle() {
+        CycleReport report = runCycle(workspaces.all());
+        LOG.debugf("probe cycle: %d workspaces, %d credential checks, %d ms", report.workspaces(), report.credentialChecks(),
+                report.duration().toMillis());
+    }
+
+    /** Probes the given workspaces now, in parallel, and records each result. */
+    public CycleReport runCycle(List<Workspace> targets) {
+        long start = System.nanoTime();
+        Map<String, CompletableFuture<CredentialCheck>> checks = new ConcurrentHashMap<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<WorkspaceState>> running = new ArrayList<>();
+            for (Workspace w : targets) {
+                running.add(threads.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return probe(w, checks, threads);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<WorkspaceState> f : running) {
+                await(f);
+            }
+        }
+        cycles.incrementAndGet();
+        lastCycleEnd.set(Optional.of(clock.instant()));
+        metrics.cycleDone();
+        return new CycleReport(targets.size(), checks.size(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Runs the three probes of one workspace now and records the result. */
+    public WorkspaceState probeNow(Workspace workspace) {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            return probe(workspace, new ConcurrentHashMap<>(), threads);
+        }
+    }
+
+    public List<WorkspaceState> states() {
+        return workspaces.all().stream().map(w -> states.get(w.name())).toList();
+    }
+
+    public Optional<WorkspaceState> state(String workspace) {
+        return Optional.ofNullable(states.get(workspace));
+    }
+
+    /** Completed cycles since start. */
+    public long cycles() {
+        return cycles.get();
+    }
+
+    public Optional<Instant> lastCycleEnd() {
+        return lastCycleEnd.get();
+    }
+
+    private WorkspaceState probe(Workspace w, Map<String, CompletableFuture<CredentialCheck>> checks, ExecutorService threads) {
+        Instant started = clock.instant();
+        long start = System.nanoTime();
+        Future<OpenCodeClient.Health> health = threads.submit(() -> openCode.health(w));
+        Future<OpenCodeClient.Provider> provider = threads.submit(() -> openCode.copilotProvider(w));
+        CredentialOutcome credential = credential(w, checks);
+        OpenCodeClient.Health h = awaitOr(health, new OpenCodeClient.Health(false, Optional.empty(), "probe failed"));
+        OpenCodeClient.Provider p = awaitOr(provider, new OpenCodeClient.Provider(false, 0, "probe failed"));
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+
+        WorkspaceState previous = states.getOrDefault(w.name(), WorkspaceState.pending(w.name()));
+        ProbeResult up = h.up() ? ProbeResult.pass(h.reason()) : ProbeResult.fail(h.reason());
+        ProbeResult loaded = p.loaded() ? ProbeResult.pass(p.reason()) : ProbeResult.fail(p.reason());
+        boolean allPass = up.outcome() == ProbeResult.Outcome.PASS && loaded.outcome() == ProbeResult.Outcome.PASS
+                && credential.result.outcome() == ProbeResult.Outcome.PASS;
+        WorkspaceState state = new WorkspaceState(w.name(), up, loaded, credential.result, credential.models,
+                h.version().or(previous::openCodeVersion), credential.fingerprint, Optional.of(started), millis,
+                allPass ? Optional.of(started) : previous.lastSuccess());
+        states.put(w.name(), state);
+        metrics.record(state, credential.error);
+        logChanges(previous, state);
+        return state;
+    }
+
+    private record CredentialOutcome(ProbeResult result, int models, Optional<String> fingerprint, String error) {
+    }
+
+    private CredentialOutcome credential(Workspace w, Map<String, CompletableFuture<CredentialCheck>> checks) {
+        CredentialSource.Lookup lookup = credentials.lookup(w);
+        if (lookup.credential().isEmpty()) {
+            ProbeResult r = lookup.invalid() ? ProbeResult.fail(lookup.reason()) : ProbeResult.unknown(lookup.reason());
+            return new CredentialOutcome(r, 0, Optional.empty(), lookup.error());
+        }
+        CopilotCredential c = lookup.credential().get();
+        CredentialCheck check = checkOnce(c, checks);
+        ProbeResult r = switch (check.verdict()) {
+            case VALID -> ProbeResult.pass(check.reason());
+            case INVALID -> ProbeResult.fail(check.reason());
+            case UNKNOWN -> ProbeResult.unknown(check.reason());
+        };
+        String error = check.error().map(CredentialCheck.Error::label).orElse("");
+        return new CredentialOutcome(r, check.models(), Optional.of(c.fingerprint()), error);
+    }
+
+    /** One Copilot call per distinct credential (token and API base) per cycle. */
+    private CredentialCheck checkOnce(CopilotCredential c, Map<String, CompletableFuture<CredentialCheck>> checks) {
+        String key = c.fingerprint() + "@" + c.baseUrl(copilot.defaultApi());
+        CompletableFuture<CredentialCheck> mine = new CompletableFuture<>();
+        CompletableFuture<CredentialCheck> first = checks.putIfAbsent(key, mine);
+        if (first != null) {
+            return first.join();
+        }
+        try {
+            mine.complete(copilot.check(c));
+        } catch (RuntimeException e) {
+            mine.complete(CredentialCheck.connectionFailed(e.getClass().getSimpleName(), Duration.ZERO));
+        }
+        return mine.join();
+    }
+
+    private static void logChanges(WorkspaceState before, WorkspaceState after) {
+        logChange(after.workspace(), "up", before.up(), after.up());
+        logChange(after.workspace(), "copilot provider", before.copilotProvider(), after.copilotProvider());
+        logChange(after.workspace(), "credential " + after.credentialFingerprint().orElse("-"), before.credential(), after.credential());
+    }
+
+    private static void logChange(String workspace, String what, ProbeResult before, ProbeResult after) {
+        if (before.outcome() != after.outcome()) {
+            String line = String.format("%s: %s %s -> %s (%s)", workspace, what, before.outcome(), after.outcome(), after.reason());
+            if (after.outcome() == ProbeResult.Outcome.PASS) {
+                LOG.info(line);
+            } else {
+                LOG.warn(line);
+            }
+        }
+    }
+
+    private static <T> T awaitOr(Future<T> f, T fallback) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback;
+        } catch (ExecutionException e) {
+            LOG.warnf("a probe failed unexpectedly: %s", e.getCause().getClass().getSimpleName());
+            return fallback;
+        }
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warnf("a workspace probe failed unexpectedly: %s", e.getCause().getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package cloud.angryninja.keeper.sandbox;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * Dev sandbox: one made-up Copilot token per workspace, and which of them the Copilot stand-in
+ * treats as revoked.
+ */
+@IfBuildProfile("dev")
+@Singleton
+public class SandboxCredentials {
+
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+
+    public SandboxCredentials(Workspaces workspaces) {
+        for (Workspace w : workspaces.all()) {
+            tokens.put(w.name(), "gho_sandbox" + w.name().replace("-", "") + Long.toHexString(System.nanoTime()));
+        }
+    }
+
+    public String authJson(String workspace) {
+        String token = tokens.get(workspace);
+        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + token + "\",\"access\":\"" + token + "\",\"expires\":0}}";
+    }
+
+    public String fingerprint(String workspace) {
+        return cloud.angryninja.keeper.copilot.CopilotCredential.fingerprint(tokens.get(workspace));
+    }
+
+    public boolean knows(String workspace) {
+        return tokens.containsKey(workspace);
+    }
+
+    public void revoke(String workspace) {
+        revoked.add(tokens.get(workspace));
+    }
+
+    public void restore(String workspace) {
+        revoked.remove(tokens.get(workspace));
+    }
+
+    public boolean isRevoked(String workspace) {
+        return revoked.contains(tokens.get(workspace));
+    }
+
+    /** The workspace a token belongs to, when it is one of the sandbox tokens. */
+    public Optional<String> owner(String token) {
+        return tokens.entrySet().stream().filter(e -> e.getValue().equals(token)).map(Map.Entry::getKey).findFirst();
+    }
+
+    public boolean accepts(String token) {
+        return owner(token).isPresent() && !revoked.contains(token);
+    }
+}

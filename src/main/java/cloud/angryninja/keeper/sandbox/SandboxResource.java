@@ -1,0 +1,127 @@
+package cloud.angryninja.keeper.sandbox;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+
+/**
+ * Dev sandbox HTTP: the Copilot {@code /models} stand-in, the switch that revokes or restores a
+ * workspace's sandbox credential, and a pass-through to each workspace's real OpenCode server
+ * (whose port changes on every start; the workspace URL does not).
+ */
+@IfBuildProfile("dev")
+@Path("/sandbox")
+public class SandboxResource {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Inject
+    SandboxCredentials credentials;
+
+    @Inject
+    SandboxOpenCode openCode;
+
+    /** Copilot stand-in: 200 with a model list for a live sandbox token, 401 for a revoked or unknown one. */
+    @GET
+    @Path("/copilot/models")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response models(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
+        if (!credentials.accepts(token)) {
+            return Response.status(401).entity(Map.of("message", "Bad credentials")).build();
+        }
+        List<Map<String, Object>> models = List.of(
+                model("gpt-5-mini", "GPT-5 mini", true),
+                model("claude-sonnet-4.6", "Claude Sonnet 4.6", true),
+                model("gpt-4o-mini", "GPT-4o mini", false));
+        return Response.ok(Map.of("object", "list", "data", models)).build();
+    }
+
+    private static Map<String, Object> model(String id, String name, boolean picker) {
+        return Map.of("id", id, "name", name, "object", "model", "vendor", "sandbox", "version", id,
+                "model_picker_enabled", picker, "preview", false,
+                "capabilities", Map.of("family", id, "type", "chat", "object", "model_capabilities",
+                        "limits", Map.of("max_context_window_tokens", 128000, "max_output_tokens", 16000, "max_prompt_tokens", 112000),
+                        "supports", Map.of("streaming", true, "tool_calls", true)));
+    }
+
+    @POST
+    @Path("/credentials/{workspace}/revoke")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revoke(@PathParam("workspace") String workspace) {
+        if (!credentials.knows(workspace)) {
+            return unknownWorkspace(workspace);
+        }
+        credentials.revoke(workspace);
+        return credentialState(workspace);
+    }
+
+    @POST
+    @Path("/credentials/{workspace}/restore")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response restore(@PathParam("workspace") String workspace) {
+        if (!credentials.knows(workspace)) {
+            return unknownWorkspace(workspace);
+        }
+        credentials.restore(workspace);
+        return credentialState(workspace);
+    }
+
+    private Response credentialState(String workspace) {
+        return Response.ok(Map.of("workspace", workspace, "fingerprint", credentials.fingerprint(workspace),
+                "revoked", credentials.isRevoked(workspace))).build();
+    }
+
+    private static Response unknownWorkspace(String workspace) {
+        return Response.status(404).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "no sandbox workspace named " + workspace)).build();
+    }
+
+    /** Pass-through to the workspace's real OpenCode server: status, body and content type unchanged. */
+    @GET
+    @Path("/opencode/{workspace}/{path: .+}")
+    public Response openCode(@PathParam("workspace") String workspace, @PathParam("path") String path,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        URI base = openCode.baseUri(workspace).orElse(null);
+        if (base == null) {
+            return Response.status(503).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "sandbox: OpenCode of " + workspace + " is not running (" + openCode.status(workspace) + ")"))
+                    .build();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/" + path)).timeout(Duration.ofSeconds(20)).GET();
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        try {
+            HttpResponse<byte[]> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Response.ResponseBuilder out = Response.status(r.statusCode()).entity(r.body());
+            r.headers().firstValue("content-type").ifPresent(out::type);
+            r.headers().firstValue("www-authenticate").ifPresent(v -> out.header("WWW-Authenticate", v));
+            return out.build();
+        } catch (java.io.IOException e) {
+            return Response.status(502).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "sandbox: OpenCode of " + workspace + " did not answer")).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.status(503).build();
+        }
+    }
+}

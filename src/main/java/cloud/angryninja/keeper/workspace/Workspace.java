@@ -1,0 +1,43 @@
+package cloud.angryninja.keeper.workspace;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One OpenCode workspace with every default resolved.
+ *
+ * @param name           the workspace name, also the metric label
+ * @param url            OpenCode base URL
+ * @param username       basic-auth user of the OpenCode server
+ * @param password       basic-auth password of the OpenCode server; never logged or returned
+ * @param namespace      Kubernetes namespace of the workspace
+ * @param deployment     Deployment that runs the workspace pod
+ * @param externalSecret ExternalSecret that syncs the credential Secret
+ * @param secret         Secret holding auth.json
+ * @param secretKey      key in {@code secret} whose value is the auth.json text
+ * @param dopplerSecret  Doppler secret name that holds the auth.json text
+ */
+public record Workspace(String name, URI url, String username, Optional<String> password, String namespace,
+        String deployment, String externalSecret, String secret, String secretKey, String dopplerSecret) {
+
+    /** {@code opencode-flux} -> {@code OPENCODE_FLUX_COPILOT_AUTH_JSON}. */
+    public static String defaultDopplerSecret(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('-', '_') + "_COPILOT_AUTH_JSON";
+    }
+
+    /** {@code url} joined with an absolute API path, keeping any path prefix of the base URL. */
+    public URI endpoint(String path) {
+        String base = url.toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + path);
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "Workspace[" + name + " " + url + " " + namespace + "/" + deployment + "]";
+    }
+}

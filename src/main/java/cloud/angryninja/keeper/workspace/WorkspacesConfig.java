@@ -1,0 +1,43 @@
+package cloud.angryninja.keeper.workspace;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+
+/**
+ * {@code keeper.workspaces.<name>.<field>}: the workspaces the keeper watches. Defaults that depend
+ * on the name (deployment, external secret, secret, Doppler secret) are resolved by {@link Workspaces}.
+ */
+@ConfigMapping(prefix = "keeper.workspaces")
+public interface WorkspacesConfig {
+
+    @WithParentName
+    Map<String, Entry> entries();
+
+    interface Entry {
+        /** OpenCode base URL; required (validated by {@link Workspaces} for a one-line error). */
+        Optional<String> url();
+
+        @WithDefault("opencode")
+        String username();
+
+        Optional<String> password();
+
+        @WithDefault("opencode")
+        String namespace();
+
+        Optional<String> deployment();
+
+        Optional<String> externalSecret();
+
+        Optional<String> secret();
+
+        @WithDefault("COPILOT_AUTH_JSON")
+        String secretKey();
+
+        Optional<String> dopplerSecret();
+    }
+}

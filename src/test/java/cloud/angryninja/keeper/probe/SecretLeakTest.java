@@ -1,0 +1,134 @@
+package cloud.angryninja.keeper.probe;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * A whole run with known fake secrets (Copilot token, OpenCode passwords, API token) through every
+ * path that handles them, success and failure; none of them appears in any log line (DEBUG and
+ * up, written to a file), in {@code /workspaces}, {@code /q/metrics}, health or error bodies.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestProfile(SecretLeakTest.LeakProfile.class)
+class SecretLeakTest {
+
+    static final String TOKEN = "gho_CANARYtoken9b2e";
+    static final String PASSWORD_PREFIX = "pwCANARY7f3a-";
+    static final String API_TOKEN = "apiCANARY51c0";
+    static final Path LOG = Path.of("target", "secret-leak-test.log");
+
+    public static class LeakProfile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "keeper.api.token", API_TOKEN,
+                    // The Kubernetes API stand-in shares the JVM and logs the Secrets it stores; it plays the cluster.
+                    "quarkus.log.category.\"io.fabric8.kubernetes.client.server.mock\".level", "INFO",
+                    "quarkus.log.level", "DEBUG",
+                    "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.path", LOG.toString(),
+                    "quarkus.log.file.level", "ALL",
+                    // The test's own HTTP client (RestAssured) shares the JVM and logs the headers it sends.
+                    "quarkus.log.category.\"org.apache.http\".level", "INFO");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(RealWorkspacesResource.class,
+                    Map.of("passwordPrefix", PASSWORD_PREFIX, "seededToken", TOKEN)));
+        }
+    }
+
+    @RealWorkspacesResource.CopilotStub
+    WireMockServer copilot;
+
+    @Inject
+    KubernetesClient kube;
+
+    @Inject
+    Workspaces workspaces;
+
+    @Inject
+    Prober prober;
+
+    private void secret(Workspace w, String text) {
+        kube.secrets().inNamespace(w.namespace()).resource(new SecretBuilder()
+                .withNewMetadata().withName(w.secret()).withNamespace(w.namespace()).endMetadata()
+                .addToData(w.secretKey(), Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)))
+                .build()).createOr(existing -> existing.update());
+    }
+
+    @Test
+    void noSecretReachesLogsMetricsOrResponses() throws Exception {
+        String authJson = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + TOKEN + "\",\"access\":\"" + TOKEN + "\",\"expires\":0}}";
+        Workspace seeded = workspaces.byName("seeded").orElseThrow();
+        Workspace bare = workspaces.byName("bare").orElseThrow();
+        Workspace wrongpw = workspaces.byName("wrongpw").orElseThrow();
+        Workspace down = workspaces.byName("down").orElseThrow();
+        String echo = "{\"message\":\"Bad credentials for " + TOKEN + "\"}";
+
+        copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"data\":[{\"id\":\"" + TOKEN + "\",\"model_picker_enabled\":true}]}")));
+        secret(seeded, authJson);
+        assertThat(prober.probeNow(seeded).credential().outcome()).isEqualTo(ProbeResult.Outcome.PASS);
+
+        copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(401).withBody(echo)));
+        assertThat(prober.probeNow(seeded).credential().outcome()).isEqualTo(ProbeResult.Outcome.FAIL);
+        copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(500).withBody(echo)));
+        assertThat(prober.probeNow(seeded).credential().outcome()).isEqualTo(ProbeResult.Outcome.UNKNOWN);
+
+        secret(bare, "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + TOKEN + "\" \"access\"");
+        assertThat(prober.probeNow(bare).credential().outcome()).isEqualTo(ProbeResult.Outcome.FAIL);
+        secret(down, "not json " + TOKEN);
+        assertThat(prober.probeNow(wrongpw).up().outcome()).isEqualTo(ProbeResult.Outcome.FAIL);
+        prober.runCycle(workspaces.all());
+
+        List<String> bodies = new ArrayList<>();
+        bodies.add(given().header("Authorization", "Bearer " + API_TOKEN).get("/workspaces").then().statusCode(200).extract().asString());
+        bodies.add(given().header("Authorization", "Bearer " + TOKEN).get("/workspaces").then().statusCode(401).extract().asString());
+        bodies.add(given().header("Authorization", "Bearer " + API_TOKEN + "x").get("/workspaces").then().statusCode(401).extract().asString());
+        bodies.add(given().get("/workspaces/nonexistent").then().statusCode(404).extract().asString());
+        bodies.add(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        bodies.add(given().get("/q/health").then().extract().asString());
+
+        String basic = Base64.getEncoder().encodeToString(("opencode:" + PASSWORD_PREFIX).getBytes(StandardCharsets.UTF_8));
+        List<String> secrets = List.of(TOKEN, "CANARYtoken", PASSWORD_PREFIX, "CANARY7f3a", API_TOKEN,
+                Base64.getEncoder().encodeToString(authJson.getBytes(StandardCharsets.UTF_8)), basic.substring(0, 16));
+        String log = Files.readString(LOG);
+        assertThat(log).as("the log file holds the run").contains("seeded: credential").contains("wrongpw: up");
+        for (String secret : secrets) {
+            assertThat(log).as("log").doesNotContain(secret);
+            for (String body : bodies) {
+                assertThat(body).as("response body").doesNotContain(secret);
+            }
+        }
+    }
+}
