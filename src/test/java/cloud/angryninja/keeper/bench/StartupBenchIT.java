@@ -6,10 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,25 +26,27 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.PackagedKeeper;
 
 /**
  * The packaged jar ({@code java -jar target/quarkus-app/quarkus-run.jar}) with 2 workspaces (real
  * OpenCode servers, Secrets in a mock Kubernetes API, a WireMock Copilot API): time from process
  * start to {@code /q/health/ready} = 200, and resident memory (VmRSS) after 10 probe cycles.
  * Measured with default JVM flags and with the recommended ones. Run: {@code ./mvnw -B verify -Pbench}.
+ * {@code -Dbench.flags="-Xa -Xb|-Xc"} measures the given flag sets (separated by {@code |}) instead; in a set,
+ * {@code NAME=value} is an environment variable and {@code @ARCHIVE@} the class-data archive's path.
  */
 class StartupBenchIT {
 
-    static final List<String> RECOMMENDED = List.of("-XX:+UseSerialGC", "-Xmx48m", "-Xss512k", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m");
+    /**
+     * The JVM flags the README recommends and the JVM image sets (Dockerfile.jvm: GC_CONTAINER_OPTIONS and
+     * JAVA_OPTS_APPEND; its run-java.sh adds the same heap free ratios). Every one is known to JDK 21.
+     */
+    static final List<String> RECOMMENDED = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx32m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=20", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m",
+            "-XX:MaxMetaspaceSize=96m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000");
 
     @Test
     void startToReadyAndRssAfterTenCycles() throws Exception {
@@ -55,15 +55,12 @@ class StartupBenchIT {
         copilot.start();
         copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withHeader("Content-Type", "application/json")
                 .withBody("{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true}]}")));
-        KubernetesMockServer kubeServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        kubeServer.init(InetAddress.getLoopbackAddress(), 0);
         String auth = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_bench\",\"access\":\"a\",\"expires\":0}}";
         List<OpenCodeProcess> servers = new ArrayList<>();
-        try (KubernetesClient kube = kubeServer.createClient()) {
+        try (MockCluster cluster = MockCluster.start()) {
             List<String> props = new ArrayList<>(List.of(
                     "-Dkeeper.api.token=bench", "-Dkeeper.probe.interval=1s", "-Dkeeper.copilot.api-url=" + copilot.baseUrl(),
-                    "-Dkubernetes.master=" + kube.getConfiguration().getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
+                    "-Dkubernetes.master=" + cluster.client().getConfiguration().getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
                     "-Dkubernetes.namespace=opencode"));
             for (String name : List.of("opencode-flux", "opencode-ha")) {
                 OpenCodeProcess p = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve(name), "pw-" + name)
@@ -72,16 +69,14 @@ class StartupBenchIT {
                 warmUp(p); // OpenCode boots its instance on the first /config/providers: not the keeper's start-up
                 props.add("-Dkeeper.workspaces." + name + ".url=" + p.baseUri());
                 props.add("-Dkeeper.workspaces." + name + ".password=pw-" + name);
-                kube.secrets().inNamespace("opencode").resource(new SecretBuilder().withNewMetadata().withName(name + "-secret").endMetadata()
-                        .addToData("COPILOT_AUTH_JSON", Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))).build())
-                        .create();
+                cluster.controllerClient().secrets().inNamespace("opencode")
+                        .resource(MockCluster.secret("opencode", name + "-secret", "COPILOT_AUTH_JSON", auth)).create();
             }
             StringBuilder table = new StringBuilder("| JVM flags | start to ready | Quarkus \"started in\" | RSS after 10 cycles |\n|---|---:|---:|---:|\n");
-            Path cds = root.resolve("keeper.jsa");
-            List<String> withCds = new ArrayList<>(RECOMMENDED);
-            withCds.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds));
-            measure(withCds, props, root); // writes the class-data archive that the measured run below reads
-            for (List<String> flags : List.of(List.<String>of(), RECOMMENDED, withCds)) {
+            for (List<String> flags : flagSets(root.resolve("keeper.jsa"))) {
+                if (flags.stream().anyMatch(f -> f.startsWith("-XX:SharedArchiveFile="))) {
+                    measure(flags, props, root); // writes the class-data archive that the measured run reads
+                }
                 Result r = measure(flags, props, root);
                 table.append("| ").append(flags.isEmpty() ? "(defaults)" : "`" + String.join(" ", flags) + "`").append(" | ")
                         .append(r.readyMillis).append(" ms | ").append(r.startedIn).append(" | ").append(r.rssKib / 1024).append(" MiB |\n");
@@ -93,50 +88,44 @@ class StartupBenchIT {
         } finally {
             servers.forEach(OpenCodeProcess::close);
             copilot.stop();
-            kubeServer.destroy();
         }
     }
 
-    record Result(long readyMillis, String startedIn, long rssKib) {
+    /** Defaults, the recommended flags, and those with a class-data archive; or the sets of {@code -Dbench.flags}. */
+    private static List<List<String>> flagSets(Path archive) {
+        String given = System.getProperty("bench.flags", "");
+        if (!given.isBlank()) {
+            return Arrays.stream(given.split("\\|")).map(s -> Arrays.stream(s.trim().split("\\s+")).filter(f -> !f.isEmpty())
+                    .map(f -> f.replace("@ARCHIVE@", archive.toString())).toList()).toList();
+        }
+        List<String> withCds = new ArrayList<>(RECOMMENDED);
+        withCds.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive));
+        return List.of(List.of(), RECOMMENDED, withCds);
+    }
+
+    record Result(long readyMillis, String startedIn, long rssKib, long rssAnonKib) {
     }
 
     private static Result measure(List<String> flags, List<String> props, Path root) throws Exception {
-        int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(flags);
-        cmd.addAll(props);
-        cmd.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
-        Path log = root.resolve("keeper-" + port + ".log");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(200)).build();
-        long start = System.nanoTime();
-        Process keeper = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
-            long readyMillis = -1;
-            while (System.nanoTime() - start < Duration.ofSeconds(60).toNanos() && keeper.isAlive()) {
-                if (status(http, ready) == 200) {
-                    readyMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-                    break;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> jvm = new ArrayList<>();
+        for (String f : flags) {
+            if (f.startsWith("-")) {
+                jvm.add(f);
+            } else {
+                env.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
             }
-            assertThat(readyMillis).as("ready within 60 s (log: " + log + ")").isPositive();
-            URI metrics = URI.create("http://127.0.0.1:" + port + "/q/metrics");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (cycles(http, metrics) < 10 && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
-            }
-            String m = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(cycles(http, metrics)).as("10 probe cycles").isGreaterThanOrEqualTo(10);
-            assertThat(m).contains("opencode_keeper_copilot_credential_valid{workspace=\"opencode-flux\"} 1.0")
+        }
+        try (PackagedKeeper keeper = PackagedKeeper.start(env, jvm, props, root)) {
+            long readyMillis = keeper.awaitReady(Duration.ofSeconds(60)).toMillis();
+            keeper.awaitCycles(10, Duration.ofSeconds(60));
+            assertThat(keeper.metrics()).contains("opencode_keeper_copilot_credential_valid{workspace=\"opencode-flux\"} 1.0")
                     .contains("opencode_keeper_workspace_up{workspace=\"opencode-ha\"} 1.0");
-            long rss = Files.readAllLines(Path.of("/proc", Long.toString(keeper.pid()), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
-            Matcher started = Pattern.compile("started in ([0-9.]+s)").matcher(Files.readString(log));
-            return new Result(readyMillis, started.find() ? started.group(1) : "?", rss);
-        } finally {
-            keeper.destroy();
-            keeper.waitFor();
+            Result r = new Result(readyMillis, keeper.startedIn().orElse("?"), keeper.rssKib(), keeper.rssAnonKib());
+            Matcher live = Pattern.compile("(?m)^jvm_gc_live_data_size_bytes\\S* ([0-9.E]+)").matcher(keeper.metrics());
+            System.out.printf("%s: VmRSS %d KiB, RssAnon %d KiB, heap live after the last full GC %s bytes (log %s)%n", flags, r.rssKib,
+                    r.rssAnonKib, live.find() ? live.group(1) : "?", keeper.logFile());
+            return r;
         }
     }
 
@@ -146,36 +135,5 @@ class StartupBenchIT {
                 HttpRequest.newBuilder(p.baseUri().resolve("/config/providers")).timeout(Duration.ofSeconds(30))
                         .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-    }
-
-    private static double cycles(HttpClient http, URI metrics) {
-        try {
-            String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^opencode_keeper_probe_cycles_total ([0-9.]+)").matcher(body);
-            return m.find() ? Double.parseDouble(m.group(1)) : 0;
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-    }
-
-    private static int status(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,8 +33,18 @@ import cloud.angryninja.keeper.manifests.Yaml;
  */
 final class PrometheusServer implements AutoCloseable {
 
-    /** One scrape job: {@code hostPort} such as {@code 127.0.0.1:8080} and the metrics path. */
-    record Target(String job, String hostPort, String metricsPath) {
+    /**
+     * One scrape job: {@code hostPort} such as {@code 127.0.0.1:8080}, the metrics path, and labels
+     * added to every series of the target (as Prometheus Operator adds {@code namespace}).
+     */
+    record Target(String job, String hostPort, String metricsPath, Map<String, String> labels) {
+        Target {
+            labels = Map.copyOf(labels);
+        }
+
+        Target(String job, String hostPort, String metricsPath) {
+            this(job, hostPort, metricsPath, Map.of());
+        }
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -87,7 +99,20 @@ final class PrometheusServer implements AutoCloseable {
 
     /** {@code data.result} of an instant query; an error answer (e.g. a parse error) throws. */
     JsonNode query(String promql) {
-        HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return query(promql, "");
+    }
+
+    /**
+     * {@code data.result} of an instant query evaluated at {@code time} (which may lie ahead of
+     * the last scrape: Prometheus then uses each series' latest sample within its 5 minute
+     * look-back, as it would if nothing newer arrived).
+     */
+    JsonNode query(String promql, Instant time) {
+        return query(promql, "&time=" + time.toEpochMilli() / 1000.0);
+    }
+
+    private JsonNode query(String promql, String extra) {
+        HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + extra);
         JsonNode body;
         try {
             body = Yaml.JSON.readTree(response.body());
@@ -137,7 +162,12 @@ final class PrometheusServer implements AutoCloseable {
         ArrayNode jobs = config.putArray("scrape_configs");
         for (Target target : targets) {
             ObjectNode job = jobs.addObject().put("job_name", target.job()).put("metrics_path", target.metricsPath());
-            job.putArray("static_configs").addObject().putArray("targets").add(target.hostPort());
+            ObjectNode staticConfig = job.putArray("static_configs").addObject();
+            staticConfig.putArray("targets").add(target.hostPort());
+            if (!target.labels().isEmpty()) {
+                ObjectNode labels = staticConfig.putObject("labels");
+                target.labels().forEach(labels::put);
+            }
         }
         return config;
     }
