@@ -40,13 +40,8 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  */
 class StartupBenchIT {
 
-    /**
-     * The JVM flags the README recommends and the JVM image sets (Dockerfile.jvm: GC_CONTAINER_OPTIONS and
-     * JAVA_OPTS_APPEND; its run-java.sh adds the same heap free ratios). Every one is known to JDK 21.
-     */
-    static final List<String> RECOMMENDED = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx32m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=20", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m",
-            "-XX:MaxMetaspaceSize=96m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000");
+    /** The flags the README recommends and the JVM image sets. */
+    static final List<String> RECOMMENDED = PackagedKeeper.RECOMMENDED_JVM_FLAGS;
 
     @Test
     void startToReadyAndRssAfterTenCycles() throws Exception {

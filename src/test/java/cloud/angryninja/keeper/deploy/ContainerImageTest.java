@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.PackagedKeeper;
 
 /**
  * What can be checked of the two Dockerfiles without Docker: base images against the build,
@@ -65,6 +67,28 @@ class ContainerImageTest {
         assertThat(JVM.finalStage().env("JAVA_APP_JAR")).contains("/deployments/quarkus-run.jar");
         // run-java.sh changes into JAVA_APP_DIR: it must be the working directory the config is found from.
         assertThat(JVM.finalStage().env("JAVA_APP_DIR")).contains(workdir(JVM));
+    }
+
+    /**
+     * The JVM image runs with the flags the start-up benchmark measured and the README recommends:
+     * run-java.sh puts GC_CONTAINER_OPTIONS and its heap free ratios (10/20 unless GC_*_HEAP_FREE_RATIO
+     * is set) first, then JAVA_OPTS_APPEND; a JAVA_OPTS would drop both.
+     */
+    @Test
+    void jvmImageRunsWithTheMeasuredJvmFlags() {
+        Dockerfile.Stage runtime = JVM.finalStage();
+        assertThat(runtime.env("JAVA_OPTS")).isEmpty();
+        assertThat(runtime.env("GC_MIN_HEAP_FREE_RATIO")).isEmpty();
+        assertThat(runtime.env("GC_MAX_HEAP_FREE_RATIO")).isEmpty();
+        List<String> appended = List.of(runtime.env("JAVA_OPTS_APPEND").orElseThrow().split("\\s+"));
+        List<String> flags = new ArrayList<>(List.of(runtime.env("GC_CONTAINER_OPTIONS").orElseThrow().split("\\s+")));
+        flags.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+        flags.addAll(appended);
+        assertThat(flags).containsAll(PackagedKeeper.RECOMMENDED_JVM_FLAGS);
+        // The class-data archive goes to /tmp, the one writable folder of the keeper's pod.
+        assertThat(appended).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/tmp/keeper.jsa");
+        assertThat(HELM_VALUES.path("persistence").path("tmp").path("globalMounts").get(0).path("path").asText()).isEqualTo("/tmp");
+        assertThat(Repo.read(Repo.root().resolve("README.md"))).contains("`" + String.join(" ", PackagedKeeper.RECOMMENDED_JVM_FLAGS) + "`");
     }
 
     @Test
