@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
@@ -130,8 +131,24 @@ public final class FakeDeploymentController implements AutoCloseable {
         setStatus(namespace, name, true, condition("True", "NewReplicaSetAvailable", "ReplicaSet \"" + name + "\" has successfully progressed."));
     }
 
-    /** Status of the current generation: all replicas updated, and available only when {@code done}. */
+    /**
+     * Status of the current generation: all replicas updated, and available only when {@code done}. A write that
+     * loses to a concurrent change of the Deployment (409) is done again on the new version, as a controller requeues.
+     */
     private void setStatus(String namespace, String name, boolean done, DeploymentCondition progressing) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                writeStatus(namespace, name, done, progressing);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void writeStatus(String namespace, String name, boolean done, DeploymentCondition progressing) {
         client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
             int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             d.setStatus(new DeploymentStatusBuilder()
