@@ -40,6 +40,8 @@ public final class FakeDeploymentController implements AutoCloseable {
     private final Map<String, AtomicInteger> rollouts = new ConcurrentHashMap<>();
     private volatile Behaviour behaviour = Behaviour.COMPLETE;
     private volatile Duration stepDelay = Duration.ofMillis(100);
+    private volatile java.util.function.BiConsumer<String, String> newPods = (namespace, name) -> {
+    };
     private SharedIndexInformer<Deployment> informer;
 
     /** @param client a client of the mock API, ideally {@link ApiCalls#controllerClient} */
@@ -94,6 +96,15 @@ public final class FakeDeploymentController implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs when a rollout's new pods start, before the rollout can complete (namespace, name): e.g. restarts the
+     * process that plays the workspace's pod, as a pod reads its Secret when it starts.
+     */
+    public FakeDeploymentController onNewPods(java.util.function.BiConsumer<String, String> action) {
+        this.newPods = action;
+        return this;
+    }
+
     /** Time between a rollout's progressing status and its final one. */
     public FakeDeploymentController stepDelay(Duration delay) {
         this.stepDelay = delay;
@@ -118,7 +129,10 @@ public final class FakeDeploymentController implements AutoCloseable {
         Behaviour now = behaviour;
         setStatus(namespace, name, false, condition("True", "ReplicaSetUpdated", "rolling out"));
         switch (now) {
-            case COMPLETE -> executor.schedule(() -> complete(namespace, name), stepDelay.toMillis(), TimeUnit.MILLISECONDS);
+            case COMPLETE -> executor.schedule(() -> {
+                newPods.accept(namespace, name);
+                complete(namespace, name);
+            }, stepDelay.toMillis(), TimeUnit.MILLISECONDS);
             case DEADLINE_EXCEEDED -> executor.schedule(() -> setStatus(namespace, name, false,
                     condition("False", Rollouts.PROGRESS_DEADLINE_EXCEEDED, "ReplicaSet \"" + name + "\" has timed out progressing.")),
                     stepDelay.toMillis(), TimeUnit.MILLISECONDS);
