@@ -94,6 +94,7 @@ class ReseedResourceTest {
     static FakeReloader reloader;
     static ApiCalls calls;
     static final Map<String, String> initialDoppler = new ConcurrentHashMap<>();
+    static final cloud.angryninja.keeper.testing.LogCapture logs = cloud.angryninja.keeper.testing.LogCapture.start();
 
     @BeforeEach
     void cluster() {
@@ -126,6 +127,12 @@ class ReseedResourceTest {
 
     @AfterAll
     static void stopControllers() {
+        logs.close();
+        for (String secret : List.of(RealOpenCodeWorkspaces.NEW_TOKEN, RealOpenCodeWorkspaces.OLD_TOKEN, RealOpenCodeWorkspaces.REVOKED_TOKEN,
+                OTHER_PROVIDER_KEY, DopplerWireMock.TOKEN, "test-token")) {
+            assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
+        }
+        assertThat(logs.linesContaining("step=verify_after outcome=success")).as("the capture saw the whole flow").isNotEmpty();
         for (AutoCloseable c : new AutoCloseable[] {deployments, reloader, eso, controllers}) {
             try {
                 if (c != null) {
