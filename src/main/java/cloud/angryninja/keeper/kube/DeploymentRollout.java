@@ -74,6 +74,21 @@ public class DeploymentRollout {
 
     /** Joins the rollout that started since {@code before}, or starts one, then waits for it to complete. */
     public RolloutResult rolloutOnce(RolloutSnapshot before) {
+        return rollout(before, Optional.empty());
+    }
+
+    /**
+     * Like {@link #rolloutOnce(RolloutSnapshot)}, for a Secret that now holds the value with SHA-256 {@code secretSha256}:
+     * when the Deployment's {@link KeeperAnnotations#ROLLED_OUT_FOR} record shows a rollout already started after the
+     * Secret held it ({@link Rollouts#rolledOutFor}), no new one is started and the current generation is waited for;
+     * otherwise the rollout joined or started is recorded (a metadata annotation, which rolls nothing) before waiting,
+     * so a re-run after a failure or a keeper restart finds it.
+     */
+    public RolloutResult rolloutOnceFor(RolloutSnapshot before, String secretSha256) {
+        return rollout(before, Optional.of(secretSha256));
+    }
+
+    private RolloutResult rollout(RolloutSnapshot before, Optional<String> secretSha256) {
         long start = System.nanoTime();
         String ref = before.namespace() + "/" + before.deployment();
         RolloutResult.Mode mode = RolloutResult.Mode.NONE;
@@ -87,7 +102,13 @@ public class DeploymentRollout {
             }
             String how;
             long generation;
-            if (Rollouts.startedSince(before, d)) {
+            if (secretSha256.isPresent() && Rollouts.rolledOutFor(d, secretSha256.get())) {
+                mode = RolloutResult.Mode.EARLIER;
+                generation = generation(d);
+                how = "no restart: a rollout recorded as started after the Secret held this value ("
+                        + d.getMetadata().getAnnotations().get(KeeperAnnotations.ROLLED_OUT_FOR) + "), waited for generation "
+                        + generation;
+            } else if (Rollouts.startedSince(before, d)) {
                 mode = RolloutResult.Mode.JOINED;
                 generation = generation(d);
                 how = "joined the rollout that started after the Secret changed (generation " + generation + ")";
@@ -99,6 +120,9 @@ public class DeploymentRollout {
                 how = "restarted at " + at + " (generation " + generation + ")";
                 LOG.infof("Deployment %s: %s=%s set, waiting up to %d s for the rollout", ref, KeeperAnnotations.RESTARTED_AT, at,
                         timeout.toSeconds());
+            }
+            if (secretSha256.isPresent() && mode != RolloutResult.Mode.EARLIER) {
+                deployment(before).patch(MERGE_PATCH, recordPatch(Rollouts.rolloutRecord(secretSha256.get(), generation)));
             }
             Deployment done = deployment(before).waitUntilCondition(
                     x -> x != null && Rollouts.hasObserved(x, generation) && (Rollouts.isComplete(x) || Rollouts.hasFailed(x)),
@@ -132,6 +156,10 @@ public class DeploymentRollout {
     private static String restartPatch(Instant at) {
         return JSON.asJson(Map.of("spec", Map.of("template", Map.of("metadata",
                 Map.of("annotations", Map.of(KeeperAnnotations.RESTARTED_AT, at.toString()))))));
+    }
+
+    private static String recordPatch(String record) {
+        return JSON.asJson(Map.of("metadata", Map.of("annotations", Map.of(KeeperAnnotations.ROLLED_OUT_FOR, record))));
     }
 
     private String observed(RolloutSnapshot before) {

@@ -17,6 +17,13 @@ public final class KeeperAnnotations {
     /** Pod-template annotation that {@code kubectl rollout restart} sets (RFC 3339); changing it rolls the pods. */
     public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
+    /**
+     * Deployment annotation (metadata, not the pod template, so setting it rolls nothing) recording that the rollout of
+     * a generation started after the credential Secret held a value: {@code <first 12 hex of the value's SHA-256>@<generation>}.
+     * A re-run of the same reseed reads it to decide whether the pods still need a restart.
+     */
+    public static final String ROLLED_OUT_FOR = "opencode-keeper.angryninja.cloud/rolled-out-for";
+
     /** Reloader: roll on any change of a referenced ConfigMap or Secret. */
     public static final String RELOADER_AUTO = "reloader.stakater.com/auto";
 

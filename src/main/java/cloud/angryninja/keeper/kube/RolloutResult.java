@@ -14,6 +14,11 @@ public record RolloutResult(Outcome outcome, Duration duration, String detail, M
         JOINED,
         /** The keeper set {@code kubectl.kubernetes.io/restartedAt}. */
         STARTED,
+        /**
+         * An earlier rollout already started after the Secret held the value ({@link KeeperAnnotations#ROLLED_OUT_FOR});
+         * the keeper only waited for the current generation.
+         */
+        EARLIER,
         /** No rollout was joined or started (the Deployment is missing, or the patch failed). */
         NONE
     }

@@ -15,4 +15,9 @@ import java.time.Instant;
  */
 public record RolloutSnapshot(String namespace, String deployment, long generation, String templateFingerprint,
         boolean watchedByReloader, Instant takenAt) {
+
+    /** The same snapshot, not expecting Reloader to roll: the Secret already held the new value, so it will not change. */
+    public RolloutSnapshot withoutReloader() {
+        return new RolloutSnapshot(namespace, deployment, generation, templateFingerprint, false, takenAt);
+    }
 }

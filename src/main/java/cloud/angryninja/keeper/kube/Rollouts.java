@@ -74,6 +74,35 @@ public final class Rollouts {
                         .orElse(false);
     }
 
+    /** The {@link KeeperAnnotations#ROLLED_OUT_FOR} value for a rollout of {@code generation} after the Secret held {@code secretSha256}. */
+    public static String rolloutRecord(String secretSha256, long generation) {
+        return Sha256.shortHex(secretSha256) + "@" + generation;
+    }
+
+    /**
+     * The Deployment's record says a rollout of a generation no newer than the current one started after the Secret
+     * held the value with this SHA-256: every pod of the current generation was created after that, so it read that
+     * value at start (as long as the Secret still holds it).
+     */
+    public static boolean rolledOutFor(Deployment d, String secretSha256) {
+        if (d == null || d.getMetadata().getAnnotations() == null) {
+            return false;
+        }
+        String record = d.getMetadata().getAnnotations().get(KeeperAnnotations.ROLLED_OUT_FOR);
+        if (record == null || record.indexOf('@') < 0) {
+            return false;
+        }
+        String sha = record.substring(0, record.indexOf('@'));
+        long recorded;
+        try {
+            recorded = Long.parseLong(record.substring(record.indexOf('@') + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        long generation = d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
+        return sha.equals(Sha256.shortHex(secretSha256)) && recorded <= generation;
+    }
+
     /** One line of the observed rollout state, for reports. */
     public static String describe(Deployment d) {
         if (d == null) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Deadlines of the reseed steps that wait on the cluster. */
+/** Deadlines of the reseed steps that wait on the cluster and on the workspace. */
 @ConfigMapping(prefix = "keeper.reseed")
 public interface ReseedConfig {
 
@@ -23,4 +23,16 @@ public interface ReseedConfig {
      */
     @WithDefault("15s")
     Duration reloaderGrace();
+
+    /**
+     * How long the verify-after step keeps probing a workspace after its rollout completed (OpenCode up, provider
+     * loaded, the new credential in the Secret and accepted by Copilot, the running generation rolled out after the
+     * Secret held it) before it reports the state it saw.
+     */
+    @WithDefault("60s")
+    Duration verifyTimeout();
+
+    /** Time between two probes of the verify-after step. */
+    @WithDefault("2s")
+    Duration verifyInterval();
 }

@@ -46,30 +46,35 @@ public final class OpenCodeProcess implements AutoCloseable {
      * given), the server password, and optionally a Copilot stand-in.
      */
     public record Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env,
-            Container container) {
+            Container container, int port) {
         public Options {
             env = env == null ? Map.of() : Map.copyOf(env);
         }
 
         public Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env) {
-            this(root, password, copilotBaseUrl, authJson, env, null);
+            this(root, password, copilotBaseUrl, authJson, env, null, 0);
         }
 
         public static Options of(Path root, String password) {
-            return new Options(root, password, null, null, Map.of(), null);
+            return new Options(root, password, null, null, Map.of(), null, 0);
         }
 
         public Options withCopilotBaseUrl(String url) {
-            return new Options(root, password, url, authJson, env, container);
+            return new Options(root, password, url, authJson, env, container, port);
         }
 
         /** auth.json text written to {@code $XDG_DATA_HOME/opencode/auth.json} before start. */
         public Options withAuthJson(String json) {
-            return new Options(root, password, copilotBaseUrl, json, env, container);
+            return new Options(root, password, copilotBaseUrl, json, env, container, port);
         }
 
         public Options withEnv(Map<String, String> extra) {
-            return new Options(root, password, copilotBaseUrl, authJson, extra, container);
+            return new Options(root, password, copilotBaseUrl, authJson, extra, container, port);
+        }
+
+        /** Listen on this loopback port (0, the default: a free one), e.g. to restart a server where clients expect it. */
+        public Options withPort(int fixedPort) {
+            return new Options(root, password, copilotBaseUrl, authJson, env, container, fixedPort);
         }
 
         /**
@@ -79,7 +84,7 @@ public final class OpenCodeProcess implements AutoCloseable {
          * and a free port.
          */
         public Options withContainer(Container spec) {
-            return new Options(root, password, copilotBaseUrl, authJson, env, spec);
+            return new Options(root, password, copilotBaseUrl, authJson, env, spec, port);
         }
     }
 
@@ -124,7 +129,7 @@ public final class OpenCodeProcess implements AutoCloseable {
             Files.writeString(authJsonPath(root), options.authJson());
         }
 
-        int port = freePort();
+        int port = options.port() > 0 ? options.port() : freePort();
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", "--port", Integer.toString(port), "--hostname", "127.0.0.1")
                 .directory(workspace.toFile())
                 .redirectErrorStream(true)

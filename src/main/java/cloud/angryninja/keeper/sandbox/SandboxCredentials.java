@@ -29,6 +29,16 @@ public class SandboxCredentials {
         }
     }
 
+    /** The workspace's pod now runs with this auth.json: its token is the one revoke and restore act on. */
+    public void use(String workspace, String authJson) {
+        try {
+            tokens.put(workspace, cloud.angryninja.keeper.copilot.AuthJson.parse(authJson).refresh());
+        } catch (IllegalArgumentException e) {
+            // an auth.json without a usable credential: the stand-in keeps the old token
+        }
+    }
+
+    /** The sandbox auth.json made for the workspace at start (its token may have changed since, by a reseed). */
     public String authJson(String workspace) {
         String token = tokens.get(workspace);
         return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + token + "\",\"access\":\"" + token + "\",\"expires\":0}}";
@@ -59,7 +69,11 @@ public class SandboxCredentials {
         return tokens.entrySet().stream().filter(e -> e.getValue().equals(token)).map(Map.Entry::getKey).findFirst();
     }
 
+    /** A sandbox token (one made here, or any {@code gho_sandbox…} sent to a reseed) that is not revoked. */
     public boolean accepts(String token) {
-        return owner(token).isPresent() && !revoked.contains(token);
+        return (owner(token).isPresent() || token.startsWith(NEW_TOKEN_PREFIX)) && !revoked.contains(token);
     }
+
+    /** Tokens with this prefix are valid in the sandbox: what a reseed against it sends. */
+    public static final String NEW_TOKEN_PREFIX = "gho_sandbox";
 }

@@ -43,11 +43,13 @@ public class SandboxKubernetes {
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private final KubernetesClient operators;
 
     public SandboxKubernetes(Workspaces workspaces, SandboxCredentials credentials) {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
+        operators = server.createClient();
         for (Workspace w : workspaces.all()) {
             seed(w, credentials.authJson(w.name()));
         }
@@ -59,6 +61,11 @@ public class SandboxKubernetes {
     @Singleton
     KubernetesClient kubernetesClient() {
         return client;
+    }
+
+    /** A second client on the same API for the sandbox's stand-in operators. */
+    KubernetesClient operatorClient() {
+        return operators;
     }
 
     private void seed(Workspace w, String authJson) {
@@ -95,6 +102,7 @@ public class SandboxKubernetes {
 
     @PreDestroy
     void stop() {
+        operators.close();
         client.close();
         server.destroy();
     }

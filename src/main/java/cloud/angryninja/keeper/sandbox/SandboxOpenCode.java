@@ -82,13 +82,27 @@ public class SandboxOpenCode {
         workspaces.all().parallelStream().forEach(this::start);
     }
 
+    /** The workspace's pod restarts: its OpenCode starts again (new folder, new port) with this auth.json. */
+    public void restart(Workspace w, String authJson) {
+        OpenCodeProcess old = running.remove(w.name());
+        if (old != null) {
+            old.close();
+        }
+        status.put(w.name(), "restarting");
+        start(w, authJson);
+    }
+
     private void start(Workspace w) {
+        start(w, credentials.authJson(w.name()));
+    }
+
+    private void start(Workspace w, String authJson) {
         Path root = Path.of(".sandbox", w.name()).toAbsolutePath();
         try {
             deleteTree(root);
             OpenCodeProcess.Options options = OpenCodeProcess.Options.of(root, w.password().orElse(""))
                     .withCopilotBaseUrl(copilot.apiUrl().toString())
-                    .withAuthJson(credentials.authJson(w.name()));
+                    .withAuthJson(authJson);
             OpenCodeProcess p = OpenCodeProcess.start(options, Duration.ofSeconds(90));
             if (stopped) {
                 p.close();

@@ -86,4 +86,21 @@ class RolloutsTest {
     private static Deployment annotated(Deployment d, String key, String value) {
         return new DeploymentBuilder(d).editMetadata().withAnnotations(Map.of(key, value)).endMetadata().build();
     }
+
+    @Test
+    void aRolloutRecordCountsForItsValueAndAnyLaterGeneration() {
+        String sha = Sha256.hex("auth.json text");
+        Deployment d = deployment(5, 5L, 1, 1, 1, 1);
+        assertThat(Rollouts.rolledOutFor(d, sha)).as("no record").isFalse();
+        d.getMetadata().setAnnotations(Map.of(KeeperAnnotations.ROLLED_OUT_FOR, Rollouts.rolloutRecord(sha, 5)));
+        assertThat(Rollouts.rolloutRecord(sha, 5)).isEqualTo(Sha256.shortHex(sha) + "@5");
+        assertThat(Rollouts.rolledOutFor(d, sha)).isTrue();
+        assertThat(Rollouts.rolledOutFor(d, Sha256.hex("another value"))).as("another value").isFalse();
+        d.getMetadata().setAnnotations(Map.of(KeeperAnnotations.ROLLED_OUT_FOR, Rollouts.rolloutRecord(sha, 4)));
+        assertThat(Rollouts.rolledOutFor(d, sha)).as("a later generation: its pods are newer still").isTrue();
+        d.getMetadata().setAnnotations(Map.of(KeeperAnnotations.ROLLED_OUT_FOR, Rollouts.rolloutRecord(sha, 6)));
+        assertThat(Rollouts.rolledOutFor(d, sha)).as("a record ahead of the Deployment").isFalse();
+        d.getMetadata().setAnnotations(Map.of(KeeperAnnotations.ROLLED_OUT_FOR, "garbage"));
+        assertThat(Rollouts.rolledOutFor(d, sha)).isFalse();
+    }
 }

@@ -31,9 +31,11 @@ import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
- * A whole run with known fake secrets (Copilot token, OpenCode passwords, API token) through every
- * path that handles them, success and failure; none of them appears in any log line (DEBUG and
- * up, written to a file), in {@code /workspaces}, {@code /q/metrics}, health or error bodies.
+ * A whole run with known fake secrets (Copilot token, OpenCode passwords, API token, another provider's
+ * key in a reseed body) through every path that handles them, probes and reseeds, success and failure;
+ * none of them appears in any log line (DEBUG and up, written to a file), in {@code /workspaces},
+ * {@code /reseed} replies, {@code /q/metrics}, health or error bodies. The whole reseed flow, through
+ * Doppler and the cluster to a verified workspace, is checked the same way in {@code ReseedResourceTest}.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -44,6 +46,7 @@ class SecretLeakTest {
     static final String PASSWORD_PREFIX = "pwCANARY7f3a-";
     static final String API_TOKEN = "apiCANARY51c0";
     static final Path LOG = Path.of("target", "secret-leak-test.log");
+    static final String OTHER_KEY = "sk-CANARYotherprovider3d";
 
     public static class LeakProfile implements QuarkusTestProfile {
         @Override
@@ -86,6 +89,11 @@ class SecretLeakTest {
                 .build()).createOr(existing -> existing.update());
     }
 
+    private static String reseed(String body, String query, int status) {
+        return given().header("Authorization", "Bearer " + API_TOKEN).body(body).post("/reseed" + query).then().statusCode(status)
+                .extract().asString();
+    }
+
     @Test
     void noSecretReachesLogsMetricsOrResponses() throws Exception {
         String authJson = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + TOKEN + "\",\"access\":\"" + TOKEN + "\",\"expires\":0}}";
@@ -116,14 +124,31 @@ class SecretLeakTest {
         bodies.add(given().header("Authorization", "Bearer " + TOKEN).get("/workspaces").then().statusCode(401).extract().asString());
         bodies.add(given().header("Authorization", "Bearer " + API_TOKEN + "x").get("/workspaces").then().statusCode(401).extract().asString());
         bodies.add(given().get("/workspaces/nonexistent").then().statusCode(404).extract().asString());
+        // Reseed paths with the same secrets: bad input, a credential Copilot refuses (and echoes), a dry run refused
+        // by the cluster, a reseed stopped by missing Doppler settings; another provider's key rides along.
+        String laptop = "{\"openai\":{\"type\":\"api\",\"key\":\"" + OTHER_KEY + "\"}," + authJson.substring(1);
+        kube.apps().deployments().inNamespace(seeded.namespace()).resource(cloud.angryninja.keeper.testing.MockCluster.deployment(
+                seeded.namespace(), seeded.deployment(), seeded.secret(), false)).createOr(existing -> existing.update());
+        kube.genericKubernetesResources(cloud.angryninja.keeper.kube.ExternalSecrets.CONTEXT).inNamespace(seeded.namespace())
+                .resource(cloud.angryninja.keeper.testing.MockCluster.externalSecret(seeded.namespace(), seeded.externalSecret(),
+                        seeded.secret(), seeded.secretKey(), seeded.dopplerSecret(), "Periodic")).createOr(existing -> existing.update());
+        bodies.add(reseed(laptop.substring(0, laptop.length() - 3), "?workspace=seeded", 400));
+        copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(401).withBody(echo)));
+        bodies.add(reseed(laptop, "?workspace=seeded", 422));
+        copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"data\":[{\"id\":\"m\",\"model_picker_enabled\":true}]}")));
+        bodies.add(reseed(laptop, "?workspace=bare&dryRun=true", 412));
+        bodies.add(reseed(laptop, "?workspace=seeded", 500));
+        bodies.add(given().header("Authorization", "Bearer " + TOKEN).body(laptop).post("/reseed").then().statusCode(401).extract().asString());
         bodies.add(given().get("/q/metrics").then().statusCode(200).extract().asString());
         bodies.add(given().get("/q/health").then().extract().asString());
 
         String basic = Base64.getEncoder().encodeToString(("opencode:" + PASSWORD_PREFIX).getBytes(StandardCharsets.UTF_8));
-        List<String> secrets = List.of(TOKEN, "CANARYtoken", PASSWORD_PREFIX, "CANARY7f3a", API_TOKEN,
+        List<String> secrets = List.of(TOKEN, "CANARYtoken", PASSWORD_PREFIX, "CANARY7f3a", API_TOKEN, OTHER_KEY,
                 Base64.getEncoder().encodeToString(authJson.getBytes(StandardCharsets.UTF_8)), basic.substring(0, 16));
         String log = Files.readString(LOG);
-        assertThat(log).as("the log file holds the run").contains("seeded: credential").contains("wrongpw: up");
+        assertThat(log).as("the log file holds the run").contains("seeded: credential").contains("wrongpw: up")
+                .contains("step=verify_before outcome=failure").contains("keeper.doppler.token is not set");
         for (String secret : secrets) {
             assertThat(log).as("log").doesNotContain(secret);
             for (String body : bodies) {

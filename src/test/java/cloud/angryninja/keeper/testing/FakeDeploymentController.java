@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
@@ -39,6 +40,8 @@ public final class FakeDeploymentController implements AutoCloseable {
     private final Map<String, AtomicInteger> rollouts = new ConcurrentHashMap<>();
     private volatile Behaviour behaviour = Behaviour.COMPLETE;
     private volatile Duration stepDelay = Duration.ofMillis(100);
+    private volatile java.util.function.BiConsumer<String, String> newPods = (namespace, name) -> {
+    };
     private SharedIndexInformer<Deployment> informer;
 
     /** @param client a client of the mock API, ideally {@link ApiCalls#controllerClient} */
@@ -93,6 +96,15 @@ public final class FakeDeploymentController implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs when a rollout's new pods start, before the rollout can complete (namespace, name): e.g. restarts the
+     * process that plays the workspace's pod, as a pod reads its Secret when it starts.
+     */
+    public FakeDeploymentController onNewPods(java.util.function.BiConsumer<String, String> action) {
+        this.newPods = action;
+        return this;
+    }
+
     /** Time between a rollout's progressing status and its final one. */
     public FakeDeploymentController stepDelay(Duration delay) {
         this.stepDelay = delay;
@@ -117,7 +129,10 @@ public final class FakeDeploymentController implements AutoCloseable {
         Behaviour now = behaviour;
         setStatus(namespace, name, false, condition("True", "ReplicaSetUpdated", "rolling out"));
         switch (now) {
-            case COMPLETE -> executor.schedule(() -> complete(namespace, name), stepDelay.toMillis(), TimeUnit.MILLISECONDS);
+            case COMPLETE -> executor.schedule(() -> {
+                newPods.accept(namespace, name);
+                complete(namespace, name);
+            }, stepDelay.toMillis(), TimeUnit.MILLISECONDS);
             case DEADLINE_EXCEEDED -> executor.schedule(() -> setStatus(namespace, name, false,
                     condition("False", Rollouts.PROGRESS_DEADLINE_EXCEEDED, "ReplicaSet \"" + name + "\" has timed out progressing.")),
                     stepDelay.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,8 +145,24 @@ public final class FakeDeploymentController implements AutoCloseable {
         setStatus(namespace, name, true, condition("True", "NewReplicaSetAvailable", "ReplicaSet \"" + name + "\" has successfully progressed."));
     }
 
-    /** Status of the current generation: all replicas updated, and available only when {@code done}. */
+    /**
+     * Status of the current generation: all replicas updated, and available only when {@code done}. A write that
+     * loses to a concurrent change of the Deployment (409) is done again on the new version, as a controller requeues.
+     */
     private void setStatus(String namespace, String name, boolean done, DeploymentCondition progressing) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                writeStatus(namespace, name, done, progressing);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void writeStatus(String namespace, String name, boolean done, DeploymentCondition progressing) {
         client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
             int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             d.setStatus(new DeploymentStatusBuilder()

@@ -89,7 +89,7 @@ public final class FakeReloader implements AutoCloseable {
 
     private void reload(String namespace, String secret, String hash) {
         for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
-            if (Rollouts.isWatchedByReloader(d, secret)) {
+            if (Rollouts.isWatchedByReloader(d, secret) && references(d, secret)) {
                 String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + LAST_RELOADED_FROM + "\":\""
                         + "secret/" + secret + "@" + Sha256.shortHex(hash) + "\"}}}}}";
                 client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName())
@@ -97,6 +97,19 @@ public final class FakeReloader implements AutoCloseable {
                 reloads.incrementAndGet();
             }
         }
+    }
+
+    /** Reloader's auto modes act only on the Secrets the pod template uses (envFrom, env, volumes). */
+    static boolean references(Deployment d, String secret) {
+        var spec = d.getSpec().getTemplate().getSpec();
+        java.util.List<io.fabric8.kubernetes.api.model.Container> containers = new java.util.ArrayList<>(spec.getContainers());
+        containers.addAll(spec.getInitContainers());
+        boolean inContainers = containers.stream().anyMatch(c -> c.getEnvFrom().stream()
+                .anyMatch(e -> e.getSecretRef() != null && secret.equals(e.getSecretRef().getName()))
+                || c.getEnv().stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                        && secret.equals(e.getValueFrom().getSecretKeyRef().getName())));
+        boolean inVolumes = spec.getVolumes().stream().anyMatch(v -> v.getSecret() != null && secret.equals(v.getSecret().getSecretName()));
+        return inContainers || inVolumes;
     }
 
     private static String dataHash(Secret s) {

@@ -1,0 +1,128 @@
+package cloud.angryninja.keeper.reseed;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import cloud.angryninja.keeper.kube.KeeperAnnotations;
+import cloud.angryninja.keeper.kube.Outcome;
+import cloud.angryninja.keeper.kube.Rollouts;
+import cloud.angryninja.keeper.probe.ProbeResult;
+import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
+import cloud.angryninja.keeper.workspace.Workspace;
+
+/** Pure decisions of the reseed workflow, apart from the code that acts on them. */
+public final class ReseedDecisions {
+
+    private ReseedDecisions() {
+    }
+
+    /** {@code ?dryRun=} and {@code ?force=}: absent or empty is false; only true/false are accepted. */
+    public static boolean flag(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("?" + name + "= takes true or false, not '" + shorten(value) + "'");
+        };
+    }
+
+    /** The target workspaces: every configured one when none is named; unknown names are refused. */
+    public static List<Workspace> targets(List<String> names, List<Workspace> configured) {
+        List<String> wanted = names == null ? List.of() : names.stream().filter(n -> n != null && !n.isBlank()).toList();
+        if (wanted.isEmpty()) {
+            return configured;
+        }
+        List<Workspace> targets = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(wanted)) {
+            Workspace w = configured.stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown workspace '" + shorten(name) + "'; configured: "
+                            + String.join(", ", configured.stream().map(Workspace::name).toList())));
+            targets.add(w);
+        }
+        return targets;
+    }
+
+    /** Doppler already holds the new value under every name: the write is skipped. */
+    public static boolean dopplerUnchanged(Map<String, Optional<String>> current, String value) {
+        return !current.isEmpty() && current.values().stream().allMatch(v -> v.isPresent() && v.get().equals(value));
+    }
+
+    /** The probe saw OpenCode up, github-copilot loaded, and the new credential in the Secret, accepted by Copilot. */
+    public static boolean probeVerified(WorkspaceState state, String fingerprint) {
+        return state.healthy() && state.credentialFingerprint().filter(fingerprint::equals).isPresent();
+    }
+
+    /**
+     * The Deployment's current generation is rolled out and its record says a rollout no older than it started after
+     * the Secret held the value: every running pod of it read the new credential at start.
+     */
+    public static boolean podsNewerThanSecret(Deployment d, String secretSha256) {
+        return d != null && Rollouts.isComplete(d) && Rollouts.rolledOutFor(d, secretSha256);
+    }
+
+    /** One line of what verify-after saw. */
+    public static String observed(WorkspaceState state, String fingerprint, Deployment d, String secretSha256) {
+        String credential = state.credentialFingerprint().map(f -> f.equals(fingerprint) ? "the new credential " + f
+                : "credential " + f + " (not the new " + fingerprint + ")").orElse("no credential read");
+        String pods = d == null ? "Deployment not found"
+                : podsNewerThanSecret(d, secretSha256) ? "pods of generation " + d.getMetadata().getGeneration()
+                        + " rolled out after the Secret held it (" + d.getMetadata().getAnnotations().get(KeeperAnnotations.ROLLED_OUT_FOR) + ")"
+                        : "pods not proven newer than the Secret (" + Rollouts.describe(d) + ", record "
+                                + Optional.ofNullable(d.getMetadata().getAnnotations()).map(a -> a.get(KeeperAnnotations.ROLLED_OUT_FOR))
+                                        .orElse("none") + ")";
+        return "up " + word(state.up()) + ", github-copilot " + word(state.copilotProvider()) + ", Secret holds " + credential
+                + ", Copilot " + word(state.credential()) + "; " + pods;
+    }
+
+    private static String word(ProbeResult r) {
+        return r.outcome().name() + " (" + r.reason() + ")";
+    }
+
+    /** The HTTP status after the cluster steps: 200 all verified, 504 a step timed out, 502 otherwise. */
+    public static int statusAfterCluster(Collection<Map<Step, StepReport>> workspaces, long verified) {
+        if (verified == workspaces.size()) {
+            return 200;
+        }
+        boolean timedOut = workspaces.stream().flatMap(m -> m.values().stream())
+                .anyMatch(s -> s.outcome().equals(Outcome.TIMEOUT.label()));
+        return timedOut ? 504 : 502;
+    }
+
+    /** The result label of a reply status. */
+    public static ReseedResult resultOf(int status) {
+        if (status == 200) {
+            return ReseedResult.SUCCESS;
+        }
+        if (status == 504) {
+            return ReseedResult.TIMEOUT;
+        }
+        return status >= 400 && status < 500 ? ReseedResult.REJECTED : ReseedResult.FAILURE;
+    }
+
+    /** One workspace's result: verified, else the reply's rejection, else timeout if one of its steps timed out. */
+    public static ReseedResult workspaceResult(boolean verified, ReseedResult overall, Map<Step, StepReport> steps) {
+        if (verified && overall == ReseedResult.SUCCESS) {
+            return ReseedResult.SUCCESS;
+        }
+        if (overall == ReseedResult.REJECTED) {
+            return ReseedResult.REJECTED;
+        }
+        boolean timedOut = steps.values().stream().anyMatch(s -> s.outcome().equals(Outcome.TIMEOUT.label()));
+        return timedOut ? ReseedResult.TIMEOUT : verified ? ReseedResult.SUCCESS : ReseedResult.FAILURE;
+    }
+
+    static String shorten(String text) {
+        String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+    }
+}

@@ -1,0 +1,57 @@
+package cloud.angryninja.keeper.reseed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import cloud.angryninja.keeper.api.BearerTokenRequired;
+
+/**
+ * {@code POST /reseed}: the body is the laptop's auth.json (or its github-copilot entry); {@code ?workspace=NAME}
+ * (repeatable, default every workspace), {@code ?dryRun=true}, {@code ?force=true}. Answers when the reseed is done:
+ * JSON, or text lines with {@code Accept: text/plain}; 200 only when every target workspace is verified.
+ */
+@Path("/reseed")
+@BearerTokenRequired
+public class ReseedResource {
+
+    @Inject
+    ReseedWorkflow workflow;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
+    public Response reseed(InputStream body, @QueryParam("workspace") List<String> workspaces, @QueryParam("dryRun") String dryRun,
+            @QueryParam("force") String force, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept) throws IOException {
+        byte[] bytes;
+        boolean tooLarge = contentLength != null && contentLength > ReseedInput.MAX_BYTES;
+        if (tooLarge || body == null) {
+            bytes = new byte[0];
+        } else {
+            bytes = body.readNBytes(ReseedInput.MAX_BYTES + 1);
+            tooLarge = bytes.length > ReseedInput.MAX_BYTES;
+        }
+        ReseedReply reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(tooLarge ? new byte[0] : bytes, tooLarge, workspaces,
+                dryRun, force));
+        return wantsText(accept)
+                ? Response.status(reply.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.toText()).build()
+                : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();
+    }
+
+    /** Pure: text lines when the client asks for text/plain and not for JSON. */
+    static boolean wantsText(String accept) {
+        return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+    }
+}

@@ -1,0 +1,343 @@
+package cloud.angryninja.keeper.reseed;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import cloud.angryninja.keeper.copilot.CopilotChecker;
+import cloud.angryninja.keeper.copilot.CredentialCheck;
+import cloud.angryninja.keeper.doppler.DopplerException;
+import cloud.angryninja.keeper.kube.DeploymentRollout;
+import cloud.angryninja.keeper.kube.ExternalSecretSync;
+import cloud.angryninja.keeper.kube.KubeErrors;
+import cloud.angryninja.keeper.kube.Outcome;
+import cloud.angryninja.keeper.kube.RolloutResult;
+import cloud.angryninja.keeper.kube.RolloutSnapshot;
+import cloud.angryninja.keeper.kube.Sha256;
+import cloud.angryninja.keeper.kube.SyncRequest;
+import cloud.angryninja.keeper.kube.SyncResult;
+import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * One reseed, step by step (see {@link Step}): validate the body, verify the credential with Copilot, check that
+ * every target workspace can take it, write it to Doppler once, then per workspace in parallel force the ESO sync,
+ * roll the Deployment exactly once and verify the result. Nothing is changed before every check that can refuse
+ * has passed; a workspace whose sync fails is not rolled. One reseed at a time.
+ */
+@ApplicationScoped
+public class ReseedWorkflow {
+
+    private static final Logger LOG = Logger.getLogger(ReseedWorkflow.class);
+
+    /**
+     * What {@code POST /reseed} received.
+     *
+     * @param body       the body, at most {@link ReseedInput#MAX_BYTES} bytes read
+     * @param tooLarge   the body was larger than {@link ReseedInput#MAX_BYTES}
+     * @param workspaces {@code ?workspace=} values (none: every configured workspace)
+     * @param dryRun     raw {@code ?dryRun=}
+     * @param force      raw {@code ?force=}
+     */
+    public record ReseedRequest(byte[] body, boolean tooLarge, List<String> workspaces, String dryRun, String force) {
+
+        @Override
+        public String toString() {
+            return "ReseedRequest[" + (body == null ? 0 : body.length) + " bytes, workspaces=" + workspaces + "]";
+        }
+    }
+
+    /** The reseed running now. */
+    public record Running(String id, Instant started, List<String> workspaces) {
+    }
+
+    /** A target workspace that passed the checks: what to sync and the Deployment as it was before anything changed. */
+    private record Plan(Workspace workspace, SyncRequest sync, RolloutSnapshot before, boolean secretAlreadyHeld) {
+    }
+
+    private final Workspaces workspaces;
+    private final CopilotChecker copilot;
+    private final CredentialStore store;
+    private final ExternalSecretSync sync;
+    private final DeploymentRollout rollout;
+    private final Prober prober;
+    private final KubernetesClient kube;
+    private final ReseedMetrics metrics;
+    private final Duration verifyTimeout;
+    private final Duration verifyInterval;
+    private final Clock clock;
+    private final AtomicReference<Running> running = new AtomicReference<>();
+
+    @Inject
+    public ReseedWorkflow(Workspaces workspaces, CopilotChecker copilot, CredentialStore store, ExternalSecretSync sync,
+            DeploymentRollout rollout, Prober prober, KubernetesClient kube, ReseedMetrics metrics, ReseedConfig config) {
+        this(workspaces, copilot, store, sync, rollout, prober, kube, metrics, config.verifyTimeout(), config.verifyInterval(),
+                Clock.systemUTC());
+    }
+
+    public ReseedWorkflow(Workspaces workspaces, CopilotChecker copilot, CredentialStore store, ExternalSecretSync sync,
+            DeploymentRollout rollout, Prober prober, KubernetesClient kube, ReseedMetrics metrics, Duration verifyTimeout,
+            Duration verifyInterval, Clock clock) {
+        this.workspaces = workspaces;
+        this.copilot = copilot;
+        this.store = store;
+        this.sync = sync;
+        this.rollout = rollout;
+        this.prober = prober;
+        this.kube = kube;
+        this.metrics = metrics;
+        this.verifyTimeout = verifyTimeout;
+        this.verifyInterval = verifyInterval;
+        this.clock = clock;
+    }
+
+    /** The reseed running now, if any. */
+    public Optional<Running> running() {
+        return Optional.ofNullable(running.get());
+    }
+
+    /** Runs one reseed to its end and returns the reply; never throws. */
+    public ReseedReply reseed(ReseedRequest request) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        boolean dryRun;
+        boolean force;
+        List<Workspace> targets;
+        try {
+            dryRun = ReseedDecisions.flag("dryRun", request.dryRun());
+            force = ReseedDecisions.flag("force", request.force());
+            targets = ReseedDecisions.targets(request.workspaces(), workspaces.all());
+        } catch (IllegalArgumentException e) {
+            return new ReseedRun(id, List.of(), false, metrics, clock).finish(400, e.getMessage() + "; nothing changed");
+        }
+        ReseedRun run = new ReseedRun(id, targets, dryRun, metrics, clock);
+        try {
+            return steps(run, request, dryRun, force);
+        } catch (RuntimeException e) {
+            LOG.errorf("reseed %s: unexpected %s", id, e.getClass().getName());
+            return run.finish(500, "internal error (" + e.getClass().getSimpleName() + "); the audit log shows the steps done");
+        } finally {
+            if (!run.finished()) {
+                run.finish(500, "internal error; the audit log shows the steps done");
+            }
+        }
+    }
+
+    private ReseedReply steps(ReseedRun run, ReseedRequest request, boolean dryRun, boolean force) {
+        // 2. Input
+        long t = System.nanoTime();
+        ReseedInput.Parsed input;
+        try {
+            if (request.tooLarge()) {
+                throw ReseedInput.tooLarge();
+            }
+            input = ReseedInput.parse(request.body());
+        } catch (ReseedInput.Rejected e) {
+            run.shared(Step.INPUT, Outcome.FAILURE, since(t), e.getMessage());
+            return run.finish(e.status(), e.getMessage() + "; nothing changed");
+        }
+        String fingerprint = input.credential().fingerprint();
+        String sha = Sha256.hex(input.authJson());
+        run.credential(fingerprint, input.ignoredProviders());
+        run.shared(Step.INPUT, Outcome.SUCCESS, since(t), "github-copilot credential " + fingerprint
+                + input.credential().enterpriseUrl().map(d -> " (enterprise " + d + ")").orElse("")
+                + (input.ignoredProviders().isEmpty() ? "" : "; ignored, not stored: " + String.join(", ", input.ignoredProviders())));
+
+        Running me = new Running(run.id(), clock.instant(), run.targets().stream().map(Workspace::name).toList());
+        if (!dryRun && !running.compareAndSet(null, me)) {
+            Running other = running.get();
+            return run.refuse(409, other == null ? "another reseed was running; try again"
+                    : "reseed " + other.id() + " is running (started " + other.started() + ", workspaces " + other.workspaces()
+                            + "); nothing changed, try again when it is done");
+        }
+        try {
+            return locked(run, input, fingerprint, sha, dryRun, force);
+        } finally {
+            running.compareAndSet(me, null);
+        }
+    }
+
+    private ReseedReply locked(ReseedRun run, ReseedInput.Parsed input, String fingerprint, String sha, boolean dryRun,
+            boolean force) {
+        // 3. Verify before touching anything
+        long t = System.nanoTime();
+        CredentialCheck check = copilot.check(input.credential());
+        switch (check.verdict()) {
+            case VALID -> run.shared(Step.VERIFY_BEFORE, Outcome.SUCCESS, since(t), "Copilot accepts the credential: " + check.reason());
+            case INVALID -> {
+                run.shared(Step.VERIFY_BEFORE, Outcome.FAILURE, since(t), "credential rejected by Copilot: " + check.reason());
+                return run.finish(422, "credential rejected by Copilot (" + check.reason() + "); nothing changed");
+            }
+            case UNKNOWN -> {
+                if (!force) {
+                    run.shared(Step.VERIFY_BEFORE, Outcome.FAILURE, since(t), "Copilot API gave no verdict: " + check.reason());
+                    return run.finish(502, "Copilot API gave no verdict (" + check.reason()
+                            + "); nothing changed; retry later, or add ?force=true to reseed without the check");
+                }
+                run.shared(Step.VERIFY_BEFORE, Outcome.SKIPPED, since(t), "Copilot API gave no verdict (" + check.reason()
+                        + "); going on because force=true");
+            }
+        }
+
+        // Every check that can refuse, before anything changes: ExternalSecret, Deployment, the Secret's current value.
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        List<String> refusals = new ArrayList<>();
+        for (Workspace w : run.targets()) {
+            t = System.nanoTime();
+            SyncRequest request = new SyncRequest(w.namespace(), w.externalSecret(), w.secret(), w.secretKey(), sha);
+            try {
+                Optional<String> problem = sync.precheck(request);
+                if (problem.isPresent()) {
+                    run.record(w.name(), Step.ESO, Outcome.FAILURE, since(t), "refused before any change: " + problem.get());
+                    refusals.add(w.name() + ": " + problem.get());
+                    continue;
+                }
+                Optional<RolloutSnapshot> before = rollout.snapshot(w.namespace(), w.deployment(), w.secret());
+                if (before.isEmpty()) {
+                    String problemText = "Deployment " + w.namespace() + "/" + w.deployment() + " not found";
+                    run.record(w.name(), Step.ROLLOUT, Outcome.FAILURE, since(t), "refused before any change: " + problemText);
+                    refusals.add(w.name() + ": " + problemText);
+                    continue;
+                }
+                Secret secret = kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get();
+                boolean held = ExternalSecretSync.holds(secret, w.secretKey(), sha);
+                plans.put(w.name(), new Plan(w, request, held ? before.get().withoutReloader() : before.get(), held));
+            } catch (KubernetesClientException e) {
+                String problem = "Kubernetes API error reading the objects of " + w.name() + ": " + KubeErrors.describe(e);
+                run.record(w.name(), Step.ESO, Outcome.FAILURE, since(t), problem);
+                return run.finish(502, problem + "; nothing changed");
+            }
+        }
+        if (!refusals.isEmpty()) {
+            return run.finish(412, "refused before any change: " + String.join("; ", refusals));
+        }
+        if (dryRun) {
+            return run.finish(200, "dry run: the credential is valid and every target workspace can take it; nothing changed");
+        }
+
+        // 4. Doppler: one write for every target workspace, skipped when it already holds the value
+        t = System.nanoTime();
+        List<String> names = run.targets().stream().map(Workspace::dopplerSecret).distinct().toList();
+        try {
+            Map<String, Optional<String>> current = store.read(names);
+            if (ReseedDecisions.dopplerUnchanged(current, input.authJson())) {
+                run.shared(Step.DOPPLER, Outcome.SUCCESS, since(t), "unchanged: Doppler already holds this credential in " + names
+                        + "; no write");
+            } else {
+                Map<String, String> secrets = new LinkedHashMap<>();
+                names.forEach(n -> secrets.put(n, input.authJson()));
+                store.write(secrets);
+                run.shared(Step.DOPPLER, Outcome.SUCCESS, since(t), "wrote " + names + " in one request");
+            }
+        } catch (DopplerException e) {
+            run.shared(Step.DOPPLER, Outcome.FAILURE, since(t), e.getMessage());
+            return run.finish(e.reason() == DopplerException.Reason.NOT_CONFIGURED ? 500 : 502,
+                    "Doppler: " + e.getMessage() + "; the cluster was not touched");
+        }
+
+        // 5-7. Per workspace, in parallel: ESO sync, one rollout, verify
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> all = new ArrayList<>();
+            for (Plan plan : plans.values()) {
+                all.add(threads.submit(() -> workspace(run, plan, fingerprint, sha)));
+            }
+            for (Future<?> f : all) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.errorf("reseed %s: a workspace ended with %s", run.id(), e.getCause().getClass().getName());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        int status = ReseedDecisions.statusAfterCluster(run.steps().values(), run.verifiedCount());
+        return run.finish(status, status == 200
+                ? "every target workspace verified on credential " + fingerprint
+                : "not every target workspace verified: " + failures(run) + "; re-running the same reseed converges");
+    }
+
+    private void workspace(ReseedRun run, Plan plan, String fingerprint, String sha) {
+        Workspace w = plan.workspace();
+        SyncResult synced = sync.sync(plan.sync());
+        run.record(w.name(), Step.ESO, synced.outcome(), synced.duration(), synced.detail()
+                + (plan.secretAlreadyHeld() ? " (it held it before the reseed)" : ""));
+        if (!synced.succeeded()) {
+            return;
+        }
+        RolloutResult rolled = rollout.rolloutOnceFor(plan.before(), sha);
+        run.record(w.name(), Step.ROLLOUT, rolled.outcome(), rolled.duration(), rolled.detail());
+        if (!rolled.succeeded()) {
+            return;
+        }
+        verifyAfter(run, w, fingerprint, sha);
+    }
+
+    /** Probes until the workspace is verified or {@code verifyTimeout} ran out, then records what it saw. */
+    private void verifyAfter(ReseedRun run, Workspace w, String fingerprint, String sha) {
+        long start = System.nanoTime();
+        while (true) {
+            WorkspaceState state = prober.probeNow(w);
+            Deployment d;
+            try {
+                d = kube.apps().deployments().inNamespace(w.namespace()).withName(w.deployment()).get();
+            } catch (KubernetesClientException e) {
+                d = null;
+            }
+            boolean verified = ReseedDecisions.probeVerified(state, fingerprint) && ReseedDecisions.podsNewerThanSecret(d, sha);
+            String seen = ReseedDecisions.observed(state, fingerprint, d, sha);
+            Duration took = since(start);
+            if (verified) {
+                run.verified(w.name());
+                run.record(w.name(), Step.VERIFY_AFTER, Outcome.SUCCESS, took, "verified: " + seen);
+                return;
+            }
+            Duration left = verifyTimeout.minus(took);
+            if (left.isNegative() || left.isZero()) {
+                run.record(w.name(), Step.VERIFY_AFTER, Outcome.FAILURE, took, "not verified within " + verifyTimeout.toSeconds()
+                        + " s: " + seen);
+                return;
+            }
+            LockSupport.parkNanos(Math.min(verifyInterval.toNanos(), left.toNanos()));
+            if (Thread.currentThread().isInterrupted()) {
+                run.record(w.name(), Step.VERIFY_AFTER, Outcome.FAILURE, since(start), "interrupted: " + seen);
+                return;
+            }
+        }
+    }
+
+    private static String failures(ReseedRun run) {
+        List<String> failed = new ArrayList<>();
+        run.steps().forEach((workspace, steps) -> steps.values().stream()
+                .filter(s -> s.outcome().equals(Outcome.FAILURE.label()) || s.outcome().equals(Outcome.TIMEOUT.label()))
+                .findFirst()
+                .ifPresent(s -> failed.add(workspace + " " + s.step() + " " + s.outcome())));
+        return String.join(", ", failed.stream().sorted().toList());
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,24 @@
+package cloud.angryninja.keeper.reseed;
+
+import java.util.Locale;
+
+/** The steps of a reseed, in order; each is recorded per workspace with outcome, duration and detail. */
+public enum Step {
+    /** The body: size, JSON object, a github-copilot oauth entry with a refresh token. */
+    INPUT,
+    /** The same Copilot {@code /models} call as the probe, before anything changes. */
+    VERIFY_BEFORE,
+    /** One write of the reduced auth.json to every target workspace's Doppler secret, skipped when unchanged. */
+    DOPPLER,
+    /** {@code force-sync} on the ExternalSecret, then wait for ESO and for the Secret to hold the value. */
+    ESO,
+    /** Exactly one rollout of the Deployment after the Secret changed. */
+    ROLLOUT,
+    /** Probe the workspace: OpenCode up, provider loaded, the new credential valid, pods newer than the Secret. */
+    VERIFY_AFTER;
+
+    /** {@code verify_before}: the metric label and the name in replies and audit lines. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,87 @@
+package cloud.angryninja.keeper.reseed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
+import cloud.angryninja.keeper.workspace.Workspace;
+
+/** The workflow's pure decisions. */
+class ReseedDecisionsTest {
+
+    static Workspace ws(String name) {
+        return new Workspace(name, URI.create("http://x"), "opencode", Optional.empty(), "opencode", name, name, name + "-secret",
+                "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+    }
+
+    @Test
+    void flagsAreTrueFalseOrAbsent() {
+        assertThat(ReseedDecisions.flag("dryRun", null)).isFalse();
+        assertThat(ReseedDecisions.flag("dryRun", "")).isFalse();
+        assertThat(ReseedDecisions.flag("dryRun", "TRUE")).isTrue();
+        assertThat(ReseedDecisions.flag("force", "false")).isFalse();
+        assertThatThrownBy(() -> ReseedDecisions.flag("force", "1")).hasMessage("?force= takes true or false, not '1'");
+    }
+
+    @Test
+    void targetsAreEveryWorkspaceOrTheNamedOnesOnce() {
+        List<Workspace> all = List.of(ws("a"), ws("b"));
+        assertThat(ReseedDecisions.targets(List.of(), all)).isEqualTo(all);
+        assertThat(ReseedDecisions.targets(null, all)).isEqualTo(all);
+        assertThat(ReseedDecisions.targets(List.of("b", "b"), all)).extracting(Workspace::name).containsExactly("b");
+        assertThatThrownBy(() -> ReseedDecisions.targets(List.of("a", "c\u0007" + "x".repeat(100)), all))
+                .hasMessageStartingWith("unknown workspace 'c?xxx").hasMessageEndingWith("...'; configured: a, b");
+    }
+
+    @Test
+    void dopplerIsUnchangedOnlyWhenEveryNameHoldsTheValue() {
+        assertThat(ReseedDecisions.dopplerUnchanged(Map.of("A", Optional.of("v"), "B", Optional.of("v")), "v")).isTrue();
+        assertThat(ReseedDecisions.dopplerUnchanged(Map.of("A", Optional.of("v"), "B", Optional.empty()), "v")).isFalse();
+        assertThat(ReseedDecisions.dopplerUnchanged(Map.of("A", Optional.of("v "), "B", Optional.of("v")), "v")).isFalse();
+        assertThat(ReseedDecisions.dopplerUnchanged(Map.of(), "v")).isFalse();
+    }
+
+    static Map<Step, StepReport> steps(String... outcomes) {
+        Map<Step, StepReport> m = new LinkedHashMap<>();
+        for (int i = 0; i < outcomes.length; i++) {
+            Step s = Step.values()[i];
+            m.put(s, new StepReport(s.label(), outcomes[i], 0, ""));
+        }
+        return m;
+    }
+
+    @Test
+    void statusAndResults() {
+        Map<Step, StepReport> ok = steps("success", "success", "success", "success", "success", "success");
+        Map<Step, StepReport> timedOut = steps("success", "success", "success", "timeout", "skipped", "skipped");
+        Map<Step, StepReport> failed = steps("success", "success", "success", "success", "failure", "skipped");
+        assertThat(ReseedDecisions.statusAfterCluster(List.of(ok, ok), 2)).isEqualTo(200);
+        assertThat(ReseedDecisions.statusAfterCluster(List.of(ok, timedOut), 1)).isEqualTo(504);
+        assertThat(ReseedDecisions.statusAfterCluster(List.of(ok, failed), 1)).isEqualTo(502);
+        assertThat(ReseedDecisions.resultOf(200)).isEqualTo(ReseedResult.SUCCESS);
+        assertThat(ReseedDecisions.resultOf(422)).isEqualTo(ReseedResult.REJECTED);
+        assertThat(ReseedDecisions.resultOf(504)).isEqualTo(ReseedResult.TIMEOUT);
+        assertThat(ReseedDecisions.resultOf(502)).isEqualTo(ReseedResult.FAILURE);
+        assertThat(ReseedDecisions.workspaceResult(true, ReseedResult.FAILURE, ok)).as("verified beside a failed one")
+                .isEqualTo(ReseedResult.SUCCESS);
+        assertThat(ReseedDecisions.workspaceResult(false, ReseedResult.TIMEOUT, timedOut)).isEqualTo(ReseedResult.TIMEOUT);
+        assertThat(ReseedDecisions.workspaceResult(false, ReseedResult.TIMEOUT, failed)).isEqualTo(ReseedResult.FAILURE);
+        assertThat(ReseedDecisions.workspaceResult(false, ReseedResult.REJECTED, steps("failure"))).isEqualTo(ReseedResult.REJECTED);
+    }
+
+    @Test
+    void textRepliesAreAskedForExplicitly() {
+        assertThat(ReseedResource.wantsText("text/plain")).isTrue();
+        assertThat(ReseedResource.wantsText("application/json, text/plain")).isFalse();
+        assertThat(ReseedResource.wantsText("*/*")).isFalse();
+        assertThat(ReseedResource.wantsText(null)).isFalse();
+    }
+}

@@ -1,0 +1,145 @@
+package cloud.angryninja.keeper.reseed;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import cloud.angryninja.keeper.copilot.CopilotChecker;
+import cloud.angryninja.keeper.kube.DeploymentRollout;
+import cloud.angryninja.keeper.kube.ExternalSecretSync;
+import cloud.angryninja.keeper.kube.ExternalSecrets;
+import cloud.angryninja.keeper.kube.Rollouts;
+import cloud.angryninja.keeper.metrics.KeeperMetrics;
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
+import cloud.angryninja.keeper.probe.CredentialSource;
+import cloud.angryninja.keeper.probe.ProbeHttpClient;
+import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.testing.FakeDeploymentController;
+import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
+import cloud.angryninja.keeper.testing.FakeReloader;
+import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * The reseed workflow on stand-ins, for plain JUnit: a mock Kubernetes API with ESO, Deployment-controller and
+ * Reloader stand-ins, Doppler in memory, and one WireMock that answers as the Copilot API ({@code /models}) and as
+ * each workspace's OpenCode ({@code /ws/<name>/global/health}, {@code /ws/<name>/config/providers}).
+ */
+public final class ReseedFixture implements AutoCloseable {
+
+    public static final String OLD_TOKEN = "gho_FIXTUREold0000";
+    public static final String NEW_TOKEN = "gho_FIXTUREnew1111";
+    public static final String REVOKED_TOKEN = "gho_FIXTURErevoked2";
+    public static final String UNKNOWN_TOKEN = "gho_FIXTUREservererr3";
+    static final String MODELS = "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true}]}";
+    static final String PROVIDERS = "{\"providers\":[{\"id\":\"github-copilot\",\"source\":\"custom\",\"options\":{\"apiKey\":\"\"},"
+            + "\"models\":{\"gpt-5-mini\":{}}}]}";
+
+    public final MockCluster cluster = MockCluster.start();
+    public final InMemoryCredentialStore doppler = new InMemoryCredentialStore();
+    public final FakeExternalSecretsOperator eso;
+    public final FakeDeploymentController controller;
+    public final FakeReloader reloader;
+    public final WireMockServer http = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final String namespace;
+
+    public ReseedFixture(String namespace) {
+        this.namespace = namespace;
+        http.start();
+        eso = new FakeExternalSecretsOperator(cluster.controllerClient(), doppler::value).start();
+        controller = new FakeDeploymentController(cluster.controllerClient()).stepDelay(Duration.ofMillis(20)).start();
+        reloader = new FakeReloader(cluster.controllerClient()).start();
+        copilotAnswers(OLD_TOKEN, 200, MODELS);
+        copilotAnswers(NEW_TOKEN, 200, MODELS);
+        copilotAnswers(REVOKED_TOKEN, 401, "{\"message\":\"Bad credentials\"}");
+        copilotAnswers(UNKNOWN_TOKEN, 503, "");
+    }
+
+    public static String authJson(String token) {
+        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + token + "\",\"access\":\"" + token + "\",\"expires\":0}}";
+    }
+
+    public void copilotAnswers(String token, int status, String body) {
+        http.stubFor(get(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer " + token))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    /** The workspace's OpenCode stand-in answers healthy with github-copilot loaded ({@code loaded}) or without it. */
+    public void openCode(String workspace, boolean loaded) {
+        http.stubFor(get(urlEqualTo("/ws/" + workspace + "/global/health"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"healthy\":true,\"version\":\"1.18.33\"}")));
+        http.stubFor(get(urlEqualTo("/ws/" + workspace + "/config/providers"))
+                .willReturn(aResponse().withStatus(200).withBody(loaded ? PROVIDERS : "{\"providers\":[]}")));
+    }
+
+    /** A workspace with every default, its OpenCode on the stand-in. */
+    public Workspace workspace(String name) {
+        return new Workspace(name, URI.create(http.baseUrl() + "/ws/" + name), "opencode", Optional.of("pw-" + name), namespace, name,
+                name, name + "-secret", "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+    }
+
+    /**
+     * The workspace's ExternalSecret, Secret (holding {@code authJson}, also in Doppler) and rolled-out Deployment
+     * ({@code reloader}: annotated for Reloader), and its OpenCode stand-in with the provider loaded.
+     */
+    public void create(Workspace w, String authJson, boolean reloader, String refreshPolicy) {
+        KubernetesClient setup = cluster.controllerClient();
+        doppler.put(w.dopplerSecret(), authJson);
+        setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(namespace).resource(MockCluster.externalSecret(namespace,
+                w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), refreshPolicy)).create();
+        setup.secrets().inNamespace(namespace).resource(MockCluster.secret(namespace, w.secret(), w.secretKey(), authJson)).create();
+        setup.apps().deployments().inNamespace(namespace).resource(MockCluster.deployment(namespace, w.deployment(), w.secret(), reloader))
+                .create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
+                setup.apps().deployments().inNamespace(namespace).withName(w.deployment()).get()));
+        openCode(w.name(), true);
+    }
+
+    /** The keeper's parts on this fixture, as the beans wire them, with short deadlines. */
+    public ReseedWorkflow workflow(List<Workspace> all, Duration syncTimeout, Duration rolloutTimeout, Duration verifyTimeout) {
+        Workspaces workspaces = new Workspaces(all);
+        HttpClient client = ProbeHttpClient.create(Duration.ofSeconds(2));
+        CopilotChecker copilot = new CopilotChecker(client, URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
+        KubernetesClient kube = cluster.client();
+        Prober prober = new Prober(workspaces, new OpenCodeClient(client, Duration.ofSeconds(2)), new CredentialSource(kube), copilot,
+                new KeeperMetrics(registry, workspaces, "test"), 8, Clock.systemUTC());
+        return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),
+                new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), prober, kube,
+                new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC());
+    }
+
+    public ReseedWorkflow workflow(List<Workspace> all) {
+        return workflow(all, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(3));
+    }
+
+    public static ReseedWorkflow.ReseedRequest request(String body, String... workspaces) {
+        return new ReseedWorkflow.ReseedRequest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, List.of(workspaces), null,
+                null);
+    }
+
+    @Override
+    public void close() {
+        reloader.close();
+        controller.close();
+        eso.close();
+        http.stop();
+        cluster.close();
+    }
+}

@@ -1,0 +1,304 @@
+package cloud.angryninja.keeper.reseed;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.Response;
+
+import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.doppler.DopplerWireMock;
+import cloud.angryninja.keeper.kube.ExternalSecrets;
+import cloud.angryninja.keeper.kube.Rollouts;
+import cloud.angryninja.keeper.testing.ApiCalls;
+import cloud.angryninja.keeper.testing.FakeDeploymentController;
+import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
+import cloud.angryninja.keeper.testing.FakeReloader;
+import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * {@code POST /reseed} on the running keeper: every bad input (status, message, and no Doppler call, no patch, no
+ * rollout), the reply shapes, the metrics at start, and the whole flow end to end against WireMock Doppler, a mock
+ * Kubernetes API with ESO, Deployment-controller and Reloader stand-ins, and real OpenCode servers that a rollout
+ * restarts with the auth.json their Secret holds; the final verify probes them.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@WithTestResource(RealOpenCodeWorkspaces.class)
+@WithTestResource(DopplerWireMock.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReseedResourceTest {
+
+    static final String AUTH = "Bearer test-token";
+    static final String NEW = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.NEW_TOKEN);
+    static final String OTHER_PROVIDER_KEY = "sk-ant-CANARYother9f1";
+    static final String LAPTOP_FILE = "{\"anthropic\":{\"type\":\"api\",\"key\":\"" + OTHER_PROVIDER_KEY + "\"},"
+            + "\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + RealOpenCodeWorkspaces.NEW_TOKEN + "\",\"access\":\""
+            + RealOpenCodeWorkspaces.NEW_TOKEN + "\",\"expires\":0}}";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Workspaces workspaces;
+
+    @DopplerWireMock.Server
+    WireMockServer doppler;
+
+    @RealOpenCodeWorkspaces.World
+    RealOpenCodeWorkspaces world;
+
+    static KubernetesClient controllers;
+    static FakeExternalSecretsOperator eso;
+    static FakeDeploymentController deployments;
+    static FakeReloader reloader;
+    static ApiCalls calls;
+    static final Map<String, String> initialDoppler = new ConcurrentHashMap<>();
+    static final cloud.angryninja.keeper.testing.LogCapture logs = cloud.angryninja.keeper.testing.LogCapture.start();
+
+    @BeforeEach
+    void cluster() {
+        doppler.resetAll();
+        if (controllers != null) {
+            calls.clear();
+            return;
+        }
+        controllers = ApiCalls.controllerClient(client);
+        calls = new ApiCalls(server.getKubernetesMockServer());
+        eso = new FakeExternalSecretsOperator(controllers, key -> DopplerWireMock.latestValue(doppler, key)
+                .or(() -> Optional.ofNullable(initialDoppler.get(key)))).start();
+        reloader = new FakeReloader(controllers).start();
+        deployments = new FakeDeploymentController(controllers).stepDelay(Duration.ofMillis(50)).start();
+        deployments.onNewPods((namespace, name) -> world.restart(name, secretValue(workspace(name))));
+        String old = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
+        for (Workspace w : workspaces.all()) {
+            String ns = w.namespace();
+            initialDoppler.put(w.dopplerSecret(), old);
+            controllers.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(ns).resource(MockCluster.externalSecret(ns,
+                    w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), "Periodic")).create();
+            controllers.secrets().inNamespace(ns).resource(MockCluster.secret(ns, w.secret(), w.secretKey(), old)).create();
+            controllers.apps().deployments().inNamespace(ns).resource(MockCluster.deployment(ns, w.deployment(), w.secret(),
+                    w.name().equals("alpha"))).create();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
+                    controllers.apps().deployments().inNamespace(ns).withName(w.deployment()).get()));
+        }
+        calls.clear();
+    }
+
+    @AfterAll
+    static void stopControllers() {
+        logs.close();
+        for (String secret : List.of(RealOpenCodeWorkspaces.NEW_TOKEN, RealOpenCodeWorkspaces.OLD_TOKEN, RealOpenCodeWorkspaces.REVOKED_TOKEN,
+                OTHER_PROVIDER_KEY, DopplerWireMock.TOKEN, "test-token")) {
+            assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
+        }
+        assertThat(logs.linesContaining("step=verify_after outcome=success")).as("the capture saw the whole flow").isNotEmpty();
+        for (AutoCloseable c : new AutoCloseable[] {deployments, reloader, eso, controllers}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // keep closing the others
+            }
+        }
+        controllers = null;
+    }
+
+    Workspace workspace(String name) {
+        return workspaces.byName(name).orElseThrow();
+    }
+
+    String secretValue(Workspace w) {
+        return new String(Base64.getDecoder().decode(controllers.secrets().inNamespace(w.namespace()).withName(w.secret()).get().getData()
+                .get(w.secretKey())), StandardCharsets.UTF_8);
+    }
+
+    int rollouts() {
+        return workspaces.all().stream().mapToInt(w -> deployments.rollouts(w.namespace(), w.deployment())).sum();
+    }
+
+    void assertNothingChanged(int rolloutsBefore) {
+        assertThat(doppler.getAllServeEvents()).as("Doppler calls").isEmpty();
+        assertThat(calls.keeperCalls().stream().filter(c -> c.verb().equals("patch")).toList()).as("patches").isEmpty();
+        assertThat(rollouts()).as("rollouts").isEqualTo(rolloutsBefore);
+    }
+
+    static Response post(String body, String query) {
+        return given().header("Authorization", AUTH).contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/reseed" + query);
+    }
+
+    // --- bad input: status, message, nothing changed -----------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void withoutTheBearerTokenIs401() {
+        int before = rollouts();
+        given().contentType("application/json").body(NEW).post("/reseed").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").contentType("application/json").body(NEW).post("/reseed").then().statusCode(401)
+                .body("error", org.hamcrest.Matchers.equalTo("missing or wrong bearer token"));
+        assertNothingChanged(before);
+    }
+
+    @Test
+    @Order(2)
+    void everyBadInputGetsItsStatusAndMessageAndChangesNothing() throws Exception {
+        record Case(String body, String query, int status, String message) {
+        }
+        String entry = "{\"github-copilot\":%s}";
+        List<Case> cases = List.of(
+                new Case("x".repeat(64 * 1024 + 1), "", 413, "larger than 64 KiB"),
+                new Case("", "", 400, "the body is empty"),
+                new Case("not json", "", 400, "not valid JSON (line 1, column"),
+                new Case("[1,2]", "", 400, "must be a JSON object"),
+                new Case("{\"anthropic\":{\"type\":\"api\",\"key\":\"" + OTHER_PROVIDER_KEY + "\"}}", "", 422,
+                        "no github-copilot entry (found only [anthropic])"),
+                new Case(entry.formatted("\"text\""), "", 422, "entry must be a JSON object"),
+                new Case(entry.formatted("{\"type\":\"api\",\"refresh\":\"gho_x\"}"), "", 422, "must have \"type\": \"oauth\""),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"\"}"), "", 422, "no non-empty \"refresh\" token"),
+                new Case("{\"type\":\"oauth\"}", "", 422, "no non-empty \"refresh\" token"),
+                new Case(NEW, "?workspace=gamma", 400, "unknown workspace 'gamma'; configured: alpha, beta"),
+                new Case(NEW, "?dryRun=yes", 400, "?dryRun= takes true or false"),
+                new Case(RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
+                        "credential rejected by Copilot (HTTP 401"));
+        int before = rollouts();
+        for (Case c : cases) {
+            doppler.resetAll();
+            calls.clear();
+            Response r = post(c.body(), c.query());
+            JsonNode reply = JSON.readTree(r.asString());
+            assertThat(r.statusCode()).as(c.message()).isEqualTo(c.status());
+            assertThat(reply.path("message").asText()).as(c.message()).contains(c.message()).endsWith("nothing changed");
+            assertThat(reply.path("result").asText()).isEqualTo("rejected");
+            assertThat(r.asString()).doesNotContain(OTHER_PROVIDER_KEY).doesNotContain(RealOpenCodeWorkspaces.REVOKED_TOKEN);
+            assertNothingChanged(before);
+        }
+    }
+
+    // --- reply shapes and metrics ------------------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    void aDryRunAnswersTextLinesWhenAskedAndChangesNothing() {
+        int before = rollouts();
+        String text = given().header("Authorization", AUTH).header("Accept", "text/plain").body(LAPTOP_FILE)
+                .post("/reseed?dryRun=true&workspace=beta").then().statusCode(200).contentType("text/plain").extract().asString();
+
+        String fingerprint = CopilotCredential.fingerprint(RealOpenCodeWorkspaces.NEW_TOKEN);
+        assertThat(text).startsWith("reseed ").contains("(dry run), credential " + fingerprint + ", ignored providers anthropic\n")
+                .contains("\nbeta input success ").contains("\nbeta verify_before success ")
+                .contains("\nbeta doppler skipped 0 ms: not reached\n").contains("\nresult: success (HTTP 200)")
+                .doesNotContain("alpha").doesNotContain(RealOpenCodeWorkspaces.NEW_TOKEN).doesNotContain(OTHER_PROVIDER_KEY);
+        assertNothingChanged(before);
+    }
+
+    @Test
+    @Order(4)
+    void everyReseedSeriesExistsFromTheStart() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String w : RealOpenCodeWorkspaces.WORKSPACES) {
+            for (ReseedResult r : ReseedResult.values()) {
+                assertThat(metrics).contains("opencode_keeper_reseed_total{result=\"" + r.label() + "\",workspace=\"" + w + "\"}");
+            }
+            assertThat(metrics).contains("opencode_keeper_reseed_last_success_timestamp_seconds{workspace=\"" + w + "\"}");
+        }
+        for (Step s : Step.values()) {
+            assertThat(metrics).contains("opencode_keeper_reseed_step_duration_seconds_count{step=\"" + s.label() + "\"}")
+                    .contains("opencode_keeper_reseed_step_duration_seconds_bucket{step=\"" + s.label() + "\",le=\"300.0\"}");
+        }
+    }
+
+    // --- end to end -----------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(5)
+    void theLaptopsAuthJsonReachesBothWorkspacesAndTheRestartedOpenCodeIsVerified() throws Exception {
+        doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(aResponse().withStatus(404)
+                .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}")));
+        doppler.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(DopplerWireMock.WRITE_PATH)).willReturn(okJson("{\"success\":true}")));
+        int startsBefore = world.starts("alpha") + world.starts("beta");
+
+        Response r = post(LAPTOP_FILE, "");
+        JsonNode reply = JSON.readTree(r.asString());
+
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        String reduced = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + RealOpenCodeWorkspaces.NEW_TOKEN + "\",\"access\":\""
+                + RealOpenCodeWorkspaces.NEW_TOKEN + "\",\"expires\":0}}";
+        doppler.verify(1, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + DopplerWireMock.TOKEN)));
+        assertThat(DopplerWireMock.writes(doppler)).containsExactly(Map.of("ALPHA_COPILOT_AUTH_JSON", reduced, "BETA_COPILOT_AUTH_JSON", reduced));
+        JsonNode body = JSON.readTree(doppler.getAllServeEvents().stream().filter(e -> e.getRequest().getMethod().getName().equals("POST"))
+                .findFirst().orElseThrow().getRequest().getBodyAsString());
+        assertThat(body.path("project").asText()).isEqualTo(DopplerWireMock.PROJECT);
+        assertThat(body.path("config").asText()).isEqualTo(DopplerWireMock.CONFIG);
+        for (String w : RealOpenCodeWorkspaces.WORKSPACES) {
+            assertThat(secretValue(workspace(w))).isEqualTo(reduced);
+            assertThat(world.authJsonOf(w)).as("the running OpenCode's auth.json").isEqualTo(reduced);
+            assertThat(deployments.rollouts("opencode", w)).as("one rollout of " + w).isEqualTo(1);
+        }
+        assertThat(world.starts("alpha") + world.starts("beta")).isEqualTo(startsBefore + 2);
+        assertThat(reply.path("ignoredProviders").get(0).asText()).isEqualTo("anthropic");
+        for (JsonNode w : reply.path("workspaces")) {
+            assertThat(w.path("verified").asBoolean()).isTrue();
+            assertThat(w.path("steps")).hasSize(Step.values().length);
+            assertThat(w.path("steps").get(5).path("detail").asText()).contains("up PASS (healthy, version 1.18.33)")
+                    .contains("github-copilot PASS").contains("the new credential " + CopilotCredential.fingerprint(RealOpenCodeWorkspaces.NEW_TOKEN));
+        }
+        assertThat(r.asString()).doesNotContain(RealOpenCodeWorkspaces.NEW_TOKEN).doesNotContain(OTHER_PROVIDER_KEY);
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertThat(metrics).contains("opencode_keeper_reseed_total{result=\"success\",workspace=\"alpha\"} 1.0");
+
+        // The same reseed again: Doppler already holds it, the recorded rollouts are current, nothing restarts.
+        initialDoppler.replaceAll((name, value) -> DopplerWireMock.latestValue(doppler, name).orElseThrow());
+        doppler.resetAll();
+        doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH))
+                .willReturn(okJson(JSON.writeValueAsString(Map.of("name", "X", "value", Map.of("raw", reduced, "computed", reduced))))));
+        Response again = post(NEW, "");
+        assertThat(again.statusCode()).as(again.asString()).isEqualTo(200);
+        assertThat(JSON.readTree(again.asString()).path("workspaces").get(0).path("steps").get(2).path("detail").asText()).startsWith("unchanged");
+        doppler.verify(0, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH)));
+        assertThat(deployments.rollouts("opencode", "alpha") + deployments.rollouts("opencode", "beta")).isEqualTo(2);
+        assertThat(world.starts("alpha") + world.starts("beta")).isEqualTo(startsBefore + 2);
+    }
+}

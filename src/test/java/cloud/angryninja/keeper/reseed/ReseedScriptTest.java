@@ -1,0 +1,174 @@
+package cloud.angryninja.keeper.reseed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Tools;
+
+/**
+ * {@code scripts/reseed} run for real (sh, real curl) against a loopback stand-in of the keeper that records what it
+ * receives: the file it reads (default path or argument), the headers and query it sends, what it prints, its exit
+ * codes, and that the token is on no command line and in no output. A {@code curl} wrapper first on the PATH
+ * records curl's arguments, then runs the real curl.
+ */
+class ReseedScriptTest {
+
+    static final String TOKEN = "apiCANARYscript7c1e";
+    static final String AUTH = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_SCRIPTcanary42\"}}";
+
+    record Received(String method, String path, String query, Map<String, List<String>> headers, String body) {
+    }
+
+    @TempDir
+    Path tmp;
+    HttpServer keeper;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    volatile int status = 200;
+    volatile String answer = "reseed abc, credential 0123456789ab\nalpha input success 1 ms: ok\nresult: success (HTTP 200) in 5 ms: done\n";
+
+    @BeforeEach
+    void start() throws IOException {
+        keeper = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        keeper.createContext("/", exchange -> {
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain;charset=UTF-8");
+            exchange.sendResponseHeaders(status, out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        keeper.start();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path wrapper = bin.resolve("curl");
+        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"" + tmp.resolve("curl-args") + "\"\nexec "
+                + Tools.require("curl") + " \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+    }
+
+    @AfterEach
+    void stop() {
+        keeper.stop(0);
+    }
+
+    Tools.Result run(Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"),
+                "HOME", tmp.resolve("home").toString(),
+                "KEEPER_URL", "http://127.0.0.1:" + keeper.getAddress().getPort(),
+                "KEEPER_API_TOKEN", TOKEN));
+        env.putAll(extraEnv);
+        env.values().removeIf(String::isEmpty);
+        List<String> command = new java.util.ArrayList<>(List.of(Tools.require("sh").toString(), Repo.root().resolve("scripts/reseed").toString()));
+        command.addAll(List.of(args));
+        Tools.Result r = Tools.run(command, tmp, env, true, Duration.ofSeconds(60));
+        assertThat(r.output()).as("output").doesNotContain(TOKEN).doesNotContain("gho_SCRIPTcanary42");
+        return r;
+    }
+
+    String curlArgs() throws IOException {
+        return Files.readString(tmp.resolve("curl-args"));
+    }
+
+    @Test
+    void postsTheDefaultAuthJsonAndPrintsTheSteps() throws IOException {
+        Path file = tmp.resolve("home/.local/share/opencode/auth.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, AUTH);
+
+        Tools.Result r = run(Map.of());
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("alpha input success 1 ms: ok").contains("result: success (HTTP 200)");
+        assertThat(received).hasSize(1);
+        Received got = received.get(0);
+        assertThat(got.method()).isEqualTo("POST");
+        assertThat(got.path()).isEqualTo("/reseed");
+        assertThat(got.query()).isNull();
+        assertThat(got.body()).isEqualTo(AUTH);
+        assertThat(got.headers().get("Authorization")).containsExactly("Bearer " + TOKEN);
+        assertThat(got.headers().get("Accept")).containsExactly("text/plain");
+        assertThat(curlArgs()).as("curl's command line").doesNotContain(TOKEN).contains("--config");
+    }
+
+    @Test
+    void takesXdgDataHomeAnArgumentWorkspacesAndFlags() throws IOException {
+        Path xdg = tmp.resolve("xdg/opencode/auth.json");
+        Files.createDirectories(xdg.getParent());
+        Files.writeString(xdg, AUTH);
+        assertThat(run(Map.of("XDG_DATA_HOME", tmp.resolve("xdg").toString())).exitCode()).isZero();
+        assertThat(received.get(0).body()).isEqualTo(AUTH);
+
+        Path other = tmp.resolve("elsewhere.json");
+        Files.writeString(other, "{\"type\":\"oauth\",\"refresh\":\"gho_SCRIPTcanary42\"}");
+        Tools.Result r = run(Map.of(), "-w", "alpha", "-w", "beta", "-n", "-f", other.toString());
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(received.get(1).query()).isEqualTo("workspace=alpha&workspace=beta&dryRun=true&force=true");
+        assertThat(received.get(1).body()).isEqualTo(Files.readString(other));
+    }
+
+    @Test
+    void aFailedReseedPrintsTheKeepersStepsAndExits1() {
+        Path file = tmp.resolve("auth.json");
+        write(file);
+        status = 504;
+        answer = "alpha eso timeout 120000 ms: not synced\nresult: timeout (HTTP 504) in 120100 ms: not every target workspace verified\n";
+
+        Tools.Result r = run(Map.of(), file.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output()).contains("alpha eso timeout").contains("result: timeout (HTTP 504)").contains("reseed: not done");
+    }
+
+    @Test
+    void localProblemsExit2AndAnUnreachableKeeperExits3() throws IOException {
+        Tools.Result missing = run(Map.of(), tmp.resolve("nope.json").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.output()).contains("cannot read " + tmp.resolve("nope.json"));
+
+        Path file = tmp.resolve("auth.json");
+        write(file);
+        Tools.Result noToken = run(Map.of("KEEPER_API_TOKEN", ""), file.toString());
+        assertThat(noToken.exitCode()).isEqualTo(2);
+        assertThat(noToken.output()).contains("set KEEPER_API_TOKEN");
+
+        assertThat(run(Map.of(), "-w", "Bad/Name", file.toString()).exitCode()).isEqualTo(2);
+        assertThat(received).as("nothing was sent").isEmpty();
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Tools.Result down = run(Map.of("KEEPER_URL", "http://127.0.0.1:" + closed), file.toString());
+        assertThat(down.exitCode()).isEqualTo(3);
+        assertThat(down.output()).contains("could not reach the keeper");
+    }
+
+    private static void write(Path file) {
+        try {
+            Files.writeString(file, AUTH);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
