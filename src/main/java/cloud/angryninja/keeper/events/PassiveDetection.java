@@ -24,6 +24,7 @@ import cloud.angryninja.keeper.copilot.CopilotConfig;
 import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
@@ -133,8 +134,10 @@ public class PassiveDetection {
             LOG.info("passive detection is off (keeper.events.enabled=false): credential_valid follows the probe cycle only");
             return;
         }
-        running = true;
-        workspaces.all().forEach(this::follow);
+        synchronized (this) {
+            running = true;
+            workspaces.all().forEach(this::follow);
+        }
         watchdog = Thread.ofVirtual().name("events-watchdog").start(this::watch);
     }
 
@@ -142,8 +145,16 @@ public class PassiveDetection {
         stop();
     }
 
+    /** Streams follow discovered workspaces as they join, change and leave. */
+    void onWorkspace(@Observes WorkspaceEvent event) {
+        switch (event.kind()) {
+            case JOINED, CHANGED -> follow(event.workspace());
+            case LEFT -> unfollow(event.workspace().name());
+        }
+    }
+
     /** Starts reading the workspace's stream; a changed workspace (URL, password, …) gets a new stream. */
-    public void follow(Workspace workspace) {
+    public synchronized void follow(Workspace workspace) {
         if (!running) {
             return;
         }
@@ -161,7 +172,7 @@ public class PassiveDetection {
     }
 
     /** Stops reading the workspace's stream. */
-    public void unfollow(String workspace) {
+    public synchronized void unfollow(String workspace) {
         Followed f = followed.remove(workspace);
         if (f != null) {
             f.stream.stop();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +18,7 @@ import io.quarkus.runtime.Startup;
 import cloud.angryninja.keeper.events.CopilotAuthErrors;
 import cloud.angryninja.keeper.events.EventsConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
@@ -52,6 +54,22 @@ public class EventMetrics {
         this.registry = registry;
         this.enabled = enabled;
         workspaces.forEach(w -> register(w.name()));
+    }
+
+    /** Removes every series at shutdown, so none stays bound to a stopped keeper (see KeeperMetrics). */
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        List.copyOf(series.keySet()).forEach(this::remove);
+    }
+
+    /** Joined and left discovered workspaces get and lose their series. */
+    void onWorkspace(@Observes WorkspaceEvent event) {
+        switch (event.kind()) {
+            case JOINED -> register(event.workspace().name());
+            case LEFT -> remove(event.workspace().name());
+            case CHANGED -> {
+                // same name, same series
+            }
+        }
     }
 
     /** Registers the workspace's series (connected 0, counters 0); does nothing when already there or disabled. */
