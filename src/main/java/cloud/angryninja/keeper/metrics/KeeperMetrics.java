@@ -1,21 +1,25 @@
 package cloud.angryninja.keeper.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
@@ -36,6 +40,7 @@ public class KeeperMetrics {
     public static final String LAST_SUCCESS = "opencode_keeper_probe_last_success_timestamp_seconds";
     public static final String CYCLES = "opencode_keeper_probe_cycles_total";
     public static final String BUILD_INFO = "opencode_keeper_build_info";
+    public static final String WORKSPACES = "opencode_keeper_workspaces";
 
     /** The fixed label set of {@code reason} on {@link #CHECK_ERRORS}. */
     public static final List<String> CHECK_ERROR_REASONS = List.of(
@@ -50,27 +55,73 @@ public class KeeperMetrics {
         volatile double durationSeconds = Double.NaN;
         volatile double lastSuccessSeconds = Double.NaN;
         final Map<String, Counter> errors = new ConcurrentHashMap<>();
+        final List<Meter> meters = new ArrayList<>();
     }
 
     private final Map<String, Values> values = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final List<Meter> global = new ArrayList<>();
     private final Counter cycles;
 
     @Inject
     public KeeperMetrics(MeterRegistry registry, Workspaces workspaces,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         // Names are given in Prometheus form; Micrometer's Prometheus naming keeps them as they are.
-        Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
-                .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry);
+        this.registry = registry;
+        global.add(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
+                .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry));
         cycles = Counter.builder("opencode_keeper_probe_cycles")
                 .description("Completed probe cycles over all workspaces").register(registry);
+        global.add(cycles);
+        global.add(Gauge.builder(WORKSPACES, workspaces, w -> w.configured().size()).description("Workspaces the keeper watches, by source")
+                .tag("source", "config").strongReference(true).register(registry));
+        global.add(Gauge.builder(WORKSPACES, workspaces, w -> w.all().size() - w.configured().size())
+                .description("Workspaces the keeper watches, by source").tag("source", "discovery").strongReference(true)
+                .register(registry));
         for (Workspace w : workspaces.all()) {
-            register(registry, w.name());
+            register(w.name());
         }
     }
 
-    private void register(MeterRegistry registry, String workspace) {
-        Values v = new Values();
-        values.put(workspace, v);
+    /**
+     * Removes every series at shutdown: the registry may outlive this instance (a new application
+     * in the same JVM, as in tests), and a series must never stay bound to a stopped keeper's values.
+     */
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        List.copyOf(values.keySet()).forEach(this::remove);
+        global.forEach(registry::remove);
+        global.clear();
+    }
+
+    /** Joined and left discovered workspaces get and lose their series. */
+    void onWorkspace(@Observes WorkspaceEvent event) {
+        switch (event.kind()) {
+            case JOINED -> register(event.workspace().name());
+            case LEFT -> remove(event.workspace().name());
+            case CHANGED -> {
+                // same name, same series
+            }
+        }
+    }
+
+    /** Removes every series of the workspace. */
+    public void remove(String workspace) {
+        Values v = values.remove(workspace);
+        if (v != null) {
+            v.meters.forEach(registry::remove);
+        }
+    }
+
+    /** Registers every series of the workspace (gauges NaN, counters 0); does nothing when they exist. */
+    public void register(String workspace) {
+        values.computeIfAbsent(workspace, name -> {
+            Values v = new Values();
+            register(name, v);
+            return v;
+        });
+    }
+
+    private void register(String workspace, Values v) {
         gauge(registry, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
         gauge(registry, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
                 x -> x.providerLoaded);
@@ -78,21 +129,23 @@ public class KeeperMetrics {
                 "1 valid, 0 invalid (revoked, expired, no entitlement or unusable auth.json), NaN unknown", workspace, v,
                 x -> x.credentialValid);
         gauge(registry, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
-        Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
-                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(registry);
-        Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
+        v.meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
+                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(registry));
+        v.meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
                 .description("Unix time of the last probe where all three checks passed").tag("workspace", workspace)
-                .register(registry);
+                .register(registry));
         for (String reason : CHECK_ERROR_REASONS) {
-            v.errors.put(reason, Counter.builder("opencode_keeper_copilot_check_errors")
+            Counter c = Counter.builder("opencode_keeper_copilot_check_errors")
                     .description("Credential checks that could not say valid (reason: why)")
-                    .tag("workspace", workspace).tag("reason", reason).register(registry));
+                    .tag("workspace", workspace).tag("reason", reason).register(registry);
+            v.errors.put(reason, c);
+            v.meters.add(c);
         }
     }
 
     private static void gauge(MeterRegistry registry, String name, String help, String workspace, Values v,
             java.util.function.ToDoubleFunction<Values> f) {
-        Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(registry);
+        v.meters.add(Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(registry));
     }
 
     /** Publishes a workspace's new state; {@code checkError} is one of {@link #CHECK_ERROR_REASONS} or empty. */

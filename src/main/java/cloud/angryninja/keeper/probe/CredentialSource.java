@@ -74,7 +74,7 @@ public class CredentialSource {
     }
 
     /** The decoded value of {@code key}: from {@code data} (base64), else from {@code stringData}. */
-    static Optional<String> value(Secret secret, String key) {
+    public static Optional<String> value(Secret secret, String key) {
         Map<String, String> data = secret.getData();
         if (data != null && data.get(key) != null) {
             try {

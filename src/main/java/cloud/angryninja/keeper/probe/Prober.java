@@ -30,6 +30,7 @@ import cloud.angryninja.keeper.copilot.CredentialCheck;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
@@ -79,6 +80,19 @@ public class Prober {
         workspaces.all().forEach(w -> states.put(w.name(), WorkspaceState.pending(w.name())));
     }
 
+    /** A discovered workspace is probed as soon as it joins or changes, and forgotten when it leaves. */
+    void onWorkspace(@jakarta.enterprise.event.Observes WorkspaceEvent event) {
+        Workspace w = event.workspace();
+        switch (event.kind()) {
+            case JOINED -> {
+                states.putIfAbsent(w.name(), WorkspaceState.pending(w.name()));
+                Thread.ofVirtual().name("probe-joined-" + w.name()).start(() -> probeNow(w));
+            }
+            case CHANGED -> Thread.ofVirtual().name("probe-changed-" + w.name()).start(() -> probeNow(w));
+            case LEFT -> states.remove(w.name());
+        }
+    }
+
     /** The first cycle runs right at start-up, so the keeper is ready as soon as it has looked once. */
     void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
         Thread.ofVirtual().name("probe-first-cycle").start(this::scheduledCycle);
@@ -126,7 +140,7 @@ public class Prober {
     }
 
     public List<WorkspaceState> states() {
-        return workspaces.all().stream().map(w -> states.get(w.name())).toList();
+        return workspaces.all().stream().map(w -> states.getOrDefault(w.name(), WorkspaceState.pending(w.name()))).toList();
     }
 
     public Optional<WorkspaceState> state(String workspace) {
@@ -160,6 +174,9 @@ public class Prober {
         WorkspaceState state = new WorkspaceState(w.name(), up, loaded, credential.result, credential.models,
                 h.version().or(previous::openCodeVersion), credential.fingerprint, Optional.of(started), millis,
                 allPass ? Optional.of(started) : previous.lastSuccess());
+        if (workspaces.byName(w.name()).isEmpty()) {
+            return state; // the workspace left while it was probed
+        }
         states.put(w.name(), state);
         metrics.record(state, credential.error);
         logChanges(previous, state);

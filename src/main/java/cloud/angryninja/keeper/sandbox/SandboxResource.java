@@ -55,6 +55,21 @@ public class SandboxResource {
         return Response.ok(Map.of("object", "list", "data", models)).build();
     }
 
+    /**
+     * Copilot stand-in for a user's prompt: 401 for a revoked or unknown token (OpenCode then reports
+     * the refused request on its event stream), 501 otherwise (the sandbox runs no model).
+     */
+    @POST
+    @Path("/copilot/{call: responses|chat/completions}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response prompt(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
+        if (!credentials.accepts(token)) {
+            return Response.status(401).entity(Map.of("message", "Bad credentials")).build();
+        }
+        return Response.status(501).entity(Map.of("message", "the sandbox runs no model")).build();
+    }
+
     private static Map<String, Object> model(String id, String name, boolean picker) {
         return Map.of("id", id, "name", name, "object", "model", "vendor", "sandbox", "version", id,
                 "model_picker_enabled", picker, "preview", false,
@@ -93,6 +108,52 @@ public class SandboxResource {
     private static Response unknownWorkspace(String workspace) {
         return Response.status(404).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "no sandbox workspace named " + workspace)).build();
+    }
+
+    /**
+     * Pass-through of the workspace's event stream ({@code GET /global/event}), copied as it comes so
+     * the keeper's passive detection works in the sandbox too.
+     */
+    @GET
+    @Path("/opencode/{workspace}/global/event")
+    public Response openCodeEvents(@PathParam("workspace") String workspace,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        URI base = openCode.baseUri(workspace).orElse(null);
+        if (base == null) {
+            return Response.status(503).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "sandbox: OpenCode of " + workspace + " is not running (" + openCode.status(workspace) + ")"))
+                    .build();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/global/event")).header("Accept", "text/event-stream").GET();
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        try {
+            HttpResponse<java.io.InputStream> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) {
+                r.body().close();
+                Response.ResponseBuilder out = Response.status(r.statusCode());
+                r.headers().firstValue("www-authenticate").ifPresent(v -> out.header("WWW-Authenticate", v));
+                return out.build();
+            }
+            jakarta.ws.rs.core.StreamingOutput copy = out -> {
+                try (java.io.InputStream in = r.body()) {
+                    byte[] buffer = new byte[8192];
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
+            };
+            return Response.ok(copy, "text/event-stream").build();
+        } catch (java.io.IOException e) {
+            return Response.status(502).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "sandbox: OpenCode of " + workspace + " did not answer")).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.status(503).build();
+        }
     }
 
     /** Pass-through to the workspace's real OpenCode server: status, body and content type unchanged. */

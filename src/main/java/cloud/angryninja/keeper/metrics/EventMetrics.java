@@ -1,0 +1,129 @@
+package cloud.angryninja.keeper.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
+import cloud.angryninja.keeper.events.CopilotAuthErrors;
+import cloud.angryninja.keeper.events.EventsConfig;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * Series of the passive detection: each workspace's event stream (connected, reconnects) and the
+ * Copilot requests OpenCode reported refused (401, 403). Registered for every workspace at start
+ * (none when {@code keeper.events.enabled=false}), added when a workspace joins, removed when it leaves.
+ */
+@Startup
+@ApplicationScoped
+public class EventMetrics {
+
+    public static final String AUTH_ERRORS = "opencode_keeper_copilot_auth_errors_total";
+    public static final String STREAM_CONNECTED = "opencode_keeper_event_stream_connected";
+    public static final String RECONNECTS = "opencode_keeper_event_stream_reconnects_total";
+
+    private static final class Series {
+        volatile double connected;
+        Counter reconnects;
+        final Map<Integer, Counter> authErrors = new ConcurrentHashMap<>();
+        final List<Meter> meters = new ArrayList<>();
+    }
+
+    private final MeterRegistry registry;
+    private final boolean enabled;
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
+
+    @Inject
+    public EventMetrics(MeterRegistry registry, Workspaces workspaces, EventsConfig config) {
+        this(registry, workspaces.all(), config.enabled());
+    }
+
+    public EventMetrics(MeterRegistry registry, List<Workspace> workspaces, boolean enabled) {
+        this.registry = registry;
+        this.enabled = enabled;
+        workspaces.forEach(w -> register(w.name()));
+    }
+
+    /** Removes every series at shutdown, so none stays bound to a stopped keeper (see KeeperMetrics). */
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        List.copyOf(series.keySet()).forEach(this::remove);
+    }
+
+    /** Joined and left discovered workspaces get and lose their series. */
+    void onWorkspace(@Observes WorkspaceEvent event) {
+        switch (event.kind()) {
+            case JOINED -> register(event.workspace().name());
+            case LEFT -> remove(event.workspace().name());
+            case CHANGED -> {
+                // same name, same series
+            }
+        }
+    }
+
+    /** Registers the workspace's series (connected 0, counters 0); does nothing when already there or disabled. */
+    public void register(String workspace) {
+        if (!enabled) {
+            return;
+        }
+        series.computeIfAbsent(workspace, name -> {
+            Series s = new Series();
+            s.meters.add(Gauge.builder(STREAM_CONNECTED, s, x -> x.connected)
+                    .description("1 while the keeper reads the workspace's OpenCode event stream, 0 while it is down")
+                    .tag("workspace", name).register(registry));
+            s.reconnects = Counter.builder("opencode_keeper_event_stream_reconnects")
+                    .description("Attempts to reopen the workspace's event stream after it dropped or could not be opened")
+                    .tag("workspace", name).register(registry);
+            s.meters.add(s.reconnects);
+            for (int status : CopilotAuthErrors.STATUSES) {
+                Counter c = Counter.builder("opencode_keeper_copilot_auth_errors")
+                        .description("Copilot requests of the workspace's users that OpenCode reported refused (401, 403)")
+                        .tag("workspace", name).tag("status", Integer.toString(status)).register(registry);
+                s.authErrors.put(status, c);
+                s.meters.add(c);
+            }
+            return s;
+        });
+    }
+
+    /** Removes every series of the workspace. */
+    public void remove(String workspace) {
+        Series s = series.remove(workspace);
+        if (s != null) {
+            s.meters.forEach(registry::remove);
+        }
+    }
+
+    public void connected(String workspace, boolean connected) {
+        Series s = series.get(workspace);
+        if (s != null) {
+            s.connected = connected ? 1 : 0;
+        }
+    }
+
+    public void reconnecting(String workspace) {
+        Series s = series.get(workspace);
+        if (s != null) {
+            s.reconnects.increment();
+        }
+    }
+
+    public void copilotAuthError(String workspace, int status) {
+        Series s = series.get(workspace);
+        Counter c = s == null ? null : s.authErrors.get(status);
+        if (c != null) {
+            c.increment();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package cloud.angryninja.keeper.events;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+
+/**
+ * Real parts for the passive-detection test: one real OpenCode 1.18.33 server seeded with
+ * {@link #TOKEN}, pointed at a WireMock stand-in of the Copilot API whose {@code /models} answers
+ * 200 until a user request reaches {@code /responses} or {@code /chat/completions}, which answer
+ * 401 and revoke the credential (from then on {@code /models} answers 401 too), as a credential
+ * revoked while in use behaves. Workspaces: {@code victim} (right password), {@code wrongpw} (the
+ * same server, wrong password), {@code down} (a closed port).
+ */
+public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String TOKEN = "gho_passiveDetection";
+    public static final String PASSWORD = "pw-victim";
+    static final String MODELS = "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-5-mini\",\"name\":\"GPT-5 mini\",\"object\":\"model\","
+            + "\"vendor\":\"OpenAI\",\"version\":\"gpt-5-mini\",\"preview\":false,\"model_picker_enabled\":true,"
+            + "\"capabilities\":{\"family\":\"gpt-5-mini\",\"type\":\"chat\",\"object\":\"model_capabilities\","
+            + "\"limits\":{\"max_context_window_tokens\":128000,\"max_output_tokens\":16000,\"max_prompt_tokens\":112000},"
+            + "\"supports\":{\"streaming\":true,\"tool_calls\":true}}}]}";
+    static final String REVOKED = "revoked";
+
+    private WireMockServer copilot;
+    private OpenCodeProcess server;
+    private Path root;
+
+    @Override
+    public Map<String, String> start() {
+        copilot = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        copilot.start();
+        stubCopilot(copilot);
+        try {
+            root = Files.createTempDirectory("keeper-passive-");
+            String auth = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + TOKEN + "\",\"access\":\"" + TOKEN
+                    + "\",\"expires\":0}}";
+            server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("victim"), PASSWORD)
+                    .withCopilotBaseUrl(copilot.baseUrl()).withAuthJson(auth), Duration.ofSeconds(90));
+            Map<String, String> config = new HashMap<>();
+            config.put("keeper.copilot.api-url", copilot.baseUrl());
+            config.put("keeper.copilot.timeout", "2s");
+            config.put("keeper.probe.timeout", "5s");
+            config.put("keeper.probe.interval", "1h"); // the scheduled cycle cannot be what flips the metric
+            config.put("keeper.events.backoff-initial", "200ms");
+            config.put("keeper.events.backoff-max", "1s");
+            config.put("keeper.workspaces.victim.url", server.baseUri().toString());
+            config.put("keeper.workspaces.victim.password", PASSWORD);
+            config.put("keeper.workspaces.wrongpw.url", server.baseUri().toString());
+            config.put("keeper.workspaces.wrongpw.password", "pw-wrong");
+            config.put("keeper.workspaces.down.url", "http://127.0.0.1:" + closedPort());
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The stand-in in its first state: credential live until a user request is refused. */
+    static void stubCopilot(WireMockServer copilot) {
+        copilot.resetAll();
+        copilot.stubFor(get(urlEqualTo("/models")).inScenario("credential").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS)));
+        copilot.stubFor(get(urlEqualTo("/models")).inScenario("credential").whenScenarioStateIs(REVOKED)
+                .willReturn(unauthorized()));
+        for (String path : new String[] {"/responses", "/chat/completions"}) {
+            copilot.stubFor(post(urlEqualTo(path)).inScenario("credential").willSetStateTo(REVOKED).willReturn(unauthorized()));
+        }
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder unauthorized() {
+        return aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody("{\"message\":\"Bad credentials\"}");
+    }
+
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(copilot, new TestInjector.MatchesType(WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (copilot != null) {
+            copilot.stop();
+        }
+        if (root != null) {
+            try (var paths = Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // temporary folder
+            }
+        }
+    }
+}
