@@ -22,8 +22,9 @@ import cloud.angryninja.keeper.probe.ProbeConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
- * The two read-only calls the keeper makes to an OpenCode server, with HTTP basic auth and a
- * per-call deadline: {@code GET /global/health} and {@code GET /config/providers}.
+ * The calls the keeper makes to an OpenCode server, with HTTP basic auth and a per-call deadline: the two read-only
+ * probes {@code GET /global/health} and {@code GET /config/providers}, and the two writes of a live reseed,
+ * {@code PUT /auth/github-copilot} and {@code POST /instance/dispose}.
  */
 @ApplicationScoped
 public class OpenCodeClient {
@@ -38,6 +39,10 @@ public class OpenCodeClient {
 
     /** Whether {@code /config/providers} lists github-copilot with at least one model. */
     public record Provider(boolean loaded, int models, String reason) {
+    }
+
+    /** Answer of a write: {@code done} when OpenCode answered 200 {@code true}; {@code reason} never holds the body sent. */
+    public record Change(boolean done, String reason) {
     }
 
     private final HttpClient http;
@@ -106,30 +111,59 @@ public class OpenCodeClient {
                 + COPILOT_PROVIDER + " entry when the instance started");
     }
 
+    /**
+     * {@code PUT /auth/github-copilot}: OpenCode stores the entry in its auth.json; the Copilot plugin reads it at each
+     * request. {@code entryJson} is the bare entry ({@code {"type":"oauth","refresh":...}}), a secret: never logged.
+     */
+    public Change setCopilotAuth(Workspace workspace, String entryJson) {
+        return change(send(workspace, "PUT", "/auth/" + COPILOT_PROVIDER, HttpRequest.BodyPublishers.ofString(entryJson)));
+    }
+
+    /** {@code POST /instance/dispose}: the next request starts a new instance, which loads the providers again. */
+    public Change disposeInstance(Workspace workspace) {
+        return change(send(workspace, "POST", "/instance/dispose", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static Change change(Answer a) {
+        if (a.status != 200) {
+            return new Change(false, a.reason);
+        }
+        return "true".equals(a.body.strip()) ? new Change(true, "HTTP 200 true") : new Change(false, "HTTP 200 without true");
+    }
+
     private record Answer(int status, String body, String reason) {
     }
 
     private Answer get(Workspace workspace, String path) {
+        return send(workspace, "GET", path, HttpRequest.BodyPublishers.noBody());
+    }
+
+    private Answer send(Workspace workspace, String method, String path, HttpRequest.BodyPublisher body) {
         URI uri = workspace.endpoint(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+                .method(method, body);
+        if (!"GET".equals(method)) {
+            request.header("Content-Type", "application/json");
+        }
         workspace.password().ifPresent(pw -> request.header("Authorization", basic(workspace.username(), pw)));
+        String call = method + " " + path;
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String reason = switch (r.statusCode()) {
                 case 200 -> "HTTP 200";
-                case 401 -> "GET " + path + ": HTTP 401, wrong username or password";
-                default -> "GET " + path + ": HTTP " + r.statusCode();
+                case 401 -> call + ": HTTP 401, wrong username or password";
+                default -> call + ": HTTP " + r.statusCode();
             };
             return new Answer(r.statusCode(), r.body(), reason);
         } catch (HttpTimeoutException e) {
-            return new Answer(0, "", "GET " + path + ": no answer within " + timeout.toMillis() + " ms");
+            return new Answer(0, "", call + ": no answer within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
-            return new Answer(0, "", "GET " + path + ": cannot connect to " + uri.getHost() + ":" + port(uri));
+            return new Answer(0, "", call + ": cannot connect to " + uri.getHost() + ":" + port(uri));
         } catch (IOException e) {
-            return new Answer(0, "", "GET " + path + ": " + e.getClass().getSimpleName());
+            return new Answer(0, "", call + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Answer(0, "", "GET " + path + ": interrupted");
+            return new Answer(0, "", call + ": interrupted");
         }
     }
 

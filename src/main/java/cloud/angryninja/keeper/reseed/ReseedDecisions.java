@@ -1,5 +1,6 @@
 package cloud.angryninja.keeper.reseed;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -8,7 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import cloud.angryninja.keeper.copilot.AuthJson;
 
 import cloud.angryninja.keeper.kube.KeeperAnnotations;
 import cloud.angryninja.keeper.kube.Outcome;
@@ -20,6 +28,8 @@ import cloud.angryninja.keeper.workspace.Workspace;
 
 /** Pure decisions of the reseed workflow, apart from the code that acts on them. */
 public final class ReseedDecisions {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReseedDecisions() {
     }
@@ -60,6 +70,50 @@ public final class ReseedDecisions {
     /** The probe saw OpenCode up, github-copilot loaded, and the new credential in the Secret, accepted by Copilot. */
     public static boolean probeVerified(WorkspaceState state, String fingerprint) {
         return state.healthy() && state.credentialFingerprint().filter(fingerprint::equals).isPresent();
+    }
+
+    /** The fields of OpenCode's {@code Auth} (oauth) schema; {@code PUT /auth/{providerID}} takes no other. */
+    static final List<String> OAUTH_FIELDS = List.of("type", "refresh", "access", "expires", "accountId", "enterpriseUrl");
+
+    /**
+     * Pure: the body of {@code PUT /auth/github-copilot} from the reduced auth.json: the bare github-copilot entry with
+     * the fields of OpenCode's oauth schema only; {@code access} (when absent) is the refresh token and
+     * {@code expires} (when absent) 0, as OpenCode's own Copilot login writes them. A secret: never logged.
+     */
+    public static String liveEntry(String reducedAuthJson) {
+        JsonNode entry;
+        try {
+            entry = JSON.readTree(reducedAuthJson).get(AuthJson.PROVIDER_ID);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the reduced auth.json is not JSON");
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        for (String field : OAUTH_FIELDS) {
+            JsonNode value = entry.get(field);
+            if (value != null && !value.isNull()) {
+                body.set(field, value);
+            }
+        }
+        if (!body.path("access").isTextual()) {
+            body.set("access", entry.get("refresh"));
+        }
+        if (!body.path("expires").canConvertToLong() || body.path("expires").asLong() < 0) {
+            body.put("expires", 0);
+        }
+        return body.toString();
+    }
+
+    /** Live mode: the probe saw OpenCode up, github-copilot loaded, and the new credential accepted by Copilot. */
+    public static boolean liveVerified(WorkspaceState state, String fingerprint) {
+        return probeVerified(state, fingerprint);
+    }
+
+    /** One line of what verify-after saw in live mode. */
+    public static String observedLive(WorkspaceState state, String fingerprint) {
+        String credential = state.credentialFingerprint().map(f -> f.equals(fingerprint) ? "the new credential " + f
+                : "credential " + f + " (not the new " + fingerprint + ")").orElse("no credential read");
+        return "up " + word(state.up()) + ", github-copilot " + word(state.copilotProvider()) + ", Secret holds " + credential
+                + ", Copilot " + word(state.credential()) + "; no rollout (live mode)";
     }
 
     /**

@@ -19,7 +19,7 @@ import cloud.angryninja.keeper.api.BearerTokenRequired;
 
 /**
  * {@code POST /reseed}: the body is the laptop's auth.json (or its github-copilot entry); {@code ?workspace=NAME}
- * (repeatable, default every workspace), {@code ?dryRun=true}, {@code ?force=true}. Answers when the reseed is done:
+ * (repeatable, default every workspace), {@code ?dryRun=true}, {@code ?force=true}, {@code ?mode=live} (no restart). Answers when the reseed is done:
  * JSON, or text lines with {@code Accept: text/plain}; 200 only when every target workspace is verified.
  */
 @Path("/reseed")
@@ -33,7 +33,7 @@ public class ReseedResource {
     @Consumes(MediaType.WILDCARD)
     @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
     public Response reseed(InputStream body, @QueryParam("workspace") List<String> workspaces, @QueryParam("dryRun") String dryRun,
-            @QueryParam("force") String force, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+            @QueryParam("force") String force, @QueryParam("mode") String mode, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
             @HeaderParam(HttpHeaders.ACCEPT) String accept) throws IOException {
         byte[] bytes;
         boolean tooLarge = contentLength != null && contentLength > ReseedInput.MAX_BYTES;
@@ -44,7 +44,7 @@ public class ReseedResource {
             tooLarge = bytes.length > ReseedInput.MAX_BYTES;
         }
         ReseedReply reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(tooLarge ? new byte[0] : bytes, tooLarge, workspaces,
-                dryRun, force));
+                dryRun, force, mode));
         return wantsText(accept)
                 ? Response.status(reply.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.toText()).build()
                 : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();

@@ -42,6 +42,11 @@ final class ReseedRun {
     private volatile ReseedReply reply;
 
     ReseedRun(String id, List<Workspace> targets, boolean dryRun, ReseedMetrics metrics, Clock clock) {
+        this(id, targets, dryRun, ReseedMode.ROLLOUT, metrics, clock);
+    }
+
+    /** The steps of {@code mode}: a live reseed has a live apply and no rollout. */
+    ReseedRun(String id, List<Workspace> targets, boolean dryRun, ReseedMode mode, ReseedMetrics metrics, Clock clock) {
         this.id = id;
         this.targets = List.copyOf(targets);
         this.dryRun = dryRun;
@@ -50,6 +55,9 @@ final class ReseedRun {
         for (Workspace w : targets) {
             Map<Step, StepReport> pending = new LinkedHashMap<>();
             for (Step step : Step.values()) {
+                if (!mode.has(step)) {
+                    continue;
+                }
                 pending.put(step, new StepReport(step.label(), Outcome.SKIPPED.label(), 0, NOT_REACHED));
             }
             steps.put(w.name(), java.util.Collections.synchronizedMap(pending));

@@ -37,6 +37,7 @@ import cloud.angryninja.keeper.kube.RolloutSnapshot;
 import cloud.angryninja.keeper.kube.Sha256;
 import cloud.angryninja.keeper.kube.SyncRequest;
 import cloud.angryninja.keeper.kube.SyncResult;
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
@@ -47,6 +48,10 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * every target workspace can take it, write it to Doppler once, then per workspace in parallel force the ESO sync,
  * roll the Deployment exactly once and verify the result. Nothing is changed before every check that can refuse
  * has passed; a workspace whose sync fails is not rolled. One reseed at a time.
+ * <p>
+ * Live mode ({@code ?mode=live}) replaces the rollout: once the Secret holds the new credential (so a later restart
+ * keeps it), {@code PUT /auth/github-copilot} on the running OpenCode, then {@code POST /instance/dispose} when the
+ * provider was not loaded; verify-after then checks OpenCode, the provider and the credential, not the pods.
  */
 @ApplicationScoped
 public class ReseedWorkflow {
@@ -61,8 +66,14 @@ public class ReseedWorkflow {
      * @param workspaces {@code ?workspace=} values (none: every configured workspace)
      * @param dryRun     raw {@code ?dryRun=}
      * @param force      raw {@code ?force=}
+     * @param mode       raw {@code ?mode=}: rollout (default) or live
      */
-    public record ReseedRequest(byte[] body, boolean tooLarge, List<String> workspaces, String dryRun, String force) {
+    public record ReseedRequest(byte[] body, boolean tooLarge, List<String> workspaces, String dryRun, String force, String mode) {
+
+        /** The default mode, a rollout. */
+        public ReseedRequest(byte[] body, boolean tooLarge, List<String> workspaces, String dryRun, String force) {
+            this(body, tooLarge, workspaces, dryRun, force, null);
+        }
 
         @Override
         public String toString() {
@@ -83,6 +94,7 @@ public class ReseedWorkflow {
     private final CredentialStore store;
     private final ExternalSecretSync sync;
     private final DeploymentRollout rollout;
+    private final OpenCodeClient openCode;
     private final Prober prober;
     private final KubernetesClient kube;
     private final ReseedMetrics metrics;
@@ -93,19 +105,21 @@ public class ReseedWorkflow {
 
     @Inject
     public ReseedWorkflow(Workspaces workspaces, CopilotChecker copilot, CredentialStore store, ExternalSecretSync sync,
-            DeploymentRollout rollout, Prober prober, KubernetesClient kube, ReseedMetrics metrics, ReseedConfig config) {
-        this(workspaces, copilot, store, sync, rollout, prober, kube, metrics, config.verifyTimeout(), config.verifyInterval(),
-                Clock.systemUTC());
+            DeploymentRollout rollout, OpenCodeClient openCode, Prober prober, KubernetesClient kube, ReseedMetrics metrics,
+            ReseedConfig config) {
+        this(workspaces, copilot, store, sync, rollout, openCode, prober, kube, metrics, config.verifyTimeout(),
+                config.verifyInterval(), Clock.systemUTC());
     }
 
     public ReseedWorkflow(Workspaces workspaces, CopilotChecker copilot, CredentialStore store, ExternalSecretSync sync,
-            DeploymentRollout rollout, Prober prober, KubernetesClient kube, ReseedMetrics metrics, Duration verifyTimeout,
-            Duration verifyInterval, Clock clock) {
+            DeploymentRollout rollout, OpenCodeClient openCode, Prober prober, KubernetesClient kube, ReseedMetrics metrics,
+            Duration verifyTimeout, Duration verifyInterval, Clock clock) {
         this.workspaces = workspaces;
         this.copilot = copilot;
         this.store = store;
         this.sync = sync;
         this.rollout = rollout;
+        this.openCode = openCode;
         this.prober = prober;
         this.kube = kube;
         this.metrics = metrics;
@@ -124,17 +138,19 @@ public class ReseedWorkflow {
         String id = UUID.randomUUID().toString().substring(0, 8);
         boolean dryRun;
         boolean force;
+        ReseedMode mode;
         List<Workspace> targets;
         try {
             dryRun = ReseedDecisions.flag("dryRun", request.dryRun());
             force = ReseedDecisions.flag("force", request.force());
+            mode = ReseedMode.parse(request.mode());
             targets = ReseedDecisions.targets(request.workspaces(), workspaces.all());
         } catch (IllegalArgumentException e) {
             return new ReseedRun(id, List.of(), false, metrics, clock).finish(400, e.getMessage() + "; nothing changed");
         }
-        ReseedRun run = new ReseedRun(id, targets, dryRun, metrics, clock);
+        ReseedRun run = new ReseedRun(id, targets, dryRun, mode, metrics, clock);
         try {
-            return steps(run, request, dryRun, force);
+            return steps(run, request, dryRun, force, mode);
         } catch (RuntimeException e) {
             LOG.errorf("reseed %s: unexpected %s", id, e.getClass().getName());
             return run.finish(500, "internal error (" + e.getClass().getSimpleName() + "); the audit log shows the steps done");
@@ -145,7 +161,7 @@ public class ReseedWorkflow {
         }
     }
 
-    private ReseedReply steps(ReseedRun run, ReseedRequest request, boolean dryRun, boolean force) {
+    private ReseedReply steps(ReseedRun run, ReseedRequest request, boolean dryRun, boolean force, ReseedMode mode) {
         // 2. Input
         long t = System.nanoTime();
         ReseedInput.Parsed input;
@@ -173,14 +189,14 @@ public class ReseedWorkflow {
                             + "); nothing changed, try again when it is done");
         }
         try {
-            return locked(run, input, fingerprint, sha, dryRun, force);
+            return locked(run, input, fingerprint, sha, dryRun, force, mode);
         } finally {
             running.compareAndSet(me, null);
         }
     }
 
     private ReseedReply locked(ReseedRun run, ReseedInput.Parsed input, String fingerprint, String sha, boolean dryRun,
-            boolean force) {
+            boolean force, ReseedMode mode) {
         // 3. Verify before touching anything
         long t = System.nanoTime();
         CredentialCheck check = copilot.check(input.credential());
@@ -214,6 +230,13 @@ public class ReseedWorkflow {
                     refusals.add(w.name() + ": " + problem.get());
                     continue;
                 }
+                Secret secret;
+                if (mode == ReseedMode.LIVE) {
+                    // No rollout in live mode: the Deployment is neither read nor touched.
+                    secret = kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get();
+                    plans.put(w.name(), new Plan(w, request, null, ExternalSecretSync.holds(secret, w.secretKey(), sha)));
+                    continue;
+                }
                 Optional<RolloutSnapshot> before = rollout.snapshot(w.namespace(), w.deployment(), w.secret());
                 if (before.isEmpty()) {
                     String problemText = "Deployment " + w.namespace() + "/" + w.deployment() + " not found";
@@ -221,7 +244,7 @@ public class ReseedWorkflow {
                     refusals.add(w.name() + ": " + problemText);
                     continue;
                 }
-                Secret secret = kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get();
+                secret = kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get();
                 boolean held = ExternalSecretSync.holds(secret, w.secretKey(), sha);
                 plans.put(w.name(), new Plan(w, request, held ? before.get().withoutReloader() : before.get(), held));
             } catch (KubernetesClientException e) {
@@ -257,11 +280,18 @@ public class ReseedWorkflow {
                     "Doppler: " + e.getMessage() + "; the cluster was not touched");
         }
 
-        // 5-7. Per workspace, in parallel: ESO sync, one rollout, verify
+        // 5-7. Per workspace, in parallel: ESO sync, one rollout (or the live apply), verify
+        String liveEntry = mode == ReseedMode.LIVE ? ReseedDecisions.liveEntry(input.authJson()) : null;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> all = new ArrayList<>();
             for (Plan plan : plans.values()) {
-                all.add(threads.submit(() -> workspace(run, plan, fingerprint, sha)));
+                all.add(threads.submit(() -> {
+                    if (mode == ReseedMode.LIVE) {
+                        live(run, plan, fingerprint, liveEntry);
+                    } else {
+                        workspace(run, plan, fingerprint, sha);
+                    }
+                }));
             }
             for (Future<?> f : all) {
                 try {
@@ -276,7 +306,44 @@ public class ReseedWorkflow {
         int status = ReseedDecisions.statusAfterCluster(run.steps().values(), run.verifiedCount());
         return run.finish(status, status == 200
                 ? "every target workspace verified on credential " + fingerprint
-                : "not every target workspace verified: " + failures(run) + "; re-running the same reseed converges");
+                : "not every target workspace verified: " + failures(run) + "; re-running the same reseed converges"
+                        + (mode == ReseedMode.LIVE ? " (Doppler and each synced Secret hold the new credential: a later"
+                                + " rollout or pod restart also picks it up)" : ""));
+    }
+
+    /** Live mode for one workspace: ESO sync, then the credential into the running OpenCode, then verify. */
+    private void live(ReseedRun run, Plan plan, String fingerprint, String liveEntry) {
+        Workspace w = plan.workspace();
+        SyncResult synced = sync.sync(plan.sync());
+        run.record(w.name(), Step.ESO, synced.outcome(), synced.duration(), synced.detail()
+                + (plan.secretAlreadyHeld() ? " (it held it before the reseed)" : ""));
+        if (!synced.succeeded()) {
+            return;
+        }
+        long t = System.nanoTime();
+        OpenCodeClient.Provider before = openCode.copilotProvider(w);
+        String changed = "; Doppler and the Secret hold the new credential (a later rollout or a re-run converges)";
+        OpenCodeClient.Change put = openCode.setCopilotAuth(w, liveEntry);
+        if (!put.done()) {
+            run.record(w.name(), Step.LIVE_APPLY, Outcome.FAILURE, since(t), "PUT /auth/" + OpenCodeClient.COPILOT_PROVIDER
+                    + " refused or unanswered: " + put.reason() + changed);
+            return;
+        }
+        String detail = "PUT /auth/" + OpenCodeClient.COPILOT_PROVIDER + " stored credential " + fingerprint
+                + " in the running OpenCode";
+        if (before.loaded()) {
+            detail += "; the provider was loaded, no dispose (its Copilot requests read the stored credential)";
+        } else {
+            OpenCodeClient.Change disposed = openCode.disposeInstance(w);
+            if (!disposed.done()) {
+                run.record(w.name(), Step.LIVE_APPLY, Outcome.FAILURE, since(t), detail + "; then POST /instance/dispose failed: "
+                        + disposed.reason() + changed + "; OpenCode's auth.json holds it too");
+                return;
+            }
+            detail += "; the provider was not loaded (" + before.reason() + "): POST /instance/dispose, the next request loads it";
+        }
+        run.record(w.name(), Step.LIVE_APPLY, Outcome.SUCCESS, since(t), detail);
+        verifyAfter(run, w, fingerprint, null);
     }
 
     private void workspace(ReseedRun run, Plan plan, String fingerprint, String sha) {
@@ -295,19 +362,29 @@ public class ReseedWorkflow {
         verifyAfter(run, w, fingerprint, sha);
     }
 
-    /** Probes until the workspace is verified or {@code verifyTimeout} ran out, then records what it saw. */
+    /**
+     * Probes until the workspace is verified or {@code verifyTimeout} ran out, then records what it saw; {@code sha}
+     * null is live mode, where no pod is expected to be newer than the Secret.
+     */
     private void verifyAfter(ReseedRun run, Workspace w, String fingerprint, String sha) {
         long start = System.nanoTime();
         while (true) {
             WorkspaceState state = prober.probeNow(w);
-            Deployment d;
-            try {
-                d = kube.apps().deployments().inNamespace(w.namespace()).withName(w.deployment()).get();
-            } catch (KubernetesClientException e) {
-                d = null;
+            boolean verified;
+            String seen;
+            if (sha == null) {
+                verified = ReseedDecisions.liveVerified(state, fingerprint);
+                seen = ReseedDecisions.observedLive(state, fingerprint);
+            } else {
+                Deployment d;
+                try {
+                    d = kube.apps().deployments().inNamespace(w.namespace()).withName(w.deployment()).get();
+                } catch (KubernetesClientException e) {
+                    d = null;
+                }
+                verified = ReseedDecisions.probeVerified(state, fingerprint) && ReseedDecisions.podsNewerThanSecret(d, sha);
+                seen = ReseedDecisions.observed(state, fingerprint, d, sha);
             }
-            boolean verified = ReseedDecisions.probeVerified(state, fingerprint) && ReseedDecisions.podsNewerThanSecret(d, sha);
-            String seen = ReseedDecisions.observed(state, fingerprint, d, sha);
             Duration took = since(start);
             if (verified) {
                 run.verified(w.name());

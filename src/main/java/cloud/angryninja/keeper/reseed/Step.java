@@ -14,7 +14,15 @@ public enum Step {
     ESO,
     /** Exactly one rollout of the Deployment after the Secret changed. */
     ROLLOUT,
-    /** Probe the workspace: OpenCode up, provider loaded, the new credential valid, pods newer than the Secret. */
+    /**
+     * Live mode instead of the rollout: {@code PUT /auth/github-copilot} on the running OpenCode, then
+     * {@code POST /instance/dispose} when the provider was not loaded.
+     */
+    LIVE_APPLY,
+    /**
+     * Probe the workspace: OpenCode up, provider loaded, the new credential valid, and (rollout mode) pods newer than
+     * the Secret.
+     */
     VERIFY_AFTER;
 
     /** {@code verify_before}: the metric label and the name in replies and audit lines. */

@@ -118,10 +118,11 @@ public final class ReseedFixture implements AutoCloseable {
         HttpClient client = ProbeHttpClient.create(Duration.ofSeconds(2));
         CopilotChecker copilot = new CopilotChecker(client, URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
         KubernetesClient kube = cluster.client();
-        Prober prober = new Prober(workspaces, new OpenCodeClient(client, Duration.ofSeconds(2)), new CredentialSource(kube), copilot,
+        OpenCodeClient openCode = new OpenCodeClient(client, Duration.ofSeconds(5));
+        Prober prober = new Prober(workspaces, openCode, new CredentialSource(kube), copilot,
                 new KeeperMetrics(registry, workspaces, "test"), 8, Clock.systemUTC());
         return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),
-                new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), prober, kube,
+                new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), openCode, prober, kube,
                 new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC());
     }
 

@@ -1,0 +1,36 @@
+package cloud.angryninja.keeper.reseed;
+
+import java.util.Locale;
+
+/** How a reseed reaches the running OpenCode: {@code ?mode=} on {@code POST /reseed}. */
+public enum ReseedMode {
+    /** The default: one rollout of the Deployment; the new pods read the new Secret at start. */
+    ROLLOUT,
+    /** No restart: {@code PUT /auth/github-copilot} on the running OpenCode (and {@code POST /instance/dispose} when needed). */
+    LIVE;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Pure: absent or empty is {@link #ROLLOUT}; only {@code rollout} and {@code live} are accepted. */
+    public static ReseedMode parse(String value) {
+        if (value == null || value.isEmpty()) {
+            return ROLLOUT;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "rollout" -> ROLLOUT;
+            case "live" -> LIVE;
+            default -> throw new IllegalArgumentException("?mode= takes rollout or live, not '" + ReseedDecisions.shorten(value) + "'");
+        };
+    }
+
+    /** The steps of a reseed in this mode: a live apply instead of the rollout. */
+    public boolean has(Step step) {
+        return switch (step) {
+            case ROLLOUT -> this == ROLLOUT;
+            case LIVE_APPLY -> this == LIVE;
+            default -> true;
+        };
+    }
+}
