@@ -1,0 +1,226 @@
+package cloud.angryninja.keeper.reseed;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
+import cloud.angryninja.keeper.probe.ProbeHttpClient;
+import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
+import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.LogCapture;
+import cloud.angryninja.keeper.workspace.Workspace;
+
+/**
+ * Live mode on real OpenCode 1.18.33 servers: the reseed puts the new credential into the running server (no
+ * restart, no rollout) and the next Copilot request, made by a prompt, carries it. The fixture's WireMock plays the
+ * Copilot API ({@code /models} for the checks, {@code /responses} and {@code /chat/completions} for prompts); the
+ * mock Kubernetes API with the ESO and Deployment-controller stand-ins plays the cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveApplyTest {
+
+    static final String NS = "opencode";
+    static final String OLD = ReseedFixture.OLD_TOKEN;
+    static final String NEW = ReseedFixture.NEW_TOKEN;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    ReseedFixture fx;
+    Path root;
+    OpenCodeProcess loaded;
+    OpenCodeProcess bare;
+    final HttpClient http = ProbeHttpClient.create(Duration.ofSeconds(5));
+
+    @BeforeAll
+    void start() throws IOException {
+        fx = new ReseedFixture(NS);
+        fx.http.stubFor(post(urlPathMatching("/(responses|chat/completions)")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"stand-in\"}}")));
+        root = Files.createTempDirectory("keeper-live-");
+        loaded = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("loaded"), "pw-loaded")
+                .withCopilotBaseUrl(fx.http.baseUrl()).withAuthJson(ReseedFixture.authJson(OLD)), Duration.ofSeconds(90));
+        bare = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("bare"), "pw-bare")
+                .withCopilotBaseUrl(fx.http.baseUrl()), Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (loaded != null) {
+            loaded.close();
+        }
+        if (bare != null) {
+            bare.close();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static Workspace workspace(String name, OpenCodeProcess server, String password) {
+        return new Workspace(name, URI.create("http://127.0.0.1:" + server.port()), OpenCodeProcess.USERNAME, Optional.of(password), NS,
+                name, name, name + "-secret", "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+    }
+
+    private static ReseedWorkflow.ReseedRequest live(String body, String workspace, String mode) {
+        return new ReseedWorkflow.ReseedRequest(body.getBytes(StandardCharsets.UTF_8), false, List.of(workspace), null, null, mode);
+    }
+
+    private static Optional<StepReport> step(ReseedReply reply, String workspace, String step) {
+        return reply.workspaces().stream().filter(w -> w.workspace().equals(workspace)).findFirst().orElseThrow()
+                .steps().stream().filter(s -> s.step().equals(step)).findFirst();
+    }
+
+    private String secretValue(Workspace w) {
+        Secret s = fx.cluster.client().secrets().inNamespace(NS).withName(w.secret()).get();
+        return new String(Base64.getDecoder().decode(s.getData().get(w.secretKey())), StandardCharsets.UTF_8);
+    }
+
+    private boolean providerLoaded(Workspace w) {
+        return new OpenCodeClient(http, Duration.ofSeconds(10)).copilotProvider(w).loaded();
+    }
+
+    /** A prompt on github-copilot/gpt-5-mini; returns the Copilot requests it made (Authorization headers). */
+    private List<String> promptAuthorizations(OpenCodeProcess server, String password) throws Exception {
+        fx.http.resetRequests();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("opencode:" + password).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> session = http.send(HttpRequest.newBuilder(server.baseUri().resolve("/session"))
+                .header("Authorization", basic).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(session.statusCode()).as("POST /session").isEqualTo(200);
+        String id = JSON.readTree(session.body()).path("id").asText();
+        HttpResponse<String> message = http.send(HttpRequest.newBuilder(server.baseUri().resolve("/session/" + id + "/message"))
+                .header("Authorization", basic).header("Content-Type", "application/json").timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(message.statusCode()).as("POST /session/{id}/message").isEqualTo(200);
+        return fx.http.findAll(postRequestedFor(urlPathMatching("/(responses|chat/completions)"))).stream()
+                .map(LoggedRequest::getHeaders).map(h -> h.getHeader("Authorization").firstValue()).toList();
+    }
+
+    private void assertNoRollout(Workspace w) {
+        assertThat(fx.controller.rollouts(NS, w.deployment())).as("rollouts of " + w.deployment()).isZero();
+        Deployment d = fx.cluster.client().apps().deployments().inNamespace(NS).withName(w.deployment()).get();
+        Optional<String> restartedAt = Optional.ofNullable(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .map(a -> a.get("kubectl.kubernetes.io/restartedAt"));
+        assertThat(restartedAt).as("restartedAt on the pod template").isEmpty();
+        assertThat(d.getMetadata().getGeneration()).as("Deployment generation").isEqualTo(1L);
+    }
+
+    @Test
+    void liveReseedReachesTheRunningServerWhoseProviderWasLoaded() throws Exception {
+        Workspace w = workspace("loaded", loaded, "pw-loaded");
+        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        ReseedWorkflow workflow = fx.workflow(List.of(w));
+        assertThat(providerLoaded(w)).as("github-copilot loaded at start").isTrue();
+        assertThat(promptAuthorizations(loaded, "pw-loaded")).as("before: the old token").isNotEmpty().containsOnly("Bearer " + OLD);
+        long pid = loaded.pid();
+
+        ReseedReply reply;
+        try (LogCapture logs = LogCapture.start()) {
+            reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "live"));
+            assertThat(logs.linesContaining("step=live_apply outcome=success")).as("the capture saw the live apply").isNotEmpty();
+            for (String line : logs.lines()) {
+                assertThat(line).doesNotContain(NEW).doesNotContain(OLD).doesNotContain("pw-loaded");
+            }
+        }
+
+        assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
+        assertThat(step(reply, w.name(), "rollout")).as("no rollout step in live mode").isEmpty();
+        assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail()).contains("PUT /auth/github-copilot")
+                .contains("no dispose");
+        assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).startsWith("verified:").contains("no rollout (live mode)");
+        assertThat(reply.toText()).doesNotContain(NEW);
+        assertThat(fx.doppler.value(w.dopplerSecret())).contains(ReseedFixture.authJson(NEW));
+        assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(NEW));
+
+        assertThat(promptAuthorizations(loaded, "pw-loaded")).as("the next Copilot requests").isNotEmpty().containsOnly("Bearer " + NEW);
+        assertThat(loaded.pid()).as("same OpenCode process").isEqualTo(pid);
+        assertThat(loaded.isAlive()).isTrue();
+        assertNoRollout(w);
+    }
+
+    @Test
+    void liveReseedLoadsTheProviderOfAServerStartedWithoutCredential() throws Exception {
+        Workspace w = workspace("bare", bare, "pw-bare");
+        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        ReseedWorkflow workflow = fx.workflow(List.of(w));
+        assertThat(providerLoaded(w)).as("no auth.json at start: github-copilot not loaded").isFalse();
+        long pid = bare.pid();
+
+        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "LIVE"));
+
+        assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
+        assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail()).contains("was not loaded")
+                .contains("POST /instance/dispose");
+        assertThat(providerLoaded(w)).as("github-copilot loaded after the live apply").isTrue();
+        assertThat(promptAuthorizations(bare, "pw-bare")).as("the next Copilot requests").isNotEmpty().containsOnly("Bearer " + NEW);
+        assertThat(bare.pid()).isEqualTo(pid);
+        assertNoRollout(w);
+    }
+
+    @Test
+    void refusedPutIs502NamingTheStepWithTheSecretAlreadyChanged() throws Exception {
+        Workspace w = workspace("wrongpw", loaded, "not-the-password");
+        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        ReseedWorkflow workflow = fx.workflow(List.of(w));
+
+        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "live"));
+
+        assertThat(reply.status()).as(reply.toText()).isEqualTo(502);
+        assertThat(reply.message()).contains("wrongpw live_apply failure").contains("Doppler and each synced Secret hold the new credential");
+        StepReport apply = step(reply, w.name(), "live_apply").orElseThrow();
+        assertThat(apply.outcome()).isEqualTo("failure");
+        assertThat(apply.detail()).contains("HTTP 401").contains("Doppler and the Secret hold the new credential");
+        assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).isEqualTo(ReseedRun.NOT_REACHED);
+        assertThat(fx.doppler.value(w.dopplerSecret())).contains(ReseedFixture.authJson(NEW));
+        assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(NEW));
+        assertNoRollout(w);
+    }
+
+    @Test
+    void badModeIs400AndChangesNothing() {
+        Workspace w = workspace("badmode", bare, "pw-bare");
+        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        ReseedWorkflow workflow = fx.workflow(List.of(w));
+
+        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "hot"));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).contains("?mode= takes rollout or live, not 'hot'").contains("nothing changed");
+        assertThat(fx.doppler.value(w.dopplerSecret())).contains(ReseedFixture.authJson(OLD));
+        assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(OLD));
+        assertNoRollout(w);
+    }
+}
