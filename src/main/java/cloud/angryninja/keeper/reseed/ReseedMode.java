@@ -1,5 +1,7 @@
 package cloud.angryninja.keeper.reseed;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** How a reseed reaches the running OpenCode: {@code ?mode=} on {@code POST /reseed}. */
@@ -23,6 +25,11 @@ public enum ReseedMode {
             case "live" -> LIVE;
             default -> throw new IllegalArgumentException("?mode= takes rollout or live, not '" + ReseedDecisions.shorten(value) + "'");
         };
+    }
+
+    /** The steps of a reseed in this mode, in order. */
+    public List<Step> steps() {
+        return Arrays.stream(Step.values()).filter(this::has).toList();
     }
 
     /** The steps of a reseed in this mode: a live apply instead of the rollout. */

@@ -54,10 +54,7 @@ final class ReseedRun {
         this.clock = clock;
         for (Workspace w : targets) {
             Map<Step, StepReport> pending = new LinkedHashMap<>();
-            for (Step step : Step.values()) {
-                if (!mode.has(step)) {
-                    continue;
-                }
+            for (Step step : mode.steps()) {
                 pending.put(step, new StepReport(step.label(), Outcome.SKIPPED.label(), 0, NOT_REACHED));
             }
             steps.put(w.name(), java.util.Collections.synchronizedMap(pending));

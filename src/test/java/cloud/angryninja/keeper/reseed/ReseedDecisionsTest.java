@@ -32,6 +32,31 @@ class ReseedDecisionsTest {
     }
 
     @Test
+    void modeIsRolloutByDefaultOrLive() {
+        assertThat(ReseedMode.parse(null)).isEqualTo(ReseedMode.ROLLOUT);
+        assertThat(ReseedMode.parse("")).isEqualTo(ReseedMode.ROLLOUT);
+        assertThat(ReseedMode.parse("Rollout")).isEqualTo(ReseedMode.ROLLOUT);
+        assertThat(ReseedMode.parse("live")).isEqualTo(ReseedMode.LIVE);
+        assertThatThrownBy(() -> ReseedMode.parse("restart")).hasMessage("?mode= takes rollout or live, not 'restart'");
+        assertThat(ReseedMode.LIVE.has(Step.LIVE_APPLY)).isTrue();
+        assertThat(ReseedMode.LIVE.has(Step.ROLLOUT)).isFalse();
+        assertThat(ReseedMode.ROLLOUT.has(Step.LIVE_APPLY)).isFalse();
+        assertThat(ReseedMode.ROLLOUT.has(Step.ROLLOUT)).isTrue();
+        assertThat(ReseedMode.LIVE.has(Step.VERIFY_AFTER)).isTrue();
+    }
+
+    @Test
+    void liveEntryIsTheBareEntryWithOpenCodesOauthFieldsOnly() {
+        assertThat(ReseedDecisions.liveEntry("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_r\",\"access\":\"tid_a\","
+                + "\"expires\":17,\"enterpriseUrl\":\"ghe.example\",\"note\":\"x\"}}"))
+                .isEqualTo("{\"type\":\"oauth\",\"refresh\":\"gho_r\",\"access\":\"tid_a\",\"expires\":17,"
+                        + "\"enterpriseUrl\":\"ghe.example\"}");
+        assertThat(ReseedDecisions.liveEntry("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_r\"}}"))
+                .as("access and expires as OpenCode's own login writes them")
+                .isEqualTo("{\"type\":\"oauth\",\"refresh\":\"gho_r\",\"access\":\"gho_r\",\"expires\":0}");
+    }
+
+    @Test
     void targetsAreEveryWorkspaceOrTheNamedOnesOnce() {
         List<Workspace> all = List.of(ws("a"), ws("b"));
         assertThat(ReseedDecisions.targets(List.of(), all)).isEqualTo(all);

@@ -133,6 +133,7 @@ class ReseedResourceTest {
             assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
         }
         assertThat(logs.linesContaining("step=verify_after outcome=success")).as("the capture saw the whole flow").isNotEmpty();
+        assertThat(logs.linesContaining("step=live_apply outcome=success")).as("the capture saw the live apply").isNotEmpty();
         for (AutoCloseable c : new AutoCloseable[] {deployments, reloader, eso, controllers}) {
             try {
                 if (c != null) {
@@ -200,6 +201,7 @@ class ReseedResourceTest {
                 new Case("{\"type\":\"oauth\"}", "", 422, "no non-empty \"refresh\" token"),
                 new Case(NEW, "?workspace=gamma", 400, "unknown workspace 'gamma'; configured: alpha, beta"),
                 new Case(NEW, "?dryRun=yes", 400, "?dryRun= takes true or false"),
+                new Case(NEW, "?mode=restart", 400, "?mode= takes rollout or live, not 'restart'"),
                 new Case(RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
                         "credential rejected by Copilot (HTTP 401"));
         int before = rollouts();
@@ -281,7 +283,7 @@ class ReseedResourceTest {
         assertThat(reply.path("ignoredProviders").get(0).asText()).isEqualTo("anthropic");
         for (JsonNode w : reply.path("workspaces")) {
             assertThat(w.path("verified").asBoolean()).isTrue();
-            assertThat(w.path("steps")).hasSize(Step.values().length);
+            assertThat(w.path("steps")).hasSize(ReseedMode.ROLLOUT.steps().size());
             assertThat(w.path("steps").get(5).path("detail").asText()).contains("up PASS (healthy, version 1.18.33)")
                     .contains("github-copilot PASS").contains("the new credential " + CopilotCredential.fingerprint(RealOpenCodeWorkspaces.NEW_TOKEN));
         }
@@ -300,5 +302,30 @@ class ReseedResourceTest {
         doppler.verify(0, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH)));
         assertThat(deployments.rollouts("opencode", "alpha") + deployments.rollouts("opencode", "beta")).isEqualTo(2);
         assertThat(world.starts("alpha") + world.starts("beta")).isEqualTo(startsBefore + 2);
+    }
+
+    @Test
+    @Order(6)
+    void aLiveReseedReachesTheRunningOpenCodeWithoutARestart() throws Exception {
+        doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(aResponse().withStatus(404)
+                .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}")));
+        doppler.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(DopplerWireMock.WRITE_PATH)).willReturn(okJson("{\"success\":true}")));
+        String old = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
+        int starts = world.starts("beta");
+        int rolloutsBefore = deployments.rollouts("opencode", "beta");
+
+        Response r = given().header("Authorization", AUTH).header("Accept", "text/plain").body(old.getBytes(StandardCharsets.UTF_8))
+                .post("/reseed?workspace=beta&mode=live");
+
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.asString()).contains("\nbeta live_apply success ").contains("\nbeta verify_after success ")
+                .doesNotContain("beta rollout").doesNotContain(RealOpenCodeWorkspaces.OLD_TOKEN);
+        assertThat(secretValue(workspace("beta"))).isEqualTo(old);
+        assertThat(JSON.readTree(world.authJsonOf("beta")).path("github-copilot").path("refresh").asText())
+                .as("the running OpenCode stored the credential in its auth.json").isEqualTo(RealOpenCodeWorkspaces.OLD_TOKEN);
+        assertThat(world.starts("beta")).as("no restart").isEqualTo(starts);
+        assertThat(deployments.rollouts("opencode", "beta")).as("no rollout").isEqualTo(rolloutsBefore);
+        assertThat(calls.keeperCalls().stream().filter(c -> c.verb().equals("patch") && c.resource().equals("deployments")).toList())
+                .as("no Deployment patch").isEmpty();
     }
 }
