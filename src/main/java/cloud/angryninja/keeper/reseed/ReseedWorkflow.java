@@ -231,13 +231,14 @@ public class ReseedWorkflow {
                     continue;
                 }
                 Secret secret;
+                Optional<RolloutSnapshot> before = rollout.snapshot(w.namespace(), w.deployment(), w.secret());
                 if (mode == ReseedMode.LIVE) {
-                    // No rollout in live mode: the Deployment is neither read nor touched.
+                    // No rollout in live mode: the Deployment is only read, to say whether Reloader will restart it.
                     secret = kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get();
-                    plans.put(w.name(), new Plan(w, request, null, ExternalSecretSync.holds(secret, w.secretKey(), sha)));
+                    boolean heldLive = ExternalSecretSync.holds(secret, w.secretKey(), sha);
+                    plans.put(w.name(), new Plan(w, request, before.map(b -> heldLive ? b.withoutReloader() : b).orElse(null), heldLive));
                     continue;
                 }
-                Optional<RolloutSnapshot> before = rollout.snapshot(w.namespace(), w.deployment(), w.secret());
                 if (before.isEmpty()) {
                     String problemText = "Deployment " + w.namespace() + "/" + w.deployment() + " not found";
                     run.record(w.name(), Step.ROLLOUT, Outcome.FAILURE, since(t), "refused before any change: " + problemText);
@@ -341,6 +342,10 @@ public class ReseedWorkflow {
                 return;
             }
             detail += "; the provider was not loaded (" + before.reason() + "): POST /instance/dispose, the next request loads it";
+        }
+        if (plan.before() != null && plan.before().watchedByReloader()) {
+            detail += "; note: Reloader watches Deployment " + w.namespace() + "/" + w.deployment()
+                    + " and restarts its pod because the Secret changed";
         }
         run.record(w.name(), Step.LIVE_APPLY, Outcome.SUCCESS, since(t), detail);
         verifyAfter(run, w, fingerprint, null);

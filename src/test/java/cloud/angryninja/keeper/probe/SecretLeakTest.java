@@ -139,6 +139,8 @@ class SecretLeakTest {
                 .withBody("{\"data\":[{\"id\":\"m\",\"model_picker_enabled\":true}]}")));
         bodies.add(reseed(laptop, "?workspace=bare&dryRun=true", 412));
         bodies.add(reseed(laptop, "?workspace=seeded", 500));
+        bodies.add(reseed(laptop, "?workspace=seeded&mode=live", 500));
+        bodies.add(reseed(laptop, "?workspace=seeded&mode=hot", 400));
         bodies.add(given().header("Authorization", "Bearer " + TOKEN).body(laptop).post("/reseed").then().statusCode(401).extract().asString());
         bodies.add(given().get("/q/metrics").then().statusCode(200).extract().asString());
         bodies.add(given().get("/q/health").then().extract().asString());

@@ -223,4 +223,17 @@ class LiveApplyTest {
         assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(OLD));
         assertNoRollout(w);
     }
+
+    @Test
+    void aDeploymentReloaderWatchesIsNamedInTheDetail() throws Exception {
+        Workspace w = workspace("watched", loaded, "pw-loaded");
+        fx.create(w, ReseedFixture.authJson(OLD), true, "Periodic");
+        ReseedWorkflow workflow = fx.workflow(List.of(w));
+
+        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "live"));
+
+        assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
+        assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail())
+                .contains("note: Reloader watches Deployment opencode/watched and restarts its pod because the Secret changed");
+    }
 }

@@ -120,10 +120,10 @@ class ReseedScriptTest {
 
         Path other = tmp.resolve("elsewhere.json");
         Files.writeString(other, "{\"type\":\"oauth\",\"refresh\":\"gho_SCRIPTcanary42\"}");
-        Tools.Result r = run(Map.of(), "-w", "alpha", "-w", "beta", "-n", "-f", other.toString());
+        Tools.Result r = run(Map.of(), "-w", "alpha", "-w", "beta", "-n", "-f", "-l", other.toString());
 
         assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(received.get(1).query()).isEqualTo("workspace=alpha&workspace=beta&dryRun=true&force=true");
+        assertThat(received.get(1).query()).isEqualTo("workspace=alpha&workspace=beta&dryRun=true&force=true&mode=live");
         assertThat(received.get(1).body()).isEqualTo(Files.readString(other));
     }
 
