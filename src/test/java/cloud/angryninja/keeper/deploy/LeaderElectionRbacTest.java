@@ -34,7 +34,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
  * The optional leader-election rules of the keeper's Role (commented out in {@code app/rbac.yaml}
  * between {@code # BEGIN leader-election} and {@code # END leader-election}) against the requests
  * the keeper's election really makes on a mock API (acquire, renew, a second candidate reading the
- * Lease, release): the Role as deployed refuses them, the Role with the rules uncommented allows
+ * Lease, release, which lets the other take over before the Lease expires): the Role as deployed refuses them, the Role with the rules uncommented allows
  * them, and the rules grant no verb the election does not use.
  */
 class LeaderElectionRbacTest {
@@ -107,8 +107,9 @@ class LeaderElectionRbacTest {
             await("keeper-a renews the Lease").atMost(Duration.ofSeconds(10))
                     .until(() -> cluster.calls().keeperCalls("patch", "leases").size() >= 2);
             assertThat(bLeads).as("one leader at a time").isFalse();
-            a.cancel(true); // releases the Lease
-            await("keeper-b takes over").atMost(Duration.ofSeconds(10)).untilTrue(bLeads);
+            a.cancel(true); // as at the keeper's shutdown: releases the Lease
+            // Without the release keeper-b would wait for the Lease to expire (3 s after keeper-a's last renewal).
+            await("keeper-b takes the released Lease before it expires").atMost(Duration.ofSeconds(2)).untilTrue(bLeads);
         } finally {
             a.cancel(true);
             if (b != null) {
