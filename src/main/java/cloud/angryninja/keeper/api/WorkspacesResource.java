@@ -1,17 +1,20 @@
 package cloud.angryninja.keeper.api;
 
-import java.util.List;
-
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import cloud.angryninja.keeper.leader.FollowerReply;
+import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.Prober;
-import cloud.angryninja.keeper.probe.WorkspaceState;
 
-/** {@code GET /workspaces}: the last probe state of every workspace. Never holds a secret. */
+/**
+ * {@code GET /workspaces}: the last probe state of every workspace. Never holds a secret. A follower
+ * (leader election on) probes nothing, so it answers 503 naming the leader instead of old states.
+ */
 @Path("/workspaces")
 @BearerTokenRequired
 public class WorkspacesResource {
@@ -19,9 +22,12 @@ public class WorkspacesResource {
     @Inject
     Prober prober;
 
+    @Inject
+    Leadership leadership;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public List<WorkspaceState> list() {
-        return prober.states();
+    public Response list() {
+        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states()).build());
     }
 }

@@ -89,8 +89,8 @@ public class PassiveDetection {
 
         @Override
         public void copilotAuthError(Workspace workspace, int status) {
-            if (!current()) {
-                return;
+            if (!current() || !prober.leads()) {
+                return; // with leader election on, the leader counts and probes (each replica reads the same stream)
             }
             metrics.copilotAuthError(workspace.name(), status);
             LOG.infof("%s: OpenCode reports a Copilot request refused with HTTP %d; checking the credential now",

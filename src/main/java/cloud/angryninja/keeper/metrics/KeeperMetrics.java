@@ -169,6 +169,18 @@ public class KeeperMetrics {
         }
     }
 
+    /** Every workspace gauge back to NaN (counters stay): a replica that stops leading knows nothing current. */
+    public void forgetValues() {
+        for (Values v : values.values()) {
+            v.up = Double.NaN;
+            v.providerLoaded = Double.NaN;
+            v.credentialValid = Double.NaN;
+            v.models = Double.NaN;
+            v.durationSeconds = Double.NaN;
+            v.lastSuccessSeconds = Double.NaN;
+        }
+    }
+
     public void cycleDone() {
         cycles.increment();
     }

@@ -14,7 +14,9 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The keeper's own health. Ready once the configuration is valid (start-up got this far) and the
  * first probe cycle ran; a down workspace never makes the keeper unready. Live while probe cycles
- * keep completing.
+ * keep completing. With leader election on, a follower is ready and live as soon as it started (it
+ * answers health, metrics and a 503 naming the leader, so the Service keeps both replicas); the
+ * leader is ready once it has probed, and live while its cycles keep completing since it leads.
  */
 @jakarta.inject.Singleton
 public class KeeperHealth {
@@ -24,6 +26,9 @@ public class KeeperHealth {
 
     @Inject
     ProbeConfig config;
+
+    @Inject
+    cloud.angryninja.keeper.leader.Leadership leadership;
 
     /** Pure: live unless the last cycle ended more than three intervals plus a minute ago. */
     static boolean cyclesKeepRunning(Instant lastCycleEnd, Instant now, Duration interval) {
@@ -35,8 +40,9 @@ public class KeeperHealth {
     @ApplicationScoped
     HealthCheck firstCycleDone() {
         return () -> HealthCheckResponse.named("probe-cycle")
-                .status(prober.cycles() > 0)
+                .status(prober.cycles() > 0 || !leadership.leads())
                 .withData("cycles", prober.cycles())
+                .withData("role", role())
                 .build();
     }
 
@@ -45,8 +51,22 @@ public class KeeperHealth {
     @ApplicationScoped
     HealthCheck cyclesRunning() {
         return () -> HealthCheckResponse.named("probe-scheduler")
-                .status(cyclesKeepRunning(prober.lastCycleEnd().orElse(null), Instant.now(), config.interval()))
+                .status(!leadership.leads() || cyclesKeepRunning(lastCycleOrLeadStart(prober.lastCycleEnd().orElse(null),
+                        leadership.leadingSince().orElse(null)), Instant.now(), config.interval()))
                 .withData("cycles", prober.cycles())
+                .withData("role", role())
                 .build();
+    }
+
+    /** Pure: the later of the last cycle's end and the start of leadership (a new leader is not judged by old cycles). */
+    static Instant lastCycleOrLeadStart(Instant lastCycleEnd, Instant leadingSince) {
+        if (lastCycleEnd == null || leadingSince == null) {
+            return lastCycleEnd;
+        }
+        return leadingSince.isAfter(lastCycleEnd) ? leadingSince : lastCycleEnd;
+    }
+
+    private String role() {
+        return !leadership.enabled() ? "single" : leadership.leads() ? "leader" : "follower";
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +28,7 @@ import io.quarkus.scheduler.Scheduled;
 import cloud.angryninja.keeper.copilot.CopilotChecker;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.copilot.CredentialCheck;
+import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.workspace.Workspace;
@@ -37,7 +39,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * Probes every workspace each {@code keeper.probe.interval}: OpenCode up, github-copilot provider
  * loaded, credential accepted by the Copilot API. Workspaces run in parallel on virtual threads,
  * at most {@code keeper.probe.concurrency} at a time, each with its three probes in parallel; a
- * credential shared by several workspaces is checked once per cycle.
+ * credential shared by several workspaces is checked once per cycle. With leader election on, only
+ * the leader probes: a follower skips its cycles, and a replica that stops leading forgets its
+ * states and turns its workspace gauges to NaN, so it never reports an old "valid".
  */
 @ApplicationScoped
 public class Prober {
@@ -58,15 +62,21 @@ public class Prober {
     private final Map<String, WorkspaceState> states = new ConcurrentHashMap<>();
     private final AtomicLong cycles = new AtomicLong();
     private final AtomicReference<Optional<Instant>> lastCycleEnd = new AtomicReference<>(Optional.empty());
+    private final BooleanSupplier leads;
 
     @Inject
     public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
-            KeeperMetrics metrics, ProbeConfig config) {
-        this(workspaces, openCode, credentials, copilot, metrics, config.concurrency(), Clock.systemUTC());
+            KeeperMetrics metrics, ProbeConfig config, Leadership leadership) {
+        this(workspaces, openCode, credentials, copilot, metrics, config.concurrency(), Clock.systemUTC(), leadership::leads);
     }
 
     public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
             KeeperMetrics metrics, int concurrency, Clock clock) {
+        this(workspaces, openCode, credentials, copilot, metrics, concurrency, clock, () -> true);
+    }
+
+    Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
+            KeeperMetrics metrics, int concurrency, Clock clock, BooleanSupplier leads) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("keeper.probe.concurrency must be at least 1");
         }
@@ -77,6 +87,7 @@ public class Prober {
         this.metrics = metrics;
         this.permits = new Semaphore(concurrency);
         this.clock = clock;
+        this.leads = leads;
         workspaces.all().forEach(w -> states.put(w.name(), WorkspaceState.pending(w.name())));
     }
 
@@ -86,9 +97,15 @@ public class Prober {
         switch (event.kind()) {
             case JOINED -> {
                 states.putIfAbsent(w.name(), WorkspaceState.pending(w.name()));
-                Thread.ofVirtual().name("probe-joined-" + w.name()).start(() -> probeNow(w));
+                if (leads.getAsBoolean()) {
+                    Thread.ofVirtual().name("probe-joined-" + w.name()).start(() -> probeNow(w));
+                }
             }
-            case CHANGED -> Thread.ofVirtual().name("probe-changed-" + w.name()).start(() -> probeNow(w));
+            case CHANGED -> {
+                if (leads.getAsBoolean()) {
+                    Thread.ofVirtual().name("probe-changed-" + w.name()).start(() -> probeNow(w));
+                }
+            }
             case LEFT -> states.remove(w.name());
         }
     }
@@ -98,9 +115,27 @@ public class Prober {
         Thread.ofVirtual().name("probe-first-cycle").start(this::scheduledCycle);
     }
 
+    /** A new leader probes at once; a replica that stops leading forgets what it saw. */
+    void onLeadership(@jakarta.enterprise.event.Observes Leadership.LeadershipChange change) {
+        if (change.leading()) {
+            Thread.ofVirtual().name("probe-new-leader").start(this::scheduledCycle);
+        } else {
+            states.replaceAll((name, old) -> WorkspaceState.pending(name));
+            metrics.forgetValues();
+        }
+    }
+
+    /** Whether this replica probes now (always, unless leader election is on and another replica leads). */
+    public boolean leads() {
+        return leads.getAsBoolean();
+    }
+
     @Scheduled(identity = "probe-cycle", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledCycle() {
+        if (!leads.getAsBoolean()) {
+            return; // a follower: the leader probes
+        }
         CycleReport report = runCycle(workspaces.all());
         LOG.debugf("probe cycle: %d workspaces, %d credential checks, %d ms", report.workspaces(), report.credentialChecks(),
                 report.duration().toMillis());
@@ -176,6 +211,9 @@ public class Prober {
                 allPass ? Optional.of(started) : previous.lastSuccess());
         if (workspaces.byName(w.name()).isEmpty()) {
             return state; // the workspace left while it was probed
+        }
+        if (!leads.getAsBoolean()) {
+            return state; // leadership was lost while it was probed: a follower publishes nothing
         }
         states.put(w.name(), state);
         metrics.record(state, credential.error);

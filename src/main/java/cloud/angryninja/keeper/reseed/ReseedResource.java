@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import cloud.angryninja.keeper.api.BearerTokenRequired;
+import cloud.angryninja.keeper.leader.FollowerReply;
+import cloud.angryninja.keeper.leader.Leadership;
 
 /**
  * {@code POST /reseed}: the body is the laptop's auth.json (or its github-copilot entry); {@code ?workspace=NAME}
@@ -29,12 +31,19 @@ public class ReseedResource {
     @Inject
     ReseedWorkflow workflow;
 
+    @Inject
+    Leadership leadership;
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
     public Response reseed(InputStream body, @QueryParam("workspace") List<String> workspaces, @QueryParam("dryRun") String dryRun,
             @QueryParam("force") String force, @QueryParam("mode") String mode, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
             @HeaderParam(HttpHeaders.ACCEPT) String accept) throws IOException {
+        java.util.Optional<Response> follower = FollowerReply.unlessLeading(leadership, wantsText(accept));
+        if (follower.isPresent()) {
+            return follower.get(); // only the leader reseeds; the body is not read
+        }
         byte[] bytes;
         boolean tooLarge = contentLength != null && contentLength > ReseedInput.MAX_BYTES;
         if (tooLarge || body == null) {

@@ -85,6 +85,14 @@ class KeeperManifestsTest {
     }
 
     @Test
+    void oneReplicaWithoutLeaderElectionByDefault() {
+        assertThat(CONTROLLER.path("replicas").asInt()).isEqualTo(1);
+        assertThat(CONFIG_FILE.lines().map(String::strip).filter(l -> l.startsWith("keeper.leader-election."))).as(
+                "leader election stays off (commented out) with one replica").isEmpty();
+        assertThat(CONFIG_FILE).contains("# keeper.leader-election.enabled=true");
+    }
+
+    @Test
     void imageIsPinnedAndResourcesAndHealthProbesAreSet() {
         assertThat(CONTAINER.path("image").path("repository").asText()).isEqualTo("ghcr.io/angryninja/opencode-keeper");
         assertThat(CONTAINER.path("image").path("tag").asText()).matches("\\d+\\.\\d+\\.\\d+");

@@ -79,7 +79,9 @@ final class PrometheusServer implements AutoCloseable {
                 .start();
         PrometheusServer server = new PrometheusServer(process, port, log);
         try {
+            // Connection refused until Prometheus listens: that is "not ready yet", not a failure.
             await("Prometheus ready on 127.0.0.1:" + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .ignoreException(java.io.UncheckedIOException.class)
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + Repo.read(log));

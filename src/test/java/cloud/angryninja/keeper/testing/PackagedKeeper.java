@@ -185,6 +185,15 @@ public final class PackagedKeeper implements AutoCloseable {
         return log;
     }
 
+    /** Kills the process at once (SIGKILL: no shutdown hook runs, nothing is released) and waits for it. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the process (SIGTERM, then SIGKILL after 10 s) and waits for it. */
     @Override
     public void close() {

@@ -1,0 +1,36 @@
+package cloud.angryninja.keeper.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class LeadershipTest {
+
+    @Test
+    void durationsMustNestLeaseOverRenewDeadlineOverRetryPeriod() {
+        assertThat(Leadership.checkDurations(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2))).isEmpty();
+        assertThat(Leadership.checkDurations(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2)))
+                .hasValue("lease-duration must be longer than renew-deadline");
+        assertThat(Leadership.checkDurations(Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(2)))
+                .hasValue("renew-deadline must be longer than retry-period");
+        assertThat(Leadership.checkDurations(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ZERO))
+                .hasValue("retry-period must be positive");
+        assertThat(Leadership.checkDurations(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(-1)))
+                .hasValue("retry-period must be positive");
+    }
+
+    @Test
+    void aFollowerNamesTheLeaderOrSaysItIsUnknown() {
+        FollowerReply known = FollowerReply.of("keeper-b", Optional.of("keeper-a"));
+        assertThat(known.status()).isEqualTo(503);
+        assertThat(known.role()).isEqualTo("follower");
+        assertThat(known.leader()).isEqualTo("keeper-a");
+        assertThat(known.message()).contains("keeper-b").contains("the leader is keeper-a");
+
+        assertThat(FollowerReply.of("keeper-b", Optional.empty()).leader()).isEqualTo("unknown");
+        assertThat(FollowerReply.of("keeper-b", Optional.of("keeper-b")).leader()).as("a follower never names itself").isEqualTo("unknown");
+    }
+}
