@@ -25,7 +25,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 /**
  * The keeper's Prometheus series. Every series of every configured workspace is registered at
  * start-up, so a dashboard never shows "no data" for a known workspace. Gauges show NaN until the
- * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell.
+ * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell. The last
+ * success timestamp is 0 before the first success: a workspace never probed successfully since
+ * the keeper started is as stale as one whose probes stopped succeeding.
  */
 @Startup
 @ApplicationScoped
@@ -53,7 +55,8 @@ public class KeeperMetrics {
         volatile double credentialValid = Double.NaN;
         volatile double models = Double.NaN;
         volatile double durationSeconds = Double.NaN;
-        volatile double lastSuccessSeconds = Double.NaN;
+        /** 0 before the first success, so {@code time() - ts} is large and OpencodeKeeperProbeStale can fire. */
+        volatile double lastSuccessSeconds = 0;
         final Map<String, Counter> errors = new ConcurrentHashMap<>();
         final List<Meter> meters = new ArrayList<>();
     }
@@ -132,7 +135,7 @@ public class KeeperMetrics {
         v.meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
                 .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(registry));
         v.meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
-                .description("Unix time of the last probe where all three checks passed").tag("workspace", workspace)
+                .description("Unix time of the last probe where all three checks passed, 0 before the first").tag("workspace", workspace)
                 .register(registry));
         for (String reason : CHECK_ERROR_REASONS) {
             Counter c = Counter.builder("opencode_keeper_copilot_check_errors")

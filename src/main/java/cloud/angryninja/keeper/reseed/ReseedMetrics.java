@@ -22,7 +22,8 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 /**
  * The reseed series, every one registered at start-up for every workspace, result and step:
  * {@code opencode_keeper_reseed_total{workspace,result}}, {@code opencode_keeper_reseed_step_duration_seconds{step}}
- * (a histogram) and {@code opencode_keeper_reseed_last_success_timestamp_seconds{workspace}} (NaN before the first).
+ * (a histogram) and {@code opencode_keeper_reseed_last_success_timestamp_seconds{workspace}} (0 before the first, as the
+ * probe's last success timestamp).
  */
 @Startup
 @ApplicationScoped
@@ -59,10 +60,10 @@ public class ReseedMetrics {
                         .register(registry));
             }
             totals.put(w.name(), counters);
-            AtomicReference<Double> last = new AtomicReference<>(Double.NaN);
+            AtomicReference<Double> last = new AtomicReference<>(0.0);
             lastSuccess.put(w.name(), last);
             Gauge.builder("opencode_keeper_reseed_last_success_timestamp", last, AtomicReference::get).baseUnit("seconds")
-                    .description("Unix time of the last reseed that ended with the workspace verified")
+                    .description("Unix time of the last reseed that ended with the workspace verified, 0 before the first")
                     .tag("workspace", w.name()).register(registry);
         }
     }

@@ -71,7 +71,8 @@ class AlertRulesTest {
         assertThat(firing).as("alerts with a firing case").containsAll(Promtool.shippedAlerts().keySet());
         assertThat(quiet).as("alerts with a not-firing case").containsAll(Promtool.shippedAlerts().keySet());
         assertThat(tests.path("tests")).extracting(t -> t.path("name").asText())
-                .contains("credential unknown (NaN) is not invalid", "a workspace down does not fire CredentialInvalid");
+                .contains("credential unknown (NaN) is not invalid", "a workspace down does not fire CredentialInvalid",
+                        "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals");
     }
 
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */

@@ -220,6 +220,9 @@ class ProberTest {
         assertThat(metrics).contains("opencode_keeper_workspace_up{workspace=\"seeded\"} 1.0");
         assertThat(metrics).contains("opencode_keeper_copilot_credential_valid{workspace=\"seeded\"} 1.0");
         assertThat(metrics).contains("opencode_keeper_copilot_models{workspace=\"seeded\"} 2.0");
+        // Never successful since start: 0, so OpencodeKeeperProbeStale can fire for it (NaN would never compare).
+        assertThat(metrics).contains("opencode_keeper_probe_last_success_timestamp_seconds{workspace=\"down\"} 0.0");
+        assertThat(metrics).containsPattern("opencode_keeper_probe_last_success_timestamp_seconds\\{workspace=\"seeded\"} 1\\.[0-9]+E9");
     }
 
     @Test
