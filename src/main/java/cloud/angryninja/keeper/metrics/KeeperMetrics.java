@@ -1,6 +1,5 @@
 package cloud.angryninja.keeper.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +12,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
@@ -58,27 +56,23 @@ public class KeeperMetrics {
         /** 0 before the first success, so {@code time() - ts} is large and OpencodeKeeperProbeStale can fire. */
         volatile double lastSuccessSeconds = 0;
         final Map<String, Counter> errors = new ConcurrentHashMap<>();
-        final List<Meter> meters = new ArrayList<>();
     }
 
-    private final Map<String, Values> values = new ConcurrentHashMap<>();
-    private final MeterRegistry registry;
-    private final List<Meter> global = new ArrayList<>();
+    private final WorkspaceMeters<Values> series;
     private final Counter cycles;
 
     @Inject
     public KeeperMetrics(MeterRegistry registry, Workspaces workspaces,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         // Names are given in Prometheus form; Micrometer's Prometheus naming keeps them as they are.
-        this.registry = registry;
-        global.add(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
+        series = new WorkspaceMeters<>(registry, KeeperMetrics::register);
+        series.global(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
                 .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry));
-        cycles = Counter.builder("opencode_keeper_probe_cycles")
-                .description("Completed probe cycles over all workspaces").register(registry);
-        global.add(cycles);
-        global.add(Gauge.builder(WORKSPACES, workspaces, w -> w.configured().size()).description("Workspaces the keeper watches, by source")
+        cycles = series.global(Counter.builder("opencode_keeper_probe_cycles")
+                .description("Completed probe cycles over all workspaces").register(registry));
+        series.global(Gauge.builder(WORKSPACES, workspaces, w -> w.configured().size()).description("Workspaces the keeper watches, by source")
                 .tag("source", "config").strongReference(true).register(registry));
-        global.add(Gauge.builder(WORKSPACES, workspaces, w -> w.all().size() - w.configured().size())
+        series.global(Gauge.builder(WORKSPACES, workspaces, w -> w.all().size() - w.configured().size())
                 .description("Workspaces the keeper watches, by source").tag("source", "discovery").strongReference(true)
                 .register(registry));
         for (Workspace w : workspaces.all()) {
@@ -91,69 +85,54 @@ public class KeeperMetrics {
      * in the same JVM, as in tests), and a series must never stay bound to a stopped keeper's values.
      */
     void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        List.copyOf(values.keySet()).forEach(this::remove);
-        global.forEach(registry::remove);
-        global.clear();
+        series.removeAll();
     }
 
     /** Joined and left discovered workspaces get and lose their series. */
     void onWorkspace(@Observes WorkspaceEvent event) {
-        switch (event.kind()) {
-            case JOINED -> register(event.workspace().name());
-            case LEFT -> remove(event.workspace().name());
-            case CHANGED -> {
-                // same name, same series
-            }
-        }
+        series.on(event);
     }
 
     /** Removes every series of the workspace. */
     public void remove(String workspace) {
-        Values v = values.remove(workspace);
-        if (v != null) {
-            v.meters.forEach(registry::remove);
-        }
+        series.remove(workspace);
     }
 
-    /** Registers every series of the workspace (gauges NaN, counters 0); does nothing when they exist. */
+    /** Registers every series of the workspace (gauges NaN, last success 0, counters 0); does nothing when they exist. */
     public void register(String workspace) {
-        values.computeIfAbsent(workspace, name -> {
-            Values v = new Values();
-            register(name, v);
-            return v;
-        });
+        series.register(workspace);
     }
 
-    private void register(String workspace, Values v) {
-        gauge(registry, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
-        gauge(registry, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
+    private static Values register(String workspace, WorkspaceMeters.Registrar meters) {
+        Values v = new Values();
+        gauge(meters, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
+        gauge(meters, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
                 x -> x.providerLoaded);
-        gauge(registry, "opencode_keeper_copilot_credential_valid",
+        gauge(meters, "opencode_keeper_copilot_credential_valid",
                 "1 valid, 0 invalid (revoked, expired, no entitlement or unusable auth.json), NaN unknown", workspace, v,
                 x -> x.credentialValid);
-        gauge(registry, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
-        v.meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
-                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(registry));
-        v.meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
+        gauge(meters, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
+        meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
+                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(meters.registry()));
+        meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
                 .description("Unix time of the last probe where all three checks passed, 0 before the first").tag("workspace", workspace)
-                .register(registry));
+                .register(meters.registry()));
         for (String reason : CHECK_ERROR_REASONS) {
-            Counter c = Counter.builder("opencode_keeper_copilot_check_errors")
+            v.errors.put(reason, meters.add(Counter.builder("opencode_keeper_copilot_check_errors")
                     .description("Credential checks that could not say valid (reason: why)")
-                    .tag("workspace", workspace).tag("reason", reason).register(registry);
-            v.errors.put(reason, c);
-            v.meters.add(c);
+                    .tag("workspace", workspace).tag("reason", reason).register(meters.registry())));
         }
+        return v;
     }
 
-    private static void gauge(MeterRegistry registry, String name, String help, String workspace, Values v,
+    private static void gauge(WorkspaceMeters.Registrar meters, String name, String help, String workspace, Values v,
             java.util.function.ToDoubleFunction<Values> f) {
-        v.meters.add(Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(registry));
+        meters.add(Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(meters.registry()));
     }
 
     /** Publishes a workspace's new state; {@code checkError} is one of {@link #CHECK_ERROR_REASONS} or empty. */
     public void record(WorkspaceState state, String checkError) {
-        Values v = values.get(state.workspace());
+        Values v = series.get(state.workspace()).orElse(null);
         if (v == null) {
             return;
         }
