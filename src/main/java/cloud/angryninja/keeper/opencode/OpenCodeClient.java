@@ -112,7 +112,7 @@ public class OpenCodeClient {
     private Answer get(Workspace workspace, String path) {
         URI uri = workspace.endpoint(path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
-        workspace.password().ifPresent(pw -> request.header("Authorization", basic(workspace.username(), pw)));
+        workspace.password().ifPresent(pw -> request.header("Authorization", basicAuth(workspace.username(), pw)));
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String reason = switch (r.statusCode()) {
@@ -137,7 +137,8 @@ public class OpenCodeClient {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    static String basic(String user, String password) {
+    /** The value of an HTTP basic {@code Authorization} header. */
+    public static String basicAuth(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

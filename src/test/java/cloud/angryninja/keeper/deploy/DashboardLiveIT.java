@@ -1,5 +1,6 @@
 package cloud.angryninja.keeper.deploy;
 
+import static cloud.angryninja.keeper.testing.TestCredentials.authJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -9,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,6 +41,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 
@@ -121,7 +121,7 @@ class DashboardLiveIT {
             props.add("-Dkeeper.workspaces." + name + ".url=" + p.baseUri());
             props.add("-Dkeeper.workspaces." + name + ".password=" + p.password());
         }
-        props.add("-Dkeeper.workspaces." + GONE + ".url=http://127.0.0.1:" + closedPort());
+        props.add("-Dkeeper.workspaces." + GONE + ".url=http://127.0.0.1:" + Loopback.freePort());
         keeper = PackagedKeeper.start(List.of(), props, dir);
         keeper.awaitReady(WAIT);
 
@@ -315,10 +315,6 @@ class DashboardLiveIT {
                 .withBody("{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true},{\"id\":\"claude-sonnet-4\",\"model_picker_enabled\":true}]}");
     }
 
-    private static String authJson(String refresh) {
-        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + refresh + "\",\"access\":\"a\",\"expires\":0}}";
-    }
-
     /** The {@code workspace} labels of a query result. */
     private static Set<String> workspaces(JsonNode result) {
         Set<String> names = new TreeSet<>();
@@ -343,11 +339,5 @@ class DashboardLiveIT {
             }
         }
         return false;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

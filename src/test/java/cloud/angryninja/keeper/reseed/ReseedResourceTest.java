@@ -49,6 +49,7 @@ import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.FakeReloader;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -66,7 +67,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 class ReseedResourceTest {
 
     static final String AUTH = "Bearer test-token";
-    static final String NEW = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.NEW_TOKEN);
+    static final String NEW = TestCredentials.authJson(RealOpenCodeWorkspaces.NEW_TOKEN);
     static final String OTHER_PROVIDER_KEY = "sk-ant-CANARYother9f1";
     static final String LAPTOP_FILE = "{\"anthropic\":{\"type\":\"api\",\"key\":\"" + OTHER_PROVIDER_KEY + "\"},"
             + "\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + RealOpenCodeWorkspaces.NEW_TOKEN + "\",\"access\":\""
@@ -110,7 +111,7 @@ class ReseedResourceTest {
         reloader = new FakeReloader(controllers).start();
         deployments = new FakeDeploymentController(controllers).stepDelay(Duration.ofMillis(50)).start();
         deployments.onNewPods((namespace, name) -> world.restart(name, secretValue(workspace(name))));
-        String old = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
+        String old = TestCredentials.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
         for (Workspace w : workspaces.all()) {
             String ns = w.namespace();
             initialDoppler.put(w.dopplerSecret(), old);
@@ -200,7 +201,7 @@ class ReseedResourceTest {
                 new Case("{\"type\":\"oauth\"}", "", 422, "no non-empty \"refresh\" token"),
                 new Case(NEW, "?workspace=gamma", 400, "unknown workspace 'gamma'; configured: alpha, beta"),
                 new Case(NEW, "?dryRun=yes", 400, "?dryRun= takes true or false"),
-                new Case(RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
+                new Case(TestCredentials.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
                         "credential rejected by Copilot (HTTP 401"));
         int before = rollouts();
         for (Case c : cases) {
