@@ -7,13 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -137,7 +136,7 @@ final class EventStream {
         lastActivityNanos = System.nanoTime();
         HttpRequest.Builder request = HttpRequest.newBuilder(workspace.endpoint("/global/event"))
                 .header("Accept", "text/event-stream").GET();
-        workspace.password().ifPresent(pw -> request.header("Authorization", basic(workspace.username(), pw)));
+        workspace.password().ifPresent(pw -> request.header("Authorization", OpenCodeClient.basicAuth(workspace.username(), pw)));
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
@@ -179,9 +178,5 @@ final class EventStream {
 
     private static int port(URI uri) {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,5 @@
 package cloud.angryninja.keeper.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +10,6 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
@@ -38,12 +36,10 @@ public class EventMetrics {
         volatile double connected;
         Counter reconnects;
         final Map<Integer, Counter> authErrors = new ConcurrentHashMap<>();
-        final List<Meter> meters = new ArrayList<>();
     }
 
-    private final MeterRegistry registry;
     private final boolean enabled;
-    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private final WorkspaceMeters<Series> series;
 
     @Inject
     public EventMetrics(MeterRegistry registry, Workspaces workspaces, EventsConfig config) {
@@ -51,79 +47,60 @@ public class EventMetrics {
     }
 
     public EventMetrics(MeterRegistry registry, List<Workspace> workspaces, boolean enabled) {
-        this.registry = registry;
         this.enabled = enabled;
+        this.series = new WorkspaceMeters<>(registry, EventMetrics::register);
         workspaces.forEach(w -> register(w.name()));
     }
 
-    /** Removes every series at shutdown, so none stays bound to a stopped keeper (see KeeperMetrics). */
+    /** Removes every series at shutdown, so none stays bound to a stopped keeper (see {@link WorkspaceMeters}). */
     void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        List.copyOf(series.keySet()).forEach(this::remove);
+        series.removeAll();
     }
 
-    /** Joined and left discovered workspaces get and lose their series. */
+    /** Joined and left discovered workspaces get and lose their series (none while disabled). */
     void onWorkspace(@Observes WorkspaceEvent event) {
-        switch (event.kind()) {
-            case JOINED -> register(event.workspace().name());
-            case LEFT -> remove(event.workspace().name());
-            case CHANGED -> {
-                // same name, same series
-            }
+        if (enabled) {
+            series.on(event);
         }
     }
 
     /** Registers the workspace's series (connected 0, counters 0); does nothing when already there or disabled. */
     public void register(String workspace) {
-        if (!enabled) {
-            return;
+        if (enabled) {
+            series.register(workspace);
         }
-        series.computeIfAbsent(workspace, name -> {
-            Series s = new Series();
-            s.meters.add(Gauge.builder(STREAM_CONNECTED, s, x -> x.connected)
-                    .description("1 while the keeper reads the workspace's OpenCode event stream, 0 while it is down")
-                    .tag("workspace", name).register(registry));
-            s.reconnects = Counter.builder("opencode_keeper_event_stream_reconnects")
-                    .description("Attempts to reopen the workspace's event stream after it dropped or could not be opened")
-                    .tag("workspace", name).register(registry);
-            s.meters.add(s.reconnects);
-            for (int status : CopilotAuthErrors.STATUSES) {
-                Counter c = Counter.builder("opencode_keeper_copilot_auth_errors")
-                        .description("Copilot requests of the workspace's users that OpenCode reported refused (401, 403)")
-                        .tag("workspace", name).tag("status", Integer.toString(status)).register(registry);
-                s.authErrors.put(status, c);
-                s.meters.add(c);
-            }
-            return s;
-        });
+    }
+
+    private static Series register(String name, WorkspaceMeters.Registrar meters) {
+        Series s = new Series();
+        meters.add(Gauge.builder(STREAM_CONNECTED, s, x -> x.connected)
+                .description("1 while the keeper reads the workspace's OpenCode event stream, 0 while it is down")
+                .tag("workspace", name).register(meters.registry()));
+        s.reconnects = meters.add(Counter.builder("opencode_keeper_event_stream_reconnects")
+                .description("Attempts to reopen the workspace's event stream after it dropped or could not be opened")
+                .tag("workspace", name).register(meters.registry()));
+        for (int status : CopilotAuthErrors.STATUSES) {
+            s.authErrors.put(status, meters.add(Counter.builder("opencode_keeper_copilot_auth_errors")
+                    .description("Copilot requests of the workspace's users that OpenCode reported refused (401, 403)")
+                    .tag("workspace", name).tag("status", Integer.toString(status)).register(meters.registry())));
+        }
+        return s;
     }
 
     /** Removes every series of the workspace. */
     public void remove(String workspace) {
-        Series s = series.remove(workspace);
-        if (s != null) {
-            s.meters.forEach(registry::remove);
-        }
+        series.remove(workspace);
     }
 
     public void connected(String workspace, boolean connected) {
-        Series s = series.get(workspace);
-        if (s != null) {
-            s.connected = connected ? 1 : 0;
-        }
+        series.get(workspace).ifPresent(s -> s.connected = connected ? 1 : 0);
     }
 
     public void reconnecting(String workspace) {
-        Series s = series.get(workspace);
-        if (s != null) {
-            s.reconnects.increment();
-        }
+        series.get(workspace).ifPresent(s -> s.reconnects.increment());
     }
 
     public void copilotAuthError(String workspace, int status) {
-        Series s = series.get(workspace);
-        Counter c = s == null ? null : s.authErrors.get(status);
-        if (c != null) {
-            c.increment();
-        }
+        series.get(workspace).map(s -> s.authErrors.get(status)).ifPresent(Counter::increment);
     }
 }

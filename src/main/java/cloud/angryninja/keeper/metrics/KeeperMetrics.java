@@ -1,9 +1,9 @@
 package cloud.angryninja.keeper.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,10 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
+import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
@@ -25,7 +25,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 /**
  * The keeper's Prometheus series. Every series of every configured workspace is registered at
  * start-up, so a dashboard never shows "no data" for a known workspace. Gauges show NaN until the
- * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell.
+ * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell. The last
+ * success timestamp is 0 before the first success: a workspace never probed successfully since
+ * the keeper started is as stale as one whose probes stopped succeeding.
  */
 @Startup
 @ApplicationScoped
@@ -53,29 +55,36 @@ public class KeeperMetrics {
         volatile double credentialValid = Double.NaN;
         volatile double models = Double.NaN;
         volatile double durationSeconds = Double.NaN;
-        volatile double lastSuccessSeconds = Double.NaN;
+        /** 0 before the first success, so {@code time() - ts} is large and OpencodeKeeperProbeStale can fire. */
+        volatile double lastSuccessSeconds = 0;
         final Map<String, Counter> errors = new ConcurrentHashMap<>();
-        final List<Meter> meters = new ArrayList<>();
     }
 
-    private final Map<String, Values> values = new ConcurrentHashMap<>();
-    private final MeterRegistry registry;
-    private final List<Meter> global = new ArrayList<>();
+    private final WorkspaceMeters<Values> series;
     private final Counter cycles;
 
     @Inject
-    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces,
+    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, Leadership leadership,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this(registry, workspaces, leadership::leads, version);
+    }
+
+    /** For a keeper without leader election: it always leads. */
+    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, String version) {
+        this(registry, workspaces, () -> true, version);
+    }
+
+    private KeeperMetrics(MeterRegistry registry, Workspaces workspaces, BooleanSupplier leads, String version) {
         // Names are given in Prometheus form; Micrometer's Prometheus naming keeps them as they are.
-        this.registry = registry;
-        global.add(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
+        // A follower's last success is NaN, not 0: it has not looked, so ProbeStale must not fire on it.
+        series = new WorkspaceMeters<>(registry, (workspace, meters) -> register(workspace, meters, leads.getAsBoolean() ? 0 : Double.NaN));
+        series.global(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
                 .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry));
-        cycles = Counter.builder("opencode_keeper_probe_cycles")
-                .description("Completed probe cycles over all workspaces").register(registry);
-        global.add(cycles);
-        global.add(Gauge.builder(WORKSPACES, workspaces, w -> w.configured().size()).description("Workspaces the keeper watches, by source")
+        cycles = series.global(Counter.builder("opencode_keeper_probe_cycles")
+                .description("Completed probe cycles over all workspaces").register(registry));
+        series.global(Gauge.builder(WORKSPACES, workspaces, w -> w.configured().size()).description("Workspaces the keeper watches, by source")
                 .tag("source", "config").strongReference(true).register(registry));
-        global.add(Gauge.builder(WORKSPACES, workspaces, w -> w.all().size() - w.configured().size())
+        series.global(Gauge.builder(WORKSPACES, workspaces, w -> w.all().size() - w.configured().size())
                 .description("Workspaces the keeper watches, by source").tag("source", "discovery").strongReference(true)
                 .register(registry));
         for (Workspace w : workspaces.all()) {
@@ -88,69 +97,55 @@ public class KeeperMetrics {
      * in the same JVM, as in tests), and a series must never stay bound to a stopped keeper's values.
      */
     void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        List.copyOf(values.keySet()).forEach(this::remove);
-        global.forEach(registry::remove);
-        global.clear();
+        series.removeAll();
     }
 
     /** Joined and left discovered workspaces get and lose their series. */
     void onWorkspace(@Observes WorkspaceEvent event) {
-        switch (event.kind()) {
-            case JOINED -> register(event.workspace().name());
-            case LEFT -> remove(event.workspace().name());
-            case CHANGED -> {
-                // same name, same series
-            }
-        }
+        series.on(event);
     }
 
     /** Removes every series of the workspace. */
     public void remove(String workspace) {
-        Values v = values.remove(workspace);
-        if (v != null) {
-            v.meters.forEach(registry::remove);
-        }
+        series.remove(workspace);
     }
 
-    /** Registers every series of the workspace (gauges NaN, counters 0); does nothing when they exist. */
+    /** Registers every series of the workspace (gauges NaN, last success 0, counters 0); does nothing when they exist. */
     public void register(String workspace) {
-        values.computeIfAbsent(workspace, name -> {
-            Values v = new Values();
-            register(name, v);
-            return v;
-        });
+        series.register(workspace);
     }
 
-    private void register(String workspace, Values v) {
-        gauge(registry, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
-        gauge(registry, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
+    private static Values register(String workspace, WorkspaceMeters.Registrar meters, double lastSuccess) {
+        Values v = new Values();
+        v.lastSuccessSeconds = lastSuccess;
+        gauge(meters, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
+        gauge(meters, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
                 x -> x.providerLoaded);
-        gauge(registry, "opencode_keeper_copilot_credential_valid",
+        gauge(meters, "opencode_keeper_copilot_credential_valid",
                 "1 valid, 0 invalid (revoked, expired, no entitlement or unusable auth.json), NaN unknown", workspace, v,
                 x -> x.credentialValid);
-        gauge(registry, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
-        v.meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
-                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(registry));
-        v.meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
-                .description("Unix time of the last probe where all three checks passed").tag("workspace", workspace)
-                .register(registry));
+        gauge(meters, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
+        meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
+                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(meters.registry()));
+        meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
+                .description("Unix time of the last probe where all three checks passed, 0 before the first").tag("workspace", workspace)
+                .register(meters.registry()));
         for (String reason : CHECK_ERROR_REASONS) {
-            Counter c = Counter.builder("opencode_keeper_copilot_check_errors")
+            v.errors.put(reason, meters.add(Counter.builder("opencode_keeper_copilot_check_errors")
                     .description("Credential checks that could not say valid (reason: why)")
-                    .tag("workspace", workspace).tag("reason", reason).register(registry);
-            v.errors.put(reason, c);
-            v.meters.add(c);
+                    .tag("workspace", workspace).tag("reason", reason).register(meters.registry())));
         }
+        return v;
     }
 
-    private static void gauge(MeterRegistry registry, String name, String help, String workspace, Values v,
+    private static void gauge(WorkspaceMeters.Registrar meters, String name, String help, String workspace, Values v,
             java.util.function.ToDoubleFunction<Values> f) {
-        v.meters.add(Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(registry));
+        meters.add(Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(meters.registry()));
     }
 
     /** Publishes a workspace's new state; {@code checkError} is one of {@link #CHECK_ERROR_REASONS} or empty. */
     public void record(WorkspaceState state, String checkError) {
-        Values v = values.get(state.workspace());
+        Values v = series.get(state.workspace()).orElse(null);
         if (v == null) {
             return;
         }
@@ -169,9 +164,18 @@ public class KeeperMetrics {
         }
     }
 
+    /** A replica that starts leading has not succeeded yet: last success 0, so ProbeStale can fire. */
+    public void startLeading() {
+        series.all().forEach(v -> {
+            if (Double.isNaN(v.lastSuccessSeconds)) {
+                v.lastSuccessSeconds = 0;
+            }
+        });
+    }
+
     /** Every workspace gauge back to NaN (counters stay): a replica that stops leading knows nothing current. */
     public void forgetValues() {
-        for (Values v : values.values()) {
+        for (Values v : series.all()) {
             v.up = Double.NaN;
             v.providerLoaded = Double.NaN;
             v.credentialValid = Double.NaN;

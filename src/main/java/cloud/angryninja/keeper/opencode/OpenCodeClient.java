@@ -145,7 +145,7 @@ public class OpenCodeClient {
         if (!"GET".equals(method)) {
             request.header("Content-Type", "application/json");
         }
-        workspace.password().ifPresent(pw -> request.header("Authorization", basic(workspace.username(), pw)));
+        workspace.password().ifPresent(pw -> request.header("Authorization", basicAuth(workspace.username(), pw)));
         String call = method + " " + path;
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -171,7 +171,8 @@ public class OpenCodeClient {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    static String basic(String user, String password) {
+    /** The value of an HTTP basic {@code Authorization} header. */
+    public static String basicAuth(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

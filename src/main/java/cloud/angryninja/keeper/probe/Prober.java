@@ -118,6 +118,7 @@ public class Prober {
     /** A new leader probes at once; a replica that stops leading forgets what it saw. */
     void onLeadership(@jakarta.enterprise.event.Observes Leadership.LeadershipChange change) {
         if (change.leading()) {
+            metrics.startLeading();
             Thread.ofVirtual().name("probe-new-leader").start(this::scheduledCycle);
         } else {
             states.replaceAll((name, old) -> WorkspaceState.pending(name));

@@ -7,17 +7,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 
 /**
  * One real {@code opencode serve} process on loopback, with its own HOME and XDG folders under a
@@ -226,7 +226,7 @@ public final class OpenCodeProcess implements AutoCloseable {
 
     private void awaitHealthy(Duration timeout) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        String basic = "Basic " + Base64.getEncoder().encodeToString((USERNAME + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String basic = OpenCodeClient.basicAuth(USERNAME, password);
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

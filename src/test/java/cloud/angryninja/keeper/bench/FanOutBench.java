@@ -38,6 +38,7 @@ import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.probe.ProbeResult;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -73,8 +74,7 @@ class FanOutBench {
 
             List<Workspace> all = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-                Workspace w = new Workspace("ws-" + i, URI.create(upstream.baseUrl() + "/ws/" + i), "opencode", Optional.of("pw"),
-                        "opencode", "ws-" + i, "ws-" + i, "ws-" + i + "-secret", "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret("ws-" + i));
+                Workspace w = TestWorkspaces.named("ws-" + i, upstream.baseUrl() + "/ws/" + i, Optional.of("pw"), "opencode");
                 String auth = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_bench" + i + "\",\"access\":\"a\",\"expires\":0}}";
                 kube.secrets().inNamespace("opencode").resource(new SecretBuilder().withNewMetadata().withName(w.secret()).endMetadata()
                         .addToData(w.secretKey(), Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))).build()).create();

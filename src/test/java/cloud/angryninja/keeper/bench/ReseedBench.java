@@ -14,6 +14,7 @@ import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.reseed.Step;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -34,8 +35,8 @@ class ReseedBench {
             f.controller.stepDelay(Duration.ZERO);
             Workspace flux = f.workspace("opencode-flux");
             Workspace ha = f.workspace("opencode-ha");
-            f.create(flux, ReseedFixture.authJson(ReseedFixture.OLD_TOKEN), false, "Periodic");
-            f.create(ha, ReseedFixture.authJson(ReseedFixture.OLD_TOKEN), true, "Periodic");
+            f.create(flux, TestCredentials.authJson(ReseedFixture.OLD_TOKEN), false, "Periodic");
+            f.create(ha, TestCredentials.authJson(ReseedFixture.OLD_TOKEN), true, "Periodic");
             ReseedWorkflow workflow = f.workflow(List.of(flux, ha), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10));
             List<Long> totals = new ArrayList<>();
             List<Long> waits = new ArrayList<>();
@@ -43,7 +44,7 @@ class ReseedBench {
             for (int i = 0; i < WARM_UP + RUNS; i++) {
                 String token = i % 2 == 0 ? ReseedFixture.NEW_TOKEN : ReseedFixture.OLD_TOKEN;
                 long start = System.nanoTime();
-                ReseedReply reply = workflow.reseed(ReseedFixture.request(ReseedFixture.authJson(token)));
+                ReseedReply reply = workflow.reseed(ReseedFixture.request(TestCredentials.authJson(token)));
                 long total = (System.nanoTime() - start) / 1_000_000;
                 assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
                 long wait = reply.workspaces().stream().mapToLong(w -> w.steps().stream()

@@ -9,13 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
@@ -125,7 +124,7 @@ class StartupBenchIT {
     }
 
     private static void warmUp(OpenCodeProcess p) throws Exception {
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("opencode:" + p.password()).getBytes(StandardCharsets.UTF_8));
+        String basic = OpenCodeClient.basicAuth("opencode", p.password());
         HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(p.baseUri().resolve("/config/providers")).timeout(Duration.ofSeconds(30))
                         .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());

@@ -10,8 +10,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,6 +23,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import cloud.angryninja.keeper.copilot.CredentialCheck.Verdict;
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
+import cloud.angryninja.keeper.testing.Loopback;
 
 /** The Copilot {@code /models} call against a WireMock stand-in of the Copilot API. */
 class CopilotCheckerTest {
@@ -121,10 +120,7 @@ class CopilotCheckerTest {
 
     @Test
     void refusedConnectionIsUnknown() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Loopback.freePort();
         CopilotChecker refused = new CopilotChecker(ProbeHttpClient.create(Duration.ofSeconds(2)),
                 URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(2), "2026-06-01", "opencode-keeper/test");
 

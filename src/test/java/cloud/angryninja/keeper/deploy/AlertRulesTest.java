@@ -72,7 +72,8 @@ class AlertRulesTest {
         assertThat(quiet).as("alerts with a not-firing case").containsAll(Promtool.shippedAlerts().keySet());
         assertThat(tests.path("tests")).extracting(t -> t.path("name").asText())
                 .contains("credential unknown (NaN) is not invalid", "a workspace down does not fire CredentialInvalid",
-                        "two replicas, the leader's series fire once and the follower's NaN series stay quiet");
+                        "two replicas, the leader's series fire once and the follower's NaN series stay quiet",
+                        "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals");
     }
 
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */

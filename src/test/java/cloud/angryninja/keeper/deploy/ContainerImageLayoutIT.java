@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.testing.Loopback;
 
 /**
  * Runs after {@code package}: the container images copy what the build really produces, and the
@@ -93,7 +93,7 @@ class ContainerImageLayoutIT {
         if (NATIVE) {
             return;
         }
-        int port = freePort();
+        int port = Loopback.freePort();
         Path config = Files.createDirectories(workDir.resolve("config")).resolve("application.properties");
         Files.writeString(config, Repo.read(K8sTree.keeperApp().resolve("config/application.properties"))
                 + "\n# only here: proves this file is read\nquarkus.http.port=" + port + "\n");
@@ -139,11 +139,5 @@ class ContainerImageLayoutIT {
 
     private static PathMatcher glob(String pattern) {
         return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

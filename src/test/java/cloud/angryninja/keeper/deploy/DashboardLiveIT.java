@@ -1,5 +1,6 @@
 package cloud.angryninja.keeper.deploy;
 
+import static cloud.angryninja.keeper.testing.TestCredentials.authJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -9,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 
@@ -58,26 +64,18 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardLiveIT {
 
-    /**
-     * Metrics of the reseed workflow, which the keeper does not export yet: expressions on them
-     * are only checked to be accepted. {@link #theReseedMetricsAreNotExportedYet()} fails once
-     * they are exported, so this set is emptied and they are held to returning data too.
-     */
-    static final Set<String> AWAITING_RESEED_WORKFLOW = Set.of(
-            "opencode_keeper_reseed_total",
-            "opencode_keeper_reseed_step_duration_seconds",
-            "opencode_keeper_reseed_last_success_timestamp_seconds");
-
-    /** The alerts this class drives into firing (each has its step below), and the one awaiting the reseed workflow. */
+    /** The alerts this class drives into firing, each in its step below. */
     static final Set<String> ALERTS_DRIVEN = Set.of("OpencodeCopilotCredentialInvalid", "OpencodeCopilotProviderNotLoaded",
-            "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperDown");
-    static final Set<String> ALERTS_AWAITING_RESEED_WORKFLOW = Set.of("OpencodeKeeperReseedFailed");
+            "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperReseedFailed", "OpencodeKeeperDown");
 
     static final String FLUX = "opencode-flux";
     static final String HA = "opencode-ha";
     static final String GONE = "opencode-gone";
     static final String FLUX_TOKEN = "gho_live_flux";
     static final String HA_TOKEN = "gho_live_ha";
+    /** A new credential the Copilot stand-in accepts (the default stub), and one it refuses. */
+    static final String RESEED_TOKEN = "gho_live_reseed";
+    static final String REFUSED_TOKEN = "gho_live_refused";
     static final UUID FLUX_STUB = UUID.randomUUID();
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -123,7 +121,7 @@ class DashboardLiveIT {
             props.add("-Dkeeper.workspaces." + name + ".url=" + p.baseUri());
             props.add("-Dkeeper.workspaces." + name + ".password=" + p.password());
         }
-        props.add("-Dkeeper.workspaces." + GONE + ".url=http://127.0.0.1:" + closedPort());
+        props.add("-Dkeeper.workspaces." + GONE + ".url=http://127.0.0.1:" + Loopback.freePort());
         keeper = PackagedKeeper.start(List.of(), props, dir);
         keeper.awaitReady(WAIT);
 
@@ -153,11 +151,8 @@ class DashboardLiveIT {
 
     @Test
     @Order(1)
-    void everyAlertIsDrivenHereOrAwaitsTheReseedWorkflow() {
-        Set<String> covered = new TreeSet<>(ALERTS_DRIVEN);
-        covered.addAll(ALERTS_AWAITING_RESEED_WORKFLOW);
-        assertThat(alerts.keySet()).containsExactlyInAnyOrderElementsOf(covered);
-        ALERTS_AWAITING_RESEED_WORKFLOW.forEach(a -> assertThat(AWAITING_RESEED_WORKFLOW).anyMatch(alerts.get(a)::contains));
+    void everyAlertIsDrivenHere() {
+        assertThat(alerts.keySet()).containsExactlyInAnyOrderElementsOf(ALERTS_DRIVEN);
     }
 
     @Test
@@ -173,16 +168,22 @@ class DashboardLiveIT {
     void everyDashboardExpressionOnTheKeepersMetricsReturnsDataForTheHealthyWorkspace() {
         Map<String, String> onKeeperMetrics = new LinkedHashMap<>();
         expressions.forEach((where, expr) -> {
-            if (expr.contains("opencode_keeper_") && AWAITING_RESEED_WORKFLOW.stream().noneMatch(expr::contains)) {
+            if (expr.contains("opencode_keeper_")) {
                 onKeeperMetrics.put(where, expr);
             }
         });
-        assertThat(onKeeperMetrics.keySet()).as("the Workspaces and Probes rows").contains(
+        assertThat(onKeeperMetrics.keySet()).as("the Workspaces, Probes and Reseeds rows").contains(
                 "Workspace up / A", "Copilot provider loaded / A", "Copilot credential / A", "Copilot models / A",
-                "Probe duration / A", "Age of the last successful probe / A");
+                "Probe duration / A", "Age of the last successful probe / A", "Reseeds by result / A", "Last successful reseed / A");
         onKeeperMetrics.forEach((where, expr) -> await(where + ": " + expr).atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> hasNumberFor(prometheus.query(expr), FLUX)));
         assertThat(workspaces(prometheus.query(expressions.get("Workspace up / A")))).containsExactlyInAnyOrder(FLUX, HA, GONE);
+        // No reseed yet: every workspace's last success is 0 (the panel maps it to "never"), its counters 0.
+        JsonNode lastReseed = prometheus.query(expressions.get("Last successful reseed / A"));
+        assertThat(workspaces(lastReseed)).containsExactlyInAnyOrder(FLUX, HA, GONE);
+        lastReseed.forEach(series -> assertThat(series.path("value").get(1).asText()).isEqualTo("0"));
+        // Never a successful probe: ha (no auth.json) and gone (down) draw no line in the age panel, not an age of decades.
+        assertThat(workspaces(prometheus.query(expressions.get("Age of the last successful probe / A")))).containsExactly(FLUX);
     }
 
     @Test
@@ -193,9 +194,8 @@ class DashboardLiveIT {
         String stale = alerts.get("OpencodeKeeperProbeStale");
         assertThat(workspaces(prometheus.query(stale))).as("now: the keeper has just started").isEmpty();
         // 200 s ahead, with no newer sample: flux's last success is then older than 3 intervals and
-        // the keeper up for longer. ha and gone never had a successful probe (NaN): they are left
-        // to OpencodeCopilotProviderNotLoaded and OpencodeWorkspaceDown.
-        assertThat(workspaces(prometheus.query(stale, Instant.now().plusSeconds(200)))).containsExactly(FLUX);
+        // the keeper up for longer. ha and gone never had a successful probe (timestamp 0): stale too.
+        assertThat(workspaces(prometheus.query(stale, Instant.now().plusSeconds(200)))).containsExactlyInAnyOrder(FLUX, HA, GONE);
     }
 
     @Test
@@ -235,11 +235,44 @@ class DashboardLiveIT {
 
     @Test
     @Order(8)
-    void theReseedMetricsAreNotExportedYet() {
-        assertThat(prometheus.query("{__name__=~\"opencode_keeper_reseed_.*\", job=\"opencode-keeper\"}"))
-                .as("the keeper exports reseed metrics now: empty AWAITING_RESEED_WORKFLOW and ALERTS_AWAITING_RESEED_WORKFLOW, "
-                        + "so the reseed panels must return data and OpencodeKeeperReseedFailed gets a live case")
-                .isEmpty();
+    void aFailedReseedFiresReseedFailedForItsWorkspaceAndARejectedOneDoesNot() throws Exception {
+        String failed = alerts.get("OpencodeKeeperReseedFailed");
+        assertThat(prometheus.query(failed)).as("before any reseed").isEmpty();
+        // flux can take a reseed (ExternalSecret and Deployment in place), the Copilot stand-in accepts the new
+        // credential, and the keeper has no Doppler settings: the reseed stops at the Doppler step (500, "failure").
+        KubernetesClient setup = cluster.controllerClient();
+        setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace("opencode").resource(MockCluster.externalSecret(
+                "opencode", FLUX, FLUX + "-secret", "COPILOT_AUTH_JSON", "OPENCODE_FLUX_COPILOT_AUTH_JSON", "Periodic")).create();
+        setup.apps().deployments().inNamespace("opencode").resource(MockCluster.deployment("opencode", FLUX, FLUX + "-secret", false))
+                .create();
+        HttpResponse<String> reply = reseed(FLUX, RESEED_TOKEN);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(500);
+        assertThat(reply.body()).contains("Doppler", "\"result\":\"failure\"");
+
+        await("OpencodeKeeperReseedFailed for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> !prometheus.query(failed).isEmpty());
+        JsonNode firing = prometheus.query(failed);
+        assertThat(firing).hasSize(1);
+        assertThat(firing.get(0).path("metric").path("workspace").asText()).isEqualTo(FLUX);
+        assertThat(firing.get(0).path("metric").path("result").asText()).isEqualTo("failure");
+        await("the Reseeds panel shows it").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            for (JsonNode series : prometheus.query(expressions.get("Reseeds by result / A"))) {
+                if (FLUX.equals(series.path("metric").path("workspace").asText())
+                        && "failure".equals(series.path("metric").path("result").asText())) {
+                    return Double.parseDouble(series.path("value").get(1).asText()) > 0;
+                }
+            }
+            return false;
+        });
+
+        // ha: Copilot refuses the credential (401) before anything changes: "rejected", which is no failure of the keeper.
+        copilot.stubFor(get(urlEqualTo("/models")).atPriority(1).withHeader("Authorization", equalTo("Bearer " + REFUSED_TOKEN))
+                .willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}")));
+        reply = reseed(HA, REFUSED_TOKEN);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(422);
+        await("ha's rejected reseed scraped").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> !prometheus.query(
+                "opencode_keeper_reseed_total{workspace=\"opencode-ha\", result=\"rejected\"} == 1").isEmpty());
+        assertThat(workspaces(prometheus.query(failed))).containsExactly(FLUX);
     }
 
     @Test
@@ -253,6 +286,14 @@ class DashboardLiveIT {
         JsonNode firing = prometheus.query(down).get(0);
         assertThat(firing.path("metric").path("job").asText()).isEqualTo("opencode-keeper");
         assertThat(firing.path("value").get(1).asText()).isEqualTo("0");
+    }
+
+    private static HttpResponse<String> reseed(String workspace, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(keeper.uri("/reseed?workspace=" + workspace)).timeout(WAIT)
+                .header("Authorization", "Bearer live-test").POST(HttpRequest.BodyPublishers.ofString(authJson(token))).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private static OpenCodeProcess startOpenCode(String name, String authJson) {
@@ -272,10 +313,6 @@ class DashboardLiveIT {
     private static ResponseDefinitionBuilder models() {
         return aResponse().withHeader("Content-Type", "application/json")
                 .withBody("{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true},{\"id\":\"claude-sonnet-4\",\"model_picker_enabled\":true}]}");
-    }
-
-    private static String authJson(String refresh) {
-        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + refresh + "\",\"access\":\"a\",\"expires\":0}}";
     }
 
     /** The {@code workspace} labels of a query result. */
@@ -302,11 +339,5 @@ class DashboardLiveIT {
             }
         }
         return false;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -67,7 +67,7 @@ class DashboardTest {
         assertThat(all).contains(
                 "opencode_keeper_workspace_up", "opencode_keeper_copilot_provider_loaded",
                 "opencode_keeper_copilot_credential_valid", "opencode_keeper_copilot_models",
-                "opencode_keeper_probe_duration_seconds", "time() - opencode_keeper_probe_last_success_timestamp_seconds",
+                "opencode_keeper_probe_duration_seconds", "time() - (opencode_keeper_probe_last_success_timestamp_seconds > 0)",
                 "opencode_keeper_reseed_total", "opencode_keeper_reseed_last_success_timestamp_seconds",
                 "kube_pod_container_status_restarts_total", "kube_pod_container_status_last_terminated_reason",
                 "container_memory_working_set_bytes", "kube_pod_container_resource_limits",
@@ -77,6 +77,12 @@ class DashboardTest {
                 .filter(p -> p.path("title").asText().equals("Copilot credential")).findFirst().orElseThrow();
         assertThat(credential.path("fieldConfig").path("defaults").path("mappings").toString())
                 .contains("\"match\":\"nan\"", "\"text\":\"unknown\"", "\"text\":\"invalid\"");
+        // Both last-success timestamps are 0 before the first success: the age panel leaves such a workspace out
+        // (instead of an age of 56 years), the reseed panel says "never".
+        JsonNode lastReseed = Dashboard.panels(Dashboard.read()).stream()
+                .filter(p -> p.path("title").asText().equals("Last successful reseed")).findFirst().orElseThrow();
+        assertThat(lastReseed.path("fieldConfig").path("defaults").path("mappings").toString())
+                .contains("{\"0\":{\"text\":\"never\"");
     }
 
     @Test

@@ -39,6 +39,7 @@ import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
@@ -144,7 +145,7 @@ class KeeperRoleTest {
             }
             f.cluster.calls().clear();
             ReseedWorkflow workflow = f.workflow(workspaces);
-            String next = ReseedFixture.authJson(ReseedFixture.NEW_TOKEN);
+            String next = TestCredentials.authJson(ReseedFixture.NEW_TOKEN);
 
             ReseedReply first = workflow.reseed(ReseedFixture.request(next));
             ReseedReply again = workflow.reseed(ReseedFixture.request(next));

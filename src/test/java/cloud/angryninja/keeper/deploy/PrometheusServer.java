@@ -3,7 +3,6 @@ package cloud.angryninja.keeper.deploy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Loopback;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} binary) on a random loopback port,
@@ -65,7 +65,7 @@ final class PrometheusServer implements AutoCloseable {
      */
     static PrometheusServer start(Path dir, Duration scrapeInterval, IntFunction<List<Target>> targets) throws IOException {
         Path binary = Tools.require("prometheus");
-        int port = freeLoopbackPort();
+        int port = Loopback.freePort();
         Path config = dir.resolve("prometheus.yml");
         Yaml.write(config, config(scrapeInterval, targets.apply(port)));
         Path log = dir.resolve("prometheus.log");
@@ -79,9 +79,9 @@ final class PrometheusServer implements AutoCloseable {
                 .start();
         PrometheusServer server = new PrometheusServer(process, port, log);
         try {
-            // Connection refused until Prometheus listens: that is "not ready yet", not a failure.
+            // Until it listens, a connection is refused (UncheckedIOException): not ready yet, under load for seconds.
             await("Prometheus ready on 127.0.0.1:" + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .ignoreException(java.io.UncheckedIOException.class)
+                    .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class)
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + Repo.read(log));
@@ -172,11 +172,5 @@ final class PrometheusServer implements AutoCloseable {
             }
         }
         return config;
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

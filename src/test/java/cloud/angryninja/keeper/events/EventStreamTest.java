@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.TcpProxy;
 import cloud.angryninja.keeper.workspace.Workspace;
 
@@ -170,10 +171,7 @@ class EventStreamTest {
 
     @Test
     void aClosedPortIsReportedAndRetried() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Loopback.freePort();
         stream(workspace(closed, "x"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.count("reconnecting") >= 2);

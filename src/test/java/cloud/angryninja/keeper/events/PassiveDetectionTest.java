@@ -37,9 +37,11 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.testing.MetricsText;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -75,8 +77,7 @@ class PassiveDetectionTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> prober.cycles() >= 1);
         PromptWorkspacesResource.stubCopilot(copilot);
         Workspace victim = victim();
-        String auth = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + PromptWorkspacesResource.TOKEN + "\",\"access\":\""
-                + PromptWorkspacesResource.TOKEN + "\",\"expires\":0}}";
+        String auth = TestCredentials.authJson(PromptWorkspacesResource.TOKEN);
         kube.secrets().inNamespace(victim.namespace()).resource(new SecretBuilder()
                 .withNewMetadata().withName(victim.secret()).withNamespace(victim.namespace()).endMetadata()
                 .addToData(victim.secretKey(), Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)))
@@ -154,8 +155,7 @@ class PassiveDetectionTest {
     /** A user's call to the victim's OpenCode (basic auth, HTTP/1.1), answering its JSON body. */
     private static com.fasterxml.jackson.databind.JsonNode openCode(String path, String body) {
         URI uri = URI.create(urlOf("victim") + path);
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("opencode:" + PromptWorkspacesResource.PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
+        String basic = OpenCodeClient.basicAuth("opencode", PromptWorkspacesResource.PASSWORD);
         try {
             HttpResponse<String> r = USER.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                     .header("Authorization", basic).header("Content-Type", "application/json")

@@ -20,6 +20,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**
  * Real parts for the passive-detection test: one real OpenCode 1.18.33 server seeded with
@@ -51,8 +53,7 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
         stubCopilot(copilot);
         try {
             root = Files.createTempDirectory("keeper-passive-");
-            String auth = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + TOKEN + "\",\"access\":\"" + TOKEN
-                    + "\",\"expires\":0}}";
+            String auth = TestCredentials.authJson(TOKEN);
             server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("victim"), PASSWORD)
                     .withCopilotBaseUrl(copilot.baseUrl()).withAuthJson(auth), Duration.ofSeconds(90));
             Map<String, String> config = new HashMap<>();
@@ -66,7 +67,7 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
             config.put("keeper.workspaces.victim.password", PASSWORD);
             config.put("keeper.workspaces.wrongpw.url", server.baseUri().toString());
             config.put("keeper.workspaces.wrongpw.password", "pw-wrong");
-            config.put("keeper.workspaces.down.url", "http://127.0.0.1:" + closedPort());
+            config.put("keeper.workspaces.down.url", "http://127.0.0.1:" + Loopback.freePort());
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,12 +88,6 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder unauthorized() {
         return aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody("{\"message\":\"Bad credentials\"}");
-    }
-
-    private static int closedPort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -4,16 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 
 /**
  * A git server on loopback speaking git's "dumb" HTTP protocol over a bare repository, behind HTTP
@@ -33,7 +33,7 @@ final class GitHttpServer implements AutoCloseable {
 
     GitHttpServer(Path repository, String username, String pat, Supplier<List<String>> observer) throws IOException {
         this.repository = repository;
-        this.expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString((username + ":" + pat).getBytes(StandardCharsets.UTF_8));
+        this.expectedAuthorization = OpenCodeClient.basicAuth(username, pat);
         this.observer = observer;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**
  * Runs a workspace's init container for real on the host: the script from the built ConfigMap,
@@ -114,8 +115,7 @@ final class InitScript {
     }
 
     static String authJson(String refresh) {
-        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + refresh + "\",\"access\":\"" + refresh
-                + "\",\"expires\":0}}\n";
+        return TestCredentials.authJson(refresh) + "\n";
     }
 
     static Map<String, String> secret(String pat, String authJson) {

@@ -5,11 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +19,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 
 /**
@@ -139,8 +138,7 @@ final class OpenCodeMemory {
 
     private static HttpResponse<String> post(OpenCodeProcess server, String path, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + path))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((OpenCodeProcess.USERNAME + ":" + server.password()).getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", OpenCodeClient.basicAuth(OpenCodeProcess.USERNAME, server.password()))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());

@@ -6,11 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +24,7 @@ import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 
 /**
  * The real OpenCode server started exactly as the workspace's HelmRelease starts it (its args, its
@@ -97,8 +96,7 @@ class WorkspaceOpenCodeTest {
     private static HttpResponse<String> get(String path, boolean authenticated) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUri() + path)).timeout(Duration.ofSeconds(30));
         if (authenticated) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (OpenCodeProcess.USERNAME + ":" + server.password()).getBytes(StandardCharsets.UTF_8)));
+            request.header("Authorization", OpenCodeClient.basicAuth(OpenCodeProcess.USERNAME, server.password()));
         }
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

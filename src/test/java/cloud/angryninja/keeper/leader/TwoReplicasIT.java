@@ -95,6 +95,10 @@ class TwoReplicasIT {
         assertThat(gauge(follower, "opencode_keeper_workspace_up", WORKSPACE)).as("a follower's gauge is present")
                 .isPresent();
         assertThat(gauge(follower, "opencode_keeper_workspace_up", WORKSPACE).getAsDouble()).as("a follower's gauge is NaN").isNaN();
+        // Never a success on the leader: 0, so ProbeStale can fire there; the follower has not looked: NaN, so it cannot.
+        assertThat(gauge(leader, "opencode_keeper_probe_last_success_timestamp_seconds", WORKSPACE)).hasValue(0.0);
+        assertThat(gauge(follower, "opencode_keeper_probe_last_success_timestamp_seconds", WORKSPACE).getAsDouble())
+                .as("a follower's last success is NaN").isNaN();
         assertThat(leader(follower)).isZero();
 
         // Both stay ready and live, so the Service keeps routing to both.

@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -79,12 +80,8 @@ class ProberTest {
                 .build()).createOr(existing -> existing.update());
     }
 
-    private static String authJson(String token) {
-        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + token + "\",\"access\":\"" + token + "\",\"expires\":0}}";
-    }
-
     private WorkspaceState probeWithToken(String token) {
-        secret(ws("seeded"), authJson(token));
+        secret(ws("seeded"), TestCredentials.authJson(token));
         return prober.probeNow(ws("seeded"));
     }
 
@@ -190,10 +187,10 @@ class ProberTest {
 
     @Test
     void sharedCredentialIsCheckedOncePerCycle() {
-        secret(ws("seeded"), authJson("gho_valid"));
-        secret(ws("bare"), authJson("gho_valid"));
-        secret(ws("wrongpw"), authJson("gho_valid"));
-        secret(ws("down"), authJson("gho_revoked"));
+        secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
+        secret(ws("bare"), TestCredentials.authJson("gho_valid"));
+        secret(ws("wrongpw"), TestCredentials.authJson("gho_valid"));
+        secret(ws("down"), TestCredentials.authJson("gho_revoked"));
 
         Prober.CycleReport report = prober.runCycle(workspaces.all());
 
@@ -220,6 +217,9 @@ class ProberTest {
         assertThat(metrics).contains("opencode_keeper_workspace_up{workspace=\"seeded\"} 1.0");
         assertThat(metrics).contains("opencode_keeper_copilot_credential_valid{workspace=\"seeded\"} 1.0");
         assertThat(metrics).contains("opencode_keeper_copilot_models{workspace=\"seeded\"} 2.0");
+        // Never successful since start: 0, so OpencodeKeeperProbeStale can fire for it (NaN would never compare).
+        assertThat(metrics).contains("opencode_keeper_probe_last_success_timestamp_seconds{workspace=\"down\"} 0.0");
+        assertThat(metrics).containsPattern("opencode_keeper_probe_last_success_timestamp_seconds\\{workspace=\"seeded\"} 1\\.[0-9]+E9");
     }
 
     @Test

@@ -8,8 +8,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +21,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**
  * Real parts for a {@code @QuarkusTest}: a WireMock stand-in of the Copilot API and real OpenCode
@@ -65,8 +65,7 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
         try {
             root = Files.createTempDirectory("keeper-test-");
             String copilotBase = copilot.baseUrl();
-            String auth = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + seededToken + "\",\"access\":\"" + seededToken
-                    + "\",\"expires\":0}}";
+            String auth = TestCredentials.authJson(seededToken);
             CompletableFuture<OpenCodeProcess> s = CompletableFuture.supplyAsync(() -> start(OpenCodeProcess.Options
                     .of(root.resolve("seeded"), passwordPrefix + "seeded").withCopilotBaseUrl(copilotBase).withAuthJson(auth)));
             CompletableFuture<OpenCodeProcess> b = CompletableFuture.supplyAsync(() -> start(OpenCodeProcess.Options
@@ -80,7 +79,7 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
             workspace(config, "seeded", seeded.baseUri().toString(), seeded.password());
             workspace(config, "bare", bare.baseUri().toString(), bare.password());
             workspace(config, "wrongpw", seeded.baseUri().toString(), passwordPrefix + "wrong");
-            workspace(config, "down", "http://127.0.0.1:" + closedPort(), "unused");
+            workspace(config, "down", "http://127.0.0.1:" + Loopback.freePort(), "unused");
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,12 +96,6 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
             return OpenCodeProcess.start(options, Duration.ofSeconds(90));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

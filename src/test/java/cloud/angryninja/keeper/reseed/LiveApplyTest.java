@@ -37,6 +37,7 @@ import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.LogCapture;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -66,7 +67,7 @@ class LiveApplyTest {
                 .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"stand-in\"}}")));
         root = Files.createTempDirectory("keeper-live-");
         loaded = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("loaded"), "pw-loaded")
-                .withCopilotBaseUrl(fx.http.baseUrl()).withAuthJson(ReseedFixture.authJson(OLD)), Duration.ofSeconds(90));
+                .withCopilotBaseUrl(fx.http.baseUrl()).withAuthJson(TestCredentials.authJson(OLD)), Duration.ofSeconds(90));
         bare = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("bare"), "pw-bare")
                 .withCopilotBaseUrl(fx.http.baseUrl()), Duration.ofSeconds(90));
     }
@@ -141,7 +142,7 @@ class LiveApplyTest {
     @Test
     void liveReseedReachesTheRunningServerWhoseProviderWasLoaded() throws Exception {
         Workspace w = workspace("loaded", loaded, "pw-loaded");
-        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        fx.create(w, TestCredentials.authJson(OLD), false, "Periodic");
         ReseedWorkflow workflow = fx.workflow(List.of(w));
         assertThat(providerLoaded(w)).as("github-copilot loaded at start").isTrue();
         assertThat(promptAuthorizations(loaded, "pw-loaded")).as("before: the old token").isNotEmpty().containsOnly("Bearer " + OLD);
@@ -149,7 +150,7 @@ class LiveApplyTest {
 
         ReseedReply reply;
         try (LogCapture logs = LogCapture.start()) {
-            reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "live"));
+            reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
             assertThat(logs.linesContaining("step=live_apply outcome=success")).as("the capture saw the live apply").isNotEmpty();
             for (String line : logs.lines()) {
                 assertThat(line).doesNotContain(NEW).doesNotContain(OLD).doesNotContain("pw-loaded");
@@ -162,8 +163,8 @@ class LiveApplyTest {
                 .contains("no dispose");
         assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).startsWith("verified:").contains("no rollout (live mode)");
         assertThat(reply.toText()).doesNotContain(NEW);
-        assertThat(fx.doppler.value(w.dopplerSecret())).contains(ReseedFixture.authJson(NEW));
-        assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(NEW));
+        assertThat(fx.doppler.value(w.dopplerSecret())).contains(TestCredentials.authJson(NEW));
+        assertThat(secretValue(w)).isEqualTo(TestCredentials.authJson(NEW));
 
         assertThat(promptAuthorizations(loaded, "pw-loaded")).as("the next Copilot requests").isNotEmpty().containsOnly("Bearer " + NEW);
         assertThat(loaded.pid()).as("same OpenCode process").isEqualTo(pid);
@@ -174,12 +175,12 @@ class LiveApplyTest {
     @Test
     void liveReseedLoadsTheProviderOfAServerStartedWithoutCredential() throws Exception {
         Workspace w = workspace("bare", bare, "pw-bare");
-        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        fx.create(w, TestCredentials.authJson(OLD), false, "Periodic");
         ReseedWorkflow workflow = fx.workflow(List.of(w));
         assertThat(providerLoaded(w)).as("no auth.json at start: github-copilot not loaded").isFalse();
         long pid = bare.pid();
 
-        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "LIVE"));
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "LIVE"));
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
         assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail()).contains("was not loaded")
@@ -193,10 +194,10 @@ class LiveApplyTest {
     @Test
     void refusedPutIs502NamingTheStepWithTheSecretAlreadyChanged() throws Exception {
         Workspace w = workspace("wrongpw", loaded, "not-the-password");
-        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        fx.create(w, TestCredentials.authJson(OLD), false, "Periodic");
         ReseedWorkflow workflow = fx.workflow(List.of(w));
 
-        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "live"));
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(502);
         assertThat(reply.message()).contains("wrongpw live_apply failure").contains("Doppler and each synced Secret hold the new credential");
@@ -204,33 +205,33 @@ class LiveApplyTest {
         assertThat(apply.outcome()).isEqualTo("failure");
         assertThat(apply.detail()).contains("HTTP 401").contains("Doppler and the Secret hold the new credential");
         assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).isEqualTo(ReseedRun.NOT_REACHED);
-        assertThat(fx.doppler.value(w.dopplerSecret())).contains(ReseedFixture.authJson(NEW));
-        assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(NEW));
+        assertThat(fx.doppler.value(w.dopplerSecret())).contains(TestCredentials.authJson(NEW));
+        assertThat(secretValue(w)).isEqualTo(TestCredentials.authJson(NEW));
         assertNoRollout(w);
     }
 
     @Test
     void badModeIs400AndChangesNothing() {
         Workspace w = workspace("badmode", bare, "pw-bare");
-        fx.create(w, ReseedFixture.authJson(OLD), false, "Periodic");
+        fx.create(w, TestCredentials.authJson(OLD), false, "Periodic");
         ReseedWorkflow workflow = fx.workflow(List.of(w));
 
-        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "hot"));
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "hot"));
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.message()).contains("?mode= takes rollout or live, not 'hot'").contains("nothing changed");
-        assertThat(fx.doppler.value(w.dopplerSecret())).contains(ReseedFixture.authJson(OLD));
-        assertThat(secretValue(w)).isEqualTo(ReseedFixture.authJson(OLD));
+        assertThat(fx.doppler.value(w.dopplerSecret())).contains(TestCredentials.authJson(OLD));
+        assertThat(secretValue(w)).isEqualTo(TestCredentials.authJson(OLD));
         assertNoRollout(w);
     }
 
     @Test
     void aDeploymentReloaderWatchesIsNamedInTheDetail() throws Exception {
         Workspace w = workspace("watched", loaded, "pw-loaded");
-        fx.create(w, ReseedFixture.authJson(OLD), true, "Periodic");
+        fx.create(w, TestCredentials.authJson(OLD), true, "Periodic");
         ReseedWorkflow workflow = fx.workflow(List.of(w));
 
-        ReseedReply reply = workflow.reseed(live(ReseedFixture.authJson(NEW), w.name(), "live"));
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
         assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail())

@@ -12,8 +12,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +28,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**
  * Real parts for reseed {@code @QuarkusTest}s: a WireMock Copilot API that accepts {@link #OLD_TOKEN} and
@@ -55,10 +55,6 @@ public class RealOpenCodeWorkspaces implements QuarkusTestResourceLifecycleManag
     private final Map<String, OpenCodeProcess> servers = new ConcurrentHashMap<>();
     private final Map<String, Integer> starts = new ConcurrentHashMap<>();
 
-    public static String authJson(String token) {
-        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + token + "\",\"access\":\"" + token + "\",\"expires\":0}}";
-    }
-
     @Override
     public Map<String, String> start() {
         copilot = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
@@ -74,8 +70,8 @@ public class RealOpenCodeWorkspaces implements QuarkusTestResourceLifecycleManag
             root = Files.createTempDirectory("keeper-reseed-");
             Map<String, String> config = new HashMap<>();
             List<CompletableFuture<Void>> starting = WORKSPACES.stream().map(w -> CompletableFuture.runAsync(() -> {
-                int port = freePort();
-                start(w, authJson(OLD_TOKEN), port);
+                int port = Loopback.freePort();
+                start(w, TestCredentials.authJson(OLD_TOKEN), port);
                 synchronized (config) {
                     config.put("keeper.workspaces." + w + ".url", "http://127.0.0.1:" + port);
                     config.put("keeper.workspaces." + w + ".password", "pw-" + w);
@@ -125,14 +121,6 @@ public class RealOpenCodeWorkspaces implements QuarkusTestResourceLifecycleManag
                     .withCopilotBaseUrl(copilot.baseUrl()).withAuthJson(authJson).withPort(port), Duration.ofSeconds(90));
             servers.put(workspace, p);
             starts.merge(workspace, 1, Integer::sum);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

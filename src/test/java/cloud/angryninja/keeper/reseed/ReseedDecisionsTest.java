@@ -3,7 +3,6 @@ package cloud.angryninja.keeper.reseed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +11,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
+import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /** The workflow's pure decisions. */
 class ReseedDecisionsTest {
 
     static Workspace ws(String name) {
-        return new Workspace(name, URI.create("http://x"), "opencode", Optional.empty(), "opencode", name, name, name + "-secret",
-                "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+        return TestWorkspaces.named(name, "http://x");
     }
 
     @Test

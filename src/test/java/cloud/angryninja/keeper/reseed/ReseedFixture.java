@@ -33,6 +33,7 @@ import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.FakeReloader;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -72,10 +73,6 @@ public final class ReseedFixture implements AutoCloseable {
         copilotAnswers(UNKNOWN_TOKEN, 503, "");
     }
 
-    public static String authJson(String token) {
-        return "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + token + "\",\"access\":\"" + token + "\",\"expires\":0}}";
-    }
-
     public void copilotAnswers(String token, int status, String body) {
         http.stubFor(get(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer " + token))
                 .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
@@ -91,8 +88,7 @@ public final class ReseedFixture implements AutoCloseable {
 
     /** A workspace with every default, its OpenCode on the stand-in. */
     public Workspace workspace(String name) {
-        return new Workspace(name, URI.create(http.baseUrl() + "/ws/" + name), "opencode", Optional.of("pw-" + name), namespace, name,
-                name, name + "-secret", "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+        return TestWorkspaces.named(name, http.baseUrl() + "/ws/" + name, Optional.of("pw-" + name), namespace);
     }
 
     /**

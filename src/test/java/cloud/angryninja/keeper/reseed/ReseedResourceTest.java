@@ -49,6 +49,7 @@ import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.FakeReloader;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -66,7 +67,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 class ReseedResourceTest {
 
     static final String AUTH = "Bearer test-token";
-    static final String NEW = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.NEW_TOKEN);
+    static final String NEW = TestCredentials.authJson(RealOpenCodeWorkspaces.NEW_TOKEN);
     static final String OTHER_PROVIDER_KEY = "sk-ant-CANARYother9f1";
     static final String LAPTOP_FILE = "{\"anthropic\":{\"type\":\"api\",\"key\":\"" + OTHER_PROVIDER_KEY + "\"},"
             + "\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + RealOpenCodeWorkspaces.NEW_TOKEN + "\",\"access\":\""
@@ -110,7 +111,7 @@ class ReseedResourceTest {
         reloader = new FakeReloader(controllers).start();
         deployments = new FakeDeploymentController(controllers).stepDelay(Duration.ofMillis(50)).start();
         deployments.onNewPods((namespace, name) -> world.restart(name, secretValue(workspace(name))));
-        String old = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
+        String old = TestCredentials.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
         for (Workspace w : workspaces.all()) {
             String ns = w.namespace();
             initialDoppler.put(w.dopplerSecret(), old);
@@ -202,7 +203,7 @@ class ReseedResourceTest {
                 new Case(NEW, "?workspace=gamma", 400, "unknown workspace 'gamma'; configured: alpha, beta"),
                 new Case(NEW, "?dryRun=yes", 400, "?dryRun= takes true or false"),
                 new Case(NEW, "?mode=restart", 400, "?mode= takes rollout or live, not 'restart'"),
-                new Case(RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
+                new Case(TestCredentials.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
                         "credential rejected by Copilot (HTTP 401"));
         int before = rollouts();
         for (Case c : cases) {
@@ -310,7 +311,7 @@ class ReseedResourceTest {
         doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(aResponse().withStatus(404)
                 .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}")));
         doppler.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(DopplerWireMock.WRITE_PATH)).willReturn(okJson("{\"success\":true}")));
-        String old = RealOpenCodeWorkspaces.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
+        String old = TestCredentials.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
         int starts = world.starts("beta");
         int rolloutsBefore = deployments.rollouts("opencode", "beta");
 

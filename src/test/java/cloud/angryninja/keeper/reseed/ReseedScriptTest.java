@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.testing.Loopback;
 
 /**
  * {@code scripts/reseed} run for real (sh, real curl) against a loopback stand-in of the keeper that records what it
@@ -155,10 +155,7 @@ class ReseedScriptTest {
         assertThat(run(Map.of(), "-w", "Bad/Name", file.toString()).exitCode()).isEqualTo(2);
         assertThat(received).as("nothing was sent").isEmpty();
 
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Loopback.freePort();
         Tools.Result down = run(Map.of("KEEPER_URL", "http://127.0.0.1:" + closed), file.toString());
         assertThat(down.exitCode()).isEqualTo(3);
         assertThat(down.output()).contains("could not reach the keeper");

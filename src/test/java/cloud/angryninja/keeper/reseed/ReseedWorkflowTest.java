@@ -2,7 +2,7 @@ package cloud.angryninja.keeper.reseed;
 
 import static cloud.angryninja.keeper.reseed.ReseedFixture.NEW_TOKEN;
 import static cloud.angryninja.keeper.reseed.ReseedFixture.OLD_TOKEN;
-import static cloud.angryninja.keeper.reseed.ReseedFixture.authJson;
+import static cloud.angryninja.keeper.testing.TestCredentials.authJson;
 import static cloud.angryninja.keeper.reseed.ReseedFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

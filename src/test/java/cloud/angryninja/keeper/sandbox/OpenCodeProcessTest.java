@@ -12,6 +12,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
+
 /** The real OpenCode server starts on loopback with its own XDG folders and demands its password. */
 class OpenCodeProcessTest {
 
@@ -27,8 +29,7 @@ class OpenCodeProcessTest {
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(anonymous.statusCode()).isEqualTo(401);
 
-            String basic = java.util.Base64.getEncoder().encodeToString("opencode:s3cret-pw".getBytes());
-            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(health).header("Authorization", "Basic " + basic).build(),
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(health).header("Authorization", OpenCodeClient.basicAuth("opencode", "s3cret-pw")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).contains("\"version\":\"" + OpenCodeInstall.VERSION + "\"");

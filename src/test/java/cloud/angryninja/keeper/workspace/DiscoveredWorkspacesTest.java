@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import cloud.angryninja.keeper.testing.TestWorkspaces;
 
 /** Discovered workspaces beside the configured ones. */
 class DiscoveredWorkspacesTest {
 
     private static Workspace ws(String name, String url) {
-        return new Workspace(name, URI.create(url), "opencode", Optional.empty(), "opencode", name, name, name + "-secret",
-                "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+        return TestWorkspaces.named(name, url);
     }
 
     final Workspaces workspaces = new Workspaces(List.of(ws("beta", "http://beta:4096")));

@@ -6,13 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
 
 /**
  * Stand-ins for the discovery test, one WireMock server: OpenCode workspaces under path prefixes
@@ -52,7 +52,7 @@ public class DiscoveryStandInsResource implements QuarkusTestResourceLifecycleMa
     }
 
     private void openCode(String prefix, String password) {
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("opencode:" + password).getBytes(StandardCharsets.UTF_8));
+        String basic = OpenCodeClient.basicAuth("opencode", password);
         server.stubFor(get(urlEqualTo(prefix + "/global/health")).withHeader("Authorization", equalTo(basic))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"healthy\":true,\"version\":\"1.18.33\"}")));

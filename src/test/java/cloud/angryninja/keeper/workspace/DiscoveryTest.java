@@ -29,6 +29,8 @@ import cloud.angryninja.keeper.events.PassiveDetection;
 import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.reseed.ReseedMetrics;
+import cloud.angryninja.keeper.reseed.ReseedResult;
 import cloud.angryninja.keeper.testing.MetricsText;
 
 /**
@@ -114,6 +116,12 @@ class DiscoveryTest {
         assertThat(sample(KeeperMetrics.PROVIDER_LOADED, "opencode-lab")).contains(1.0);
         assertThat(sample(EventMetrics.STREAM_CONNECTED, "opencode-lab")).as("its event stream is followed").isPresent();
         assertThat(passive.followed()).contains("opencode-lab");
+        String joined = MetricsText.scrape();
+        for (ReseedResult r : ReseedResult.values()) {
+            assertThat(MetricsText.value(joined, ReseedMetrics.TOTAL, Map.of("workspace", "opencode-lab", "result", r.label())))
+                    .as("its reseed series").contains(0.0);
+        }
+        assertThat(MetricsText.value(joined, ReseedMetrics.LAST_SUCCESS, Map.of("workspace", "opencode-lab"))).contains(0.0);
         assertThat(discovered()).isEqualTo(before + 1);
         given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
                 .body("find { it.workspace == 'opencode-lab' }.up.outcome", org.hamcrest.Matchers.equalTo("PASS"));

@@ -1,0 +1,27 @@
+package cloud.angryninja.keeper.testing;
+
+import java.net.URI;
+import java.util.Optional;
+
+import cloud.angryninja.keeper.workspace.Workspace;
+
+/** Workspaces for tests, named as the keeper names a workspace's objects by default. */
+public final class TestWorkspaces {
+
+    private TestWorkspaces() {
+    }
+
+    /**
+     * Workspace {@code name} at {@code url} in {@code namespace}: user {@code opencode}, Deployment and ExternalSecret
+     * {@code name}, Secret {@code name-secret} with key {@code COPILOT_AUTH_JSON}, the default Doppler secret.
+     */
+    public static Workspace named(String name, String url, Optional<String> password, String namespace) {
+        return new Workspace(name, URI.create(url), "opencode", password, namespace, name, name, name + "-secret",
+                "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+    }
+
+    /** {@link #named(String, String, Optional, String)} without a password, in namespace {@code opencode}. */
+    public static Workspace named(String name, String url) {
+        return named(name, url, Optional.empty(), "opencode");
+    }
+}
