@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,19 +48,10 @@ class DiscoveryRbacTest {
     }
 
     /** The commented-out rule, uncommented. */
-    static JsonNode optionalRule() throws IOException {
-        List<String> lines = Files.readAllLines(K8sTree.keeperApp().resolve("rbac.yaml"));
-        int begin = lines.indexOf("  # BEGIN discovery");
-        int end = lines.indexOf("  # END discovery");
-        assertThat(begin).as("rbac.yaml marks the optional discovery rule").isNotNegative();
-        assertThat(end).isGreaterThan(begin + 1);
-        String rule = lines.subList(begin + 1, end).stream().map(l -> {
-            assertThat(l).startsWith("  # ");
-            return l.substring(4);
-        }).collect(Collectors.joining("\n"));
-        JsonNode parsed = Yaml.read(rule);
-        assertThat(parsed.isArray() && parsed.size() == 1).as("one rule").isTrue();
-        return parsed.get(0);
+    static JsonNode optionalRule() {
+        JsonNode rules = K8sTree.optionalRoleRules("discovery");
+        assertThat(rules.size()).as("one rule").isEqualTo(1);
+        return rules.get(0);
     }
 
     private List<ApiCall> informerCalls() {

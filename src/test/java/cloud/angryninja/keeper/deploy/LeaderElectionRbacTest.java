@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,19 +52,8 @@ class LeaderElectionRbacTest {
     }
 
     /** The commented-out rules, uncommented. */
-    static JsonNode optionalRules() throws IOException {
-        List<String> lines = Files.readAllLines(K8sTree.keeperApp().resolve("rbac.yaml"));
-        int begin = lines.indexOf("  # BEGIN leader-election");
-        int end = lines.indexOf("  # END leader-election");
-        assertThat(begin).as("rbac.yaml marks the optional leader-election rules").isNotNegative();
-        assertThat(end).isGreaterThan(begin + 1);
-        String rules = lines.subList(begin + 1, end).stream().map(l -> {
-            assertThat(l).startsWith("  # ");
-            return l.substring(4);
-        }).collect(Collectors.joining("\n"));
-        JsonNode parsed = Yaml.read(rules);
-        assertThat(parsed.isArray()).as("a list of rules").isTrue();
-        return parsed;
+    static JsonNode optionalRules() {
+        return K8sTree.optionalRoleRules("leader-election");
     }
 
     record Durations(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) implements LeadershipConfig {

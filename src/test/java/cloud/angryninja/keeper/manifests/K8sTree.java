@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,5 +157,29 @@ public final class K8sTree {
     /** "Kind/name", for messages. */
     public static String id(JsonNode resource) {
         return resource.path("kind").asText() + "/" + name(resource);
+    }
+
+    /**
+     * The optional rules of the keeper's Role, written commented out in {@code app/rbac.yaml} between
+     * {@code # BEGIN <block>} and {@code # END <block>}, uncommented and parsed: a list of rules.
+     */
+    public static JsonNode optionalRoleRules(String block) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(keeperApp().resolve("rbac.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int begin = lines.indexOf("  # BEGIN " + block);
+        int end = lines.indexOf("  # END " + block);
+        assertThat(begin).as("rbac.yaml marks the optional " + block + " rules").isNotNegative();
+        assertThat(end).isGreaterThan(begin + 1);
+        String rules = lines.subList(begin + 1, end).stream().map(l -> {
+            assertThat(l).startsWith("  # ");
+            return l.substring(4);
+        }).collect(Collectors.joining("\n"));
+        JsonNode parsed = Yaml.read(rules);
+        assertThat(parsed.isArray()).as("a list of rules").isTrue();
+        return parsed;
     }
 }
