@@ -171,11 +171,7 @@ public class DeploymentRollout {
     }
 
     private long remainingMillis(long start) {
-        long left = timeout.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis();
-        if (left <= 0) {
-            throw new KubernetesClientTimeoutException("Deployment", "rollout", "", timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        return left;
+        return KubeErrors.remainingMillis(timeout, start, "Deployment", "rollout");
     }
 
     private static long generation(Deployment d) {

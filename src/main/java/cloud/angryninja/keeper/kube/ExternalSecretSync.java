@@ -163,11 +163,7 @@ public class ExternalSecretSync {
     }
 
     private long remainingMillis(long start) {
-        long left = timeout.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis();
-        if (left <= 0) {
-            throw new KubernetesClientTimeoutException("ExternalSecret", "sync", "", timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        return left;
+        return KubeErrors.remainingMillis(timeout, start, "ExternalSecret", "sync");
     }
 
     private Resource<GenericKubernetesResource> externalSecret(SyncRequest request) {

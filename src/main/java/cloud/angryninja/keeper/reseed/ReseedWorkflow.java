@@ -312,13 +312,18 @@ public class ReseedWorkflow {
                                 + " rollout or pod restart also picks it up)" : ""));
     }
 
+    /** The ESO step of one workspace, recorded; whether its Secret now holds the new value. */
+    private boolean synced(ReseedRun run, Plan plan) {
+        SyncResult synced = sync.sync(plan.sync());
+        run.record(plan.workspace().name(), Step.ESO, synced.outcome(), synced.duration(), synced.detail()
+                + (plan.secretAlreadyHeld() ? " (it held it before the reseed)" : ""));
+        return synced.succeeded();
+    }
+
     /** Live mode for one workspace: ESO sync, then the credential into the running OpenCode, then verify. */
     private void live(ReseedRun run, Plan plan, String fingerprint, String liveEntry) {
         Workspace w = plan.workspace();
-        SyncResult synced = sync.sync(plan.sync());
-        run.record(w.name(), Step.ESO, synced.outcome(), synced.duration(), synced.detail()
-                + (plan.secretAlreadyHeld() ? " (it held it before the reseed)" : ""));
-        if (!synced.succeeded()) {
+        if (!synced(run, plan)) {
             return;
         }
         long t = System.nanoTime();
@@ -353,10 +358,7 @@ public class ReseedWorkflow {
 
     private void workspace(ReseedRun run, Plan plan, String fingerprint, String sha) {
         Workspace w = plan.workspace();
-        SyncResult synced = sync.sync(plan.sync());
-        run.record(w.name(), Step.ESO, synced.outcome(), synced.duration(), synced.detail()
-                + (plan.secretAlreadyHeld() ? " (it held it before the reseed)" : ""));
-        if (!synced.succeeded()) {
+        if (!synced(run, plan)) {
             return;
         }
         RolloutResult rolled = rollout.rolloutOnceFor(plan.before(), sha);
