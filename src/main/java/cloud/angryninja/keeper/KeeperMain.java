@@ -25,7 +25,7 @@ public final class KeeperMain {
      */
     private static final Logger VALIDATOR_VERSION = Logger.getLogger("org.hibernate.validator.internal.util.Version");
 
-    private KeeperMain() {
+    KeeperMain() {
     }
 
     public static void main(String... args) {
