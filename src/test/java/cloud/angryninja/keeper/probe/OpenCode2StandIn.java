@@ -19,12 +19,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
  * reporting the given version, to test the supported version range.</li>
  * </ul>
  */
-final class OpenCode2StandIn {
+public final class OpenCode2StandIn {
 
     private OpenCode2StandIn() {
     }
 
-    static WireMockServer openCode2() {
+    public static WireMockServer openCode2() {
         WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
         server.stubFor(get(urlEqualTo("/api/health"))
@@ -34,7 +34,7 @@ final class OpenCode2StandIn {
         return server;
     }
 
-    static WireMockServer withVersion(String version) {
+    public static WireMockServer withVersion(String version) {
         WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
         server.stubFor(get(urlEqualTo("/global/health")).willReturn(aResponse().withStatus(200)

@@ -69,6 +69,9 @@ class ProberTest {
         stubToken("gho_servererror", aResponse().withStatus(500));
         stubToken("gho_slow", aResponse().withStatus(200).withBody(MODELS).withFixedDelay(4000));
         stubToken(RealWorkspacesResource.SEEDED_TOKEN_DEFAULT, aResponse().withStatus(401));
+        // used by one test each: no earlier test has confirmed their refusal already
+        stubToken("gho_confirm401", aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}"));
+        stubToken("gho_confirm403", aResponse().withStatus(403).withBody("{\"message\":\"no Copilot\"}"));
         stubToken("gho_nopicker", aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(NO_PICKER_MODELS));
         // one transient 401 for a valid token, then 200, as GitHub answers now and then
         copilot.stubFor(get(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_transient"))
@@ -316,27 +319,27 @@ class ProberTest {
     @Test
     void aConfirmed401IsRevokedAndItsRepeatNeedsNoSecondWait() {
         double before = unconfirmed("seeded", 401);
-        WorkspaceState s = probeWithToken("gho_revoked");
+        WorkspaceState s = probeWithToken("gho_confirm401");
 
         assertThat(s.state()).isEqualTo(CopilotState.REVOKED);
         assertThat(s.credential().reason()).contains("HTTP 401").contains("confirmed by a second check");
-        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_revoked")));
+        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_confirm401")));
         assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, java.util.Map.of("workspace", "seeded")))
                 .isEqualTo(0.0);
         assertThat(unconfirmed("seeded", 401)).isEqualTo(before);
         assertOneHot("seeded", CopilotState.REVOKED);
 
         assertThat(prober.probeNow(ws("seeded")).state()).isEqualTo(CopilotState.REVOKED);
-        copilot.verify(3, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_revoked")));
+        copilot.verify(3, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_confirm401")));
     }
 
     @Test
     void aConfirmed403IsNoEntitlementAndAReseedDoesNotFixIt() {
-        WorkspaceState s = probeWithToken("gho_noentitlement");
+        WorkspaceState s = probeWithToken("gho_confirm403");
 
         assertThat(s.state()).isEqualTo(CopilotState.NO_ENTITLEMENT);
         assertThat(s.state().reseedFixes()).isFalse();
-        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_noentitlement")));
+        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_confirm403")));
         assertOneHot("seeded", CopilotState.NO_ENTITLEMENT);
     }
 
