@@ -140,7 +140,7 @@ class PassiveDetectionTest {
         String session = openCode("/session", "{}").path("id").asText();
         CompletableFuture<com.fasterxml.jackson.databind.JsonNode> prompt = CompletableFuture.supplyAsync(() -> openCode(
                 "/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
-                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}"));
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(4)));
 
         // OpenCode 1.18.33 retries a 429 five times (about 75 s) before it reports session.error with statusCode 429
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
@@ -181,10 +181,14 @@ class PassiveDetectionTest {
 
     /** A user's call to the victim's OpenCode (basic auth, HTTP/1.1), answering its JSON body. */
     private static com.fasterxml.jackson.databind.JsonNode openCode(String path, String body) {
+        return openCode(path, body, Duration.ofSeconds(60));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode openCode(String path, String body, Duration timeout) {
         URI uri = URI.create(urlOf("victim") + path);
         String basic = OpenCodeClient.basicAuth("opencode", PromptWorkspacesResource.PASSWORD);
         try {
-            HttpResponse<String> r = USER.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+            HttpResponse<String> r = USER.send(HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Authorization", basic).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("POST " + path).isEqualTo(200);

@@ -362,7 +362,7 @@ class ProberTest {
 
         assertThat(prober.probeNow(ws("seeded")).state()).isEqualTo(CopilotState.RATE_LIMITED);
         assertOneHot("seeded", CopilotState.RATE_LIMITED);
-        // keeper.probe.rate-limit-window is 5s here
+        // keeper.probe.rate-limit-window is 10s here
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(500))
                 .until(() -> prober.probeNow(ws("seeded")).state() == CopilotState.WORKING);
     }
@@ -446,6 +446,142 @@ class ProberTest {
                 .body("find { it.workspace == 'seeded' }.stateSentence", containsString("A reseed fixes it"))
                 .body("find { it.workspace == 'next' }.state", org.hamcrest.Matchers.equalTo("unsupported"))
                 .body("find { it.workspace == 'next' }.stateSentence", containsString("A reseed does not fix it"));
+    }
+
+    // --- the documented state table -----------------------------------------------------------------------------
+
+    /** One row of the "States by case" table in docs/metrics.md. */
+    record Row(String state, String credentialValid, String alert) {
+    }
+
+    static java.util.Map<String, Row> documentedStates() {
+        String doc = cloud.angryninja.keeper.manifests.Repo.read(cloud.angryninja.keeper.manifests.Repo.path("docs/metrics.md"));
+        String section = doc.substring(doc.indexOf("### States by case"));
+        java.util.Map<String, Row> rows = new java.util.LinkedHashMap<>();
+        for (String line : section.split("\n")) {
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            String[] cells = line.split("\\|");
+            // | case | what happens | state | credential_valid | alert |
+            rows.put(bare(cells[1]), new Row(bare(cells[3]), bare(cells[4]), bare(cells[5])));
+        }
+        return rows;
+    }
+
+    private static String bare(String cell) {
+        return cell.strip().replace("`", "");
+    }
+
+    /** Drives one case of the table and answers the workspace it happened on. */
+    private java.util.Map<String, java.util.function.Supplier<String>> cases() {
+        java.util.Map<String, java.util.function.Supplier<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("valid", () -> probed("seeded", "gho_valid"));
+        cases.put("transient-401", () -> probed("seeded", "gho_transient"));
+        cases.put("revoked", () -> probed("seeded", "gho_revoked"));
+        cases.put("no-entitlement", () -> probed("seeded", "gho_noentitlement"));
+        cases.put("no-picker-models", () -> probed("seeded", "gho_nopicker"));
+        cases.put("rate-limited", () -> {
+            secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
+            prober.copilotRequestRefused("seeded", 429);
+            prober.probeNow(ws("seeded"));
+            return "seeded";
+        });
+        cases.put("copilot-unreachable", () -> probed("seeded", "gho_servererror"));
+        cases.put("copilot-timeout", () -> probed("seeded", "gho_slow"));
+        cases.put("auth-json-missing-in-pod", () -> probed("bare", "gho_valid"));
+        cases.put("auth-json-unusable", () -> {
+            secret(ws("seeded"), "{\"github-copilot\": {\"type\":\"oauth\"");
+            prober.probeNow(ws("seeded"));
+            return "seeded";
+        });
+        cases.put("opencode-down", () -> probed("down", "gho_valid"));
+        cases.put("opencode-2", () -> probed("next", "gho_valid"));
+        cases.put("version-outside-range", () -> probed("future", "gho_valid"));
+        return cases;
+    }
+
+    private String probed(String workspace, String token) {
+        secret(ws(workspace), TestCredentials.authJson(token));
+        prober.probeNow(ws(workspace));
+        return workspace;
+    }
+
+    /** The alerts of a workspace's state; ProbeStale, ReseedFailed and KeeperDown watch other things. */
+    static final java.util.List<String> STATE_ALERTS = java.util.List.of("OpencodeCopilotCredentialInvalid",
+            "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported",
+            "OpencodeCopilotProviderNotLoaded", "OpencodeWorkspaceDown");
+
+    @Test
+    void theDocumentedStateTableIsWhatTheKeeperDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.util.Map<String, Row> table = documentedStates();
+        java.util.Map<String, java.util.function.Supplier<String>> cases = cases();
+        assertThat(table.keySet()).as("the cases of docs/metrics.md are the cases driven here").containsExactlyElementsOf(cases.keySet());
+
+        com.fasterxml.jackson.databind.node.ObjectNode tests = cloud.angryninja.keeper.manifests.Yaml.JSON.createObjectNode();
+        tests.putArray("rule_files").add("rules.yaml");
+        tests.put("evaluation_interval", "1m");
+        com.fasterxml.jackson.databind.node.ObjectNode test = tests.putArray("tests").addObject();
+        test.put("interval", "1m");
+        com.fasterxml.jackson.databind.node.ArrayNode input = test.putArray("input_series");
+        java.util.Map<String, java.util.List<String>> firing = new java.util.LinkedHashMap<>();
+        STATE_ALERTS.forEach(a -> firing.put(a, new java.util.ArrayList<>()));
+
+        for (var c : cases.entrySet()) {
+            String name = c.getKey();
+            Row row = table.get(name);
+            String workspace = c.getValue().get();
+            String text = cloud.angryninja.keeper.testing.MetricsText.scrape();
+            java.util.Map<String, String> labels = java.util.Map.of("workspace", workspace);
+            String state = null;
+            for (CopilotState st : CopilotState.values()) {
+                double v = cloud.angryninja.keeper.testing.MetricsText.value(text, cloud.angryninja.keeper.metrics.KeeperMetrics.STATE,
+                        java.util.Map.of("workspace", workspace, "state", st.label())).orElseThrow();
+                if (v == 1.0) {
+                    state = st.label();
+                }
+                addSeries(input, cloud.angryninja.keeper.metrics.KeeperMetrics.STATE, name, ",state=\"" + st.label() + "\"", v);
+            }
+            double valid = cloud.angryninja.keeper.testing.MetricsText.value(text,
+                    cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, labels).orElseThrow();
+            assertThat(state).as(name + ": state").isEqualTo(row.state());
+            assertThat(Double.isNaN(valid) ? "NaN" : Integer.toString((int) valid)).as(name + ": credential_valid")
+                    .isEqualTo(row.credentialValid());
+            addSeries(input, cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, name, "", valid);
+            for (String m : new String[] {cloud.angryninja.keeper.metrics.KeeperMetrics.WORKSPACE_UP,
+                    cloud.angryninja.keeper.metrics.KeeperMetrics.PROVIDER_LOADED}) {
+                addSeries(input, m, name, "", cloud.angryninja.keeper.testing.MetricsText.value(text, m, labels).orElseThrow());
+            }
+            if (!row.alert().equals("none")) {
+                assertThat(firing).as(name + ": a state alert").containsKey(row.alert());
+                firing.get(row.alert()).add(name);
+            }
+        }
+
+        // Each state alert's expression (its for: aside, the series being constant) fires for exactly its cases.
+        java.util.Map<String, String> alerts = cloud.angryninja.keeper.deploy.Promtool.shippedAlerts();
+        com.fasterxml.jackson.databind.node.ArrayNode exprTests = test.putArray("promql_expr_test");
+        for (var a : firing.entrySet()) {
+            com.fasterxml.jackson.databind.node.ObjectNode t = exprTests.addObject();
+            t.put("expr", "count by (workspace) (" + alerts.get(a.getKey()) + ")");
+            t.put("eval_time", "10m");
+            com.fasterxml.jackson.databind.node.ArrayNode samples = t.putArray("exp_samples");
+            for (String caseName : a.getValue()) {
+                samples.addObject().put("labels", "{workspace=\"" + caseName + "\"}").put("value", 1);
+            }
+        }
+        cloud.angryninja.keeper.manifests.Yaml.write(dir.resolve("rules.yaml"), cloud.angryninja.keeper.deploy.Promtool.shippedRuleGroups());
+        cloud.angryninja.keeper.manifests.Yaml.write(dir.resolve("tests.yaml"), tests);
+        cloud.angryninja.keeper.manifests.Tools.Result result = cloud.angryninja.keeper.deploy.Promtool.run(dir, "test", "rules", "tests.yaml");
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+    }
+
+    /** The keeper's sample as a constant promtool input series, its workspace label renamed to the case. */
+    private static void addSeries(com.fasterxml.jackson.databind.node.ArrayNode input, String name, String caseName, String extraLabels,
+            double value) {
+        String v = Double.isNaN(value) ? "NaN" : Integer.toString((int) value);
+        input.addObject().put("series", name + "{job=\"opencode-keeper\",instance=\"10.0.0.5:8080\",namespace=\"opencode\","
+                + "workspace=\"" + caseName + "\"" + extraLabels + "}").put("values", String.join(" ", java.util.Collections.nCopies(12, v)));
     }
 
     @Test

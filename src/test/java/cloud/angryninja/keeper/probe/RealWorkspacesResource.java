@@ -92,7 +92,7 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
                 future = OpenCode2StandIn.withVersion("2.0.3");
                 workspace(config, "next", openCode2.baseUrl(), "pw-next");
                 workspace(config, "future", future.baseUrl(), "pw-future");
-                config.put("keeper.probe.rate-limit-window", "5s");
+                config.put("keeper.probe.rate-limit-window", "10s");
                 config.put("keeper.probe.interval", "1h"); // only the first cycle at start: call counts stay exact
             }
             return config;
