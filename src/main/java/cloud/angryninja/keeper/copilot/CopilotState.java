@@ -21,8 +21,8 @@ public enum CopilotState {
             + " Copilot entitlement or an organisation or enterprise policy blocks it. A reseed does not fix it: give the account a"
             + " Copilot seat or change the policy."),
     NO_MODELS(false, "The Copilot API accepts the credential but enables no model in the model picker, so OpenCode shows no"
-            + " Copilot models. A reseed with the same account does not fix it: enable models in the account's or organisation's"
-            + " Copilot settings."),
+            + " Copilot models. A reseed does not fix it (the reseed refuses such a credential): enable models in the account's or"
+            + " organisation's Copilot settings."),
     RATE_LIMITED(false, "The credential is accepted, but the workspace's Copilot requests were refused with HTTP 429 (quota,"
             + " e.g. user_weekly_rate_limited) within the rate-limit window. A reseed does not fix it: wait for the quota to reset"
             + " or raise the plan."),
