@@ -489,6 +489,13 @@ class ProberTest {
         });
         cases.put("copilot-unreachable", () -> probed("seeded", "gho_servererror"));
         cases.put("copilot-timeout", () -> probed("seeded", "gho_slow"));
+        cases.put("secret-missing", () -> {
+            kube.secrets().inNamespace(ws("seeded").namespace()).withName(ws("seeded").secret()).delete();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> kube.secrets().inNamespace(ws("seeded").namespace()).withName(ws("seeded").secret()).get() == null);
+            prober.probeNow(ws("seeded"));
+            return "seeded";
+        });
         cases.put("auth-json-missing-in-pod", () -> probed("bare", "gho_valid"));
         cases.put("auth-json-unusable", () -> {
             secret(ws("seeded"), "{\"github-copilot\": {\"type\":\"oauth\"");
