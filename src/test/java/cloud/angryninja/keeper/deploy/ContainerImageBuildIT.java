@@ -191,7 +191,7 @@ class ContainerImageBuildIT {
             assertThat(changes(before, after)).as("changes outside /tmp").isEmpty();
             assertThat(tmp.resolve("keeper.jsa")).as("class-data archive written to /tmp at exit").isRegularFile();
             String output = Repo.read(log);
-            assertThat(output).contains("opencode-keeper").doesNotContain("image-test-token", "dp.st.image-test", "image-test-flux");
+            assertThat(output).contains("opencode-keeper").doesNotContain("image-test-token", "dp.st.image-test", "image-test-flux", "image-test-ha");
         }
     }
 
