@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.login;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -12,7 +13,7 @@ import cloud.angryninja.keeper.reseed.ReseedReply;
 /**
  * The answer to {@code POST /login} and {@code GET /login/{id}}, as JSON or as text lines. Holds no secret: the
  * device code and the token never appear; the credential is named by its fingerprint. The user code and the
- * verification URI are meant for the person and shown while the login is pending.
+ * verification URI are meant for the person and shown while the login is pending. Absent fields are left out of the JSON.
  *
  * @param login           id of the login, empty when the request was refused
  * @param state           pending, reseeding, done, expired, denied, failed; rejected for a refused request
@@ -27,6 +28,7 @@ import cloud.angryninja.keeper.reseed.ReseedReply;
  * @param reseed          the reseed's reply, once it ran
  */
 @RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record LoginReply(Optional<String> login, String state, int status, String message, List<String> workspaces,
         Optional<String> enterprise, @JsonProperty("verification_uri") Optional<String> verificationUri,
         @JsonProperty("user_code") Optional<String> userCode, @JsonProperty("expires_in") Optional<Long> expiresIn,
