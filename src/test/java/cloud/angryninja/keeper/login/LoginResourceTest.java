@@ -247,4 +247,35 @@ class LoginResourceTest {
         assertThat(metrics).contains(LoginMetrics.TOTAL + "{result=\"success\"} 1.0")
                 .contains("opencode_keeper_reseed_total{result=\"success\",workspace=\"alpha\"} 1.0");
     }
+
+    @Test
+    @Order(4)
+    void theScriptLogsInAndPrintsTheLiveReseedsSteps() throws Exception {
+        doppler.resetAll();
+        doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(aResponse().withStatus(404)
+                .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}")));
+        doppler.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(DopplerWireMock.WRITE_PATH))
+                .willReturn(okJson("{\"success\":true}")));
+        GitHubWireMock.deviceCode(github, 0, 900);
+        GitHubWireMock.tokenAnswers(github, GitHubWireMock.pending(), GitHubWireMock.token(RealOpenCodeWorkspaces.OLD_TOKEN));
+        int starts = world.starts("beta");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("keeper-login-script-");
+
+        cloud.angryninja.keeper.manifests.Tools.Result r = cloud.angryninja.keeper.manifests.Tools.run(List.of(
+                cloud.angryninja.keeper.manifests.Tools.require("sh").toString(),
+                cloud.angryninja.keeper.manifests.Repo.root().resolve("scripts/reseed").toString(), "--login", "-w", "beta", "-l"), dir,
+                Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString(), "KEEPER_API_TOKEN", "test-token",
+                        "KEEPER_URL", "http://127.0.0.1:" + io.restassured.RestAssured.port, "KEEPER_LOGIN_POLL", "1"),
+                true, Duration.ofSeconds(120));
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.stdout()).startsWith("Open https://github.com/login/device and enter the code " + GitHubWireMock.USER_CODE)
+                .contains("\nbeta live_apply success ").contains("\nbeta verify_after success ").contains("\nresult: success (HTTP 200)")
+                .doesNotContain("alpha");
+        assertThat(r.output()).doesNotContain(RealOpenCodeWorkspaces.OLD_TOKEN).doesNotContain(GitHubWireMock.DEVICE_CODE)
+                .doesNotContain("test-token");
+        assertThat(JSON.readTree(world.authJsonOf("beta")).path("github-copilot").path("refresh").asText())
+                .as("the running OpenCode took the credential").isEqualTo(RealOpenCodeWorkspaces.OLD_TOKEN);
+        assertThat(world.starts("beta")).as("no restart").isEqualTo(starts);
+    }
 }
