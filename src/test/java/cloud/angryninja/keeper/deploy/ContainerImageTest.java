@@ -88,7 +88,7 @@ class ContainerImageTest {
         // The class-data archive goes to /tmp, the one writable folder of the keeper's pod.
         assertThat(appended).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/tmp/keeper.jsa");
         assertThat(HELM_VALUES.path("persistence").path("tmp").path("globalMounts").get(0).path("path").asText()).isEqualTo("/tmp");
-        assertThat(Repo.read(Repo.root().resolve("README.md"))).contains("`" + String.join(" ", PackagedKeeper.RECOMMENDED_JVM_FLAGS) + "`");
+        assertThat(Repo.read(Repo.root().resolve("docs/benchmarks.md"))).contains("`" + String.join(" ", PackagedKeeper.RECOMMENDED_JVM_FLAGS) + "`");
     }
 
     @Test
