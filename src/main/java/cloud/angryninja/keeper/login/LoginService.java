@@ -21,6 +21,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Startup;
+
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.login.DeviceFlow.Answer;
@@ -37,8 +39,10 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * {@code POST /login}: GitHub's device flow run by the keeper as OpenCode 1.18.33 runs it, then the normal reseed
  * with the credential it gave. One login at a time; none starts while a reseed runs. The device code and the token
  * stay in memory on this replica only: never logged, counted or answered, and dropped when the login ends. The last
- * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}.
+ * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}. Made at start-up, so a bad
+ * {@code keeper.login.enterprise-scheme} stops the keeper there.
  */
+@Startup
 @ApplicationScoped
 public class LoginService {
 

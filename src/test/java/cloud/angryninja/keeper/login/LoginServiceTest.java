@@ -299,6 +299,14 @@ class LoginServiceTest {
     }
 
     @Test
+    void anEnterpriseSchemeOtherThanHttpsOrHttpIsRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoginService(null, workflow,
+                new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux)), metrics, leads::get, URI.create(github.baseUrl()), "ftp",
+                MARGIN, SLOW_DOWN, Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keeper.login.enterprise-scheme takes https or http, not 'ftp'");
+    }
+
+    @Test
     void aDeviceCodeGitHubRefusesOrCannotGiveIs502AndStartsNothing() {
         LoginService s = service();
         github.stubFor(post(urlEqualTo(GitHubWireMock.DEVICE_PATH)).willReturn(aResponse().withStatus(404).withBody("{\"error\":\"Not Found\"}")));
