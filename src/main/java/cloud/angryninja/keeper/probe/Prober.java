@@ -161,9 +161,27 @@ public class Prober {
         }
     }
 
-    /** The first cycle runs right at start-up, so the keeper is ready as soon as it has looked once. */
+    /** Set when start-up is done: no cycle runs before (a slow start-up would otherwise meet the scheduled one). */
+    private volatile boolean started;
+
+    @Inject
+    HttpListening httpListening;
+
+    @Inject
+    ProbeConfig probeConfig;
+
+    /**
+     * The first cycle runs at start-up, once the HTTP server listens (the dev sandbox's workspace URLs are on the
+     * keeper's own port; at most one probe timeout of waiting), so the keeper is ready as soon as it has looked once.
+     */
     void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        Thread.ofVirtual().name("probe-first-cycle").start(this::scheduledCycle);
+        Thread.ofVirtual().name("probe-first-cycle").start(() -> {
+            if (httpListening != null) {
+                httpListening.await(probeConfig.timeout());
+            }
+            started = true;
+            scheduledCycle();
+        });
     }
 
     /** A new leader probes at once; a replica that stops leading forgets what it saw. */
@@ -187,6 +205,9 @@ public class Prober {
     @Scheduled(identity = "probe-cycle", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledCycle() {
+        if (!started) {
+            return; // start-up is not done: the first cycle follows when the HTTP server listens
+        }
         if (!leads.getAsBoolean()) {
             return; // a follower: the leader probes
         }
