@@ -161,6 +161,19 @@ public class Prober {
         }
     }
 
+    /**
+     * Whether a Copilot request of the workspace was refused with 429 within {@code keeper.probe.rate-limit-window};
+     * a window that has passed is forgotten.
+     */
+    public boolean rateLimited(String workspace) {
+        Instant limited = rateLimitedAt.get(workspace);
+        boolean inWindow = limited != null && Duration.between(limited, clock.instant()).compareTo(verdicts.rateLimitWindow()) < 0;
+        if (limited != null && !inWindow) {
+            rateLimitedAt.remove(workspace, limited);
+        }
+        return inWindow;
+    }
+
     /** Set when start-up is done: no cycle runs before (a slow start-up would otherwise meet the scheduled one). */
     private volatile boolean started;
 
@@ -281,11 +294,7 @@ public class Prober {
         ProbeResult loaded = p.loaded() ? ProbeResult.pass(p.reason()) : ProbeResult.fail(p.reason());
         boolean allPass = up.outcome() == ProbeResult.Outcome.PASS && loaded.outcome() == ProbeResult.Outcome.PASS
                 && credential.result.outcome() == ProbeResult.Outcome.PASS;
-        Instant limited = rateLimitedAt.get(w.name());
-        boolean rateLimited = limited != null && Duration.between(limited, clock.instant()).compareTo(verdicts.rateLimitWindow()) < 0;
-        if (limited != null && !rateLimited) {
-            rateLimitedAt.remove(w.name(), limited);
-        }
+        boolean rateLimited = rateLimited(w.name());
         CopilotState verdict = new StateDecision(h.up(), h.otherApi(),
                 h.version().map(verdicts.supportedVersions()::contains).orElse(true), p.loaded(), credential.state, rateLimited).state();
         WorkspaceState state = new WorkspaceState(w.name(), verdict, verdict.sentence(), up, loaded, credential.result,
