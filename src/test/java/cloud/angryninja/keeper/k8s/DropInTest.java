@@ -277,8 +277,11 @@ class DropInTest {
         Map<String, String> config = keeperConfig();
         Map<String, Duration> budget = new LinkedHashMap<>();
         budget.put("verify-before (keeper.copilot.timeout)", parse(config.getOrDefault("keeper.copilot.timeout", "10s")));
-        budget.put("Doppler read and write (2 x keeper.doppler.retry-max-duration)",
-                parse(config.getOrDefault("keeper.doppler.retry-max-duration", "120s")).multipliedBy(2));
+        // A retry may start just before retry-max-duration ends and then take its own connect and read timeouts.
+        budget.put("Doppler read and write (2 x (retry-max-duration + connect-timeout + request-timeout))",
+                parse(config.getOrDefault("keeper.doppler.retry-max-duration", "120s"))
+                        .plus(parse(config.getOrDefault("keeper.doppler.connect-timeout", "5s")))
+                        .plus(parse(config.getOrDefault("keeper.doppler.request-timeout", "10s"))).multipliedBy(2));
         budget.put("ESO sync", parse(config.getOrDefault("keeper.reseed.sync-timeout", "120s")));
         budget.put("rollout", parse(config.getOrDefault("keeper.reseed.rollout-timeout", "300s")));
         budget.put("verify-after", parse(config.getOrDefault("keeper.reseed.verify-timeout", "60s")));
