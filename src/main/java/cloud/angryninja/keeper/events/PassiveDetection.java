@@ -143,10 +143,14 @@ public class PassiveDetection {
      */
     void onStart(@Observes StartupEvent event) {
         Thread.ofVirtual().name("passive-detection-start").start(() -> {
-            httpListening.await(probeConfig.timeout());
-            startStreams();
+            if (httpListening.awaitUnlessShutDown(probeConfig.timeout())) {
+                startStreams();
+            }
         });
     }
+
+    /** Set once by {@link #stop()}: streams never start after it. */
+    private boolean stopped;
 
     private void startStreams() {
         if (!config.enabled()) {
@@ -154,6 +158,9 @@ public class PassiveDetection {
             return;
         }
         synchronized (this) {
+            if (stopped) {
+                return;
+            }
             running = true;
             workspaces.all().forEach(this::follow);
         }
@@ -205,7 +212,10 @@ public class PassiveDetection {
 
     /** Stops every stream and waits at most two seconds for their threads. */
     public void stop() {
-        running = false;
+        synchronized (this) {
+            stopped = true;
+            running = false;
+        }
         Thread w = watchdog;
         if (w != null) {
             w.interrupt();

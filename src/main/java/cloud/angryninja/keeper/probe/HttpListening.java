@@ -7,29 +7,41 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 
 /**
  * Whether the keeper's HTTP server listens yet. The first probe cycle and the event streams wait for it (the dev
  * sandbox's workspace URLs pass through the keeper's own port), for at most a deadline: a dev-mode live reload keeps
- * the server it had, and fires no new start event.
+ * the server it had, and fires no new start event. A shutdown ends the wait: what waited must not start then (a
+ * short-lived application, such as one whose start-up failed, is gone by the time the deadline passes).
  */
 @Singleton
 public class HttpListening {
 
     private final CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean shutDown;
 
     void onStart(@Observes HttpServerStart event) {
         started.countDown();
     }
 
-    /** Waits until the HTTP server listens or {@code deadline} passed; answers whether it listens. */
-    public boolean await(Duration deadline) {
+    void onStop(@Observes ShutdownEvent event) {
+        shutDown = true;
+        started.countDown();
+    }
+
+    /**
+     * Waits until the HTTP server listens or {@code deadline} passed; answers whether the caller may go on: false once
+     * the application shuts down (or the waiting thread is interrupted), true otherwise, listening or not.
+     */
+    public boolean awaitUnlessShutDown(Duration deadline) {
         try {
-            return started.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            started.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+        return !shutDown;
     }
 }

@@ -189,8 +189,8 @@ public class Prober {
      */
     void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
         Thread.ofVirtual().name("probe-first-cycle").start(() -> {
-            if (httpListening != null) {
-                httpListening.await(probeConfig.timeout());
+            if (httpListening != null && !httpListening.awaitUnlessShutDown(probeConfig.timeout())) {
+                return;
             }
             started = true;
             scheduledCycle();

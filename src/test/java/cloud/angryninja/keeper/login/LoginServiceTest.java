@@ -75,8 +75,12 @@ class LoginServiceTest {
         logs = LogCapture.start();
     }
 
+    /** Every service a test made: stopped after it, so no login polls on into the next test. */
+    private final List<LoginService> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @AfterEach
     void stop() {
+        services.forEach(LoginService::stop);
         logs.close();
         for (String secret : List.of(NEW_TOKEN, OLD_TOKEN, GitHubWireMock.DEVICE_CODE)) {
             assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
@@ -92,8 +96,10 @@ class LoginServiceTest {
     LoginService service(ReseedWorkflow w) {
         DeviceFlowClient client = new DeviceFlowClient(ProbeHttpClient.create(Duration.ofSeconds(2)), "Ov23li8tweQw6odWQebz", "read:user",
                 Duration.ofSeconds(3), "opencode-keeper/test");
-        return new LoginService(client, w, new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux, ha)), metrics, leads::get,
-                URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());
+        LoginService service = new LoginService(client, w, new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux, ha)), metrics,
+                leads::get, URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());
+        services.add(service);
+        return service;
     }
 
     static LoginService.LoginRequest request(String... workspaces) {
