@@ -199,8 +199,8 @@ public class Doppler {
     }
 
     /**
-     * Pure: {@code Retry-After} as delay-seconds or as an HTTP date (RFC 9110: IMF-fixdate, the obsolete RFC 850 and
-     * asctime forms too); a date in the past is no wait; anything else is absent.
+     * Pure: {@code Retry-After} as delay-seconds or as an HTTP date (RFC 9110: IMF-fixdate, and the obsolete asctime
+     * form); a date in the past is no wait; anything else is absent.
      */
     static Optional<Duration> retryAfter(String header, Instant now) {
         if (header == null || header.isBlank()) {
@@ -226,10 +226,9 @@ public class Doppler {
         return Optional.empty();
     }
 
-    /** The three HTTP-date forms of RFC 9110 section 5.6.7, all in GMT. */
+    /** IMF-fixdate and asctime, HTTP-date forms of RFC 9110 section 5.6.7, in GMT. */
     private static final List<DateTimeFormatter> HTTP_DATES = List.of(
             DateTimeFormatter.RFC_1123_DATE_TIME,
-            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US),
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
 
     private static String describe(Throwable e) {

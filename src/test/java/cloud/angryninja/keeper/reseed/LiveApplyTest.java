@@ -219,7 +219,7 @@ class LiveApplyTest {
         ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "hot"));
 
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.message()).contains("?mode= takes rollout or live, not 'hot'").contains("nothing changed");
+        assertThat(reply.message()).contains("?mode takes exactly rollout or live").doesNotContain("hot").contains("nothing changed");
         assertThat(fx.doppler.value(w.dopplerSecret())).contains(TestCredentials.authJson(OLD));
         assertThat(secretValue(w)).isEqualTo(TestCredentials.authJson(OLD));
         assertNoRollout(w);
