@@ -180,7 +180,7 @@ class LiveApplyTest {
         assertThat(providerLoaded(w)).as("no auth.json at start: github-copilot not loaded").isFalse();
         long pid = bare.pid();
 
-        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "LIVE"));
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
         assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail()).contains("was not loaded")
