@@ -51,6 +51,27 @@ public record CredentialCheck(Verdict verdict, int httpStatus, int models, Strin
         return java.util.Optional.of(reason.startsWith(TIMEOUT_PREFIX) ? Error.TIMEOUT : Error.CONNECTION);
     }
 
+    /** A refusal the keeper confirms by a second check before it reports it: 401 or 403. */
+    public boolean refused() {
+        return verdict == Verdict.INVALID;
+    }
+
+    /**
+     * What this answer alone says of the credential: {@code working} (200 with picker models),
+     * {@code no_models} (200 without), {@code revoked} (401), {@code no_entitlement} (403); empty
+     * when the API gave no verdict.
+     */
+    public java.util.Optional<CopilotState> credentialState() {
+        return switch (httpStatus) {
+            case 200 -> verdict == Verdict.VALID
+                    ? java.util.Optional.of(models > 0 ? CopilotState.WORKING : CopilotState.NO_MODELS)
+                    : java.util.Optional.empty();
+            case 401 -> java.util.Optional.of(CopilotState.REVOKED);
+            case 403 -> java.util.Optional.of(CopilotState.NO_ENTITLEMENT);
+            default -> java.util.Optional.empty();
+        };
+    }
+
     /** The pure mapping from an HTTP status to a verdict. */
     public static Verdict verdictOf(int httpStatus) {
         return switch (httpStatus) {
@@ -62,7 +83,8 @@ public record CredentialCheck(Verdict verdict, int httpStatus, int models, Strin
 
     static String reasonOf(int httpStatus, int models) {
         return switch (httpStatus) {
-            case 200 -> "HTTP 200: " + models + " models enabled in the model picker";
+            case 200 -> models == 0 ? "HTTP 200: no model enabled in the model picker"
+                    : "HTTP 200: " + models + " models enabled in the model picker";
             case 401 -> "HTTP 401: the token is revoked or expired";
             case 403 -> "HTTP 403: the account has no Copilot entitlement";
             default -> httpStatus >= 500 ? "HTTP " + httpStatus + ": Copilot API server error"

@@ -15,19 +15,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *   "error":{"name":"APIError","data":{"statusCode":401,"message":…,
  *     "metadata":{"url":"https://api.githubcopilot.com/chat/completions"}}}}}}</pre>
  * ({@code payload} wraps the event on the global stream; an instance's own {@code /event} sends
- * it bare). Only 401 and 403 count, and only when the failing URL is a Copilot one.
+ * it bare). Only 401, 403 and 429 count, and only when the failing URL is a Copilot one. On a 429
+ * (quota, {@code user_weekly_rate_limited}) OpenCode 1.18.33 first retries: it sends
+ * {@code session.status} {@code retry} events without a status code (measured: 5 retries, about
+ * 75 s), then the same {@code session.error} with {@code statusCode: 429}, which is what counts.
  */
 public final class CopilotAuthErrors {
 
-    /** The statuses counted: revoked or expired (401), no entitlement (403). */
-    public static final List<Integer> STATUSES = List.of(401, 403);
+    /** The statuses counted: revoked or expired (401), no entitlement (403), rate-limited (429). */
+    public static final List<Integer> STATUSES = List.of(401, 403, 429);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CopilotAuthErrors() {
     }
 
-    /** The 401/403 of a Copilot call this event data reports, if it reports one. */
+    /** The 401/403/429 of a Copilot call this event data reports, if it reports one. */
     public static Optional<Integer> status(String eventData, URI copilotApi) {
         if (!eventData.contains("session.error")) {
             return Optional.empty(); // most events are message deltas: not worth parsing

@@ -29,9 +29,10 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * Passive detection: the keeper reads every workspace's OpenCode event stream
- * ({@code GET /global/event}) and, when OpenCode reports a user's Copilot request refused with 401
- * or 403, counts it and probes that workspace at once, so {@code credential_valid} follows the
- * first failing request instead of the next probe cycle. Streams run on their own virtual threads,
+ * ({@code GET /global/event}) and, when OpenCode reports a user's Copilot request refused with 401,
+ * 403 or 429, counts it and probes that workspace at once, so {@code credential_valid} and the
+ * state follow the first failing request instead of the next probe cycle; a 429 also starts the
+ * {@code rate_limited} window ({@code keeper.probe.rate-limit-window}). Streams run on their own virtual threads,
  * reconnect with backoff, and never hold up probes or shutdown.
  */
 @ApplicationScoped
@@ -93,8 +94,9 @@ public class PassiveDetection {
                 return; // with leader election on, the leader counts and probes (each replica reads the same stream)
             }
             metrics.copilotAuthError(workspace.name(), status);
-            LOG.infof("%s: OpenCode reports a Copilot request refused with HTTP %d; checking the credential now",
-                    workspace.name(), status);
+            prober.copilotRequestRefused(workspace.name(), status);
+            LOG.infof("%s: OpenCode reports a Copilot request refused with HTTP %d%s; checking the credential now",
+                    workspace.name(), status, status == 429 ? " (rate-limited)" : "");
             recheck(this);
         }
     }

@@ -21,7 +21,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * Series of the passive detection: each workspace's event stream (connected, reconnects) and the
- * Copilot requests OpenCode reported refused (401, 403). Registered for every workspace at start
+ * Copilot requests OpenCode reported refused (401, 403, 429 rate-limited). Registered for every workspace at start
  * (none when {@code keeper.events.enabled=false}), added when a workspace joins, removed when it leaves.
  */
 @Startup
@@ -81,7 +81,7 @@ public class EventMetrics {
                 .tag("workspace", name).register(meters.registry()));
         for (int status : CopilotAuthErrors.STATUSES) {
             s.authErrors.put(status, meters.add(Counter.builder("opencode_keeper_copilot_auth_errors")
-                    .description("Copilot requests of the workspace's users that OpenCode reported refused (401, 403)")
+                    .description("Copilot requests of the workspace's users that OpenCode reported refused (401, 403, 429)")
                     .tag("workspace", name).tag("status", Integer.toString(status)).register(meters.registry())));
         }
         return s;

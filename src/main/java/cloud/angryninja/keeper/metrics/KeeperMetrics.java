@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
+import cloud.angryninja.keeper.copilot.CopilotState;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
@@ -38,6 +39,10 @@ public class KeeperMetrics {
     public static final String CREDENTIAL_VALID = "opencode_keeper_copilot_credential_valid";
     public static final String CHECK_ERRORS = "opencode_keeper_copilot_check_errors_total";
     public static final String MODELS = "opencode_keeper_copilot_models";
+    public static final String STATE = "opencode_keeper_copilot_state";
+    public static final String UNCONFIRMED_REFUSALS = "opencode_keeper_copilot_unconfirmed_refusals_total";
+    /** The statuses a second check must confirm: the fixed label set of {@code status} on {@link #UNCONFIRMED_REFUSALS}. */
+    public static final List<Integer> CONFIRMED_STATUSES = List.of(401, 403);
     public static final String PROBE_DURATION = "opencode_keeper_probe_duration_seconds";
     public static final String LAST_SUCCESS = "opencode_keeper_probe_last_success_timestamp_seconds";
     public static final String CYCLES = "opencode_keeper_probe_cycles_total";
@@ -57,7 +62,15 @@ public class KeeperMetrics {
         volatile double durationSeconds = Double.NaN;
         /** 0 before the first success, so {@code time() - ts} is large and OpencodeKeeperProbeStale can fire. */
         volatile double lastSuccessSeconds = 0;
+        /** The one verdict; null (every state series NaN) on a replica that does not lead. */
+        volatile CopilotState state = CopilotState.UNKNOWN;
         final Map<String, Counter> errors = new ConcurrentHashMap<>();
+        final Map<Integer, Counter> unconfirmed = new ConcurrentHashMap<>();
+
+        double state(CopilotState s) {
+            CopilotState now = state;
+            return now == null ? Double.NaN : now == s ? 1 : 0;
+        }
     }
 
     private final WorkspaceMeters<Values> series;
@@ -118,6 +131,17 @@ public class KeeperMetrics {
     private static Values register(String workspace, WorkspaceMeters.Registrar meters, double lastSuccess) {
         Values v = new Values();
         v.lastSuccessSeconds = lastSuccess;
+        v.state = Double.isNaN(lastSuccess) ? null : CopilotState.UNKNOWN;
+        for (CopilotState s : CopilotState.values()) {
+            meters.add(Gauge.builder(STATE, v, x -> x.state(s))
+                    .description("1 for the workspace's one Copilot verdict (state), 0 for the others; NaN on a replica that does not lead")
+                    .tag("workspace", workspace).tag("state", s.label()).register(meters.registry()));
+        }
+        for (int status : CONFIRMED_STATUSES) {
+            v.unconfirmed.put(status, meters.add(Counter.builder("opencode_keeper_copilot_unconfirmed_refusals")
+                    .description("Copilot API refusals (401, 403) that the second check did not confirm; never reported as invalid")
+                    .tag("workspace", workspace).tag("status", Integer.toString(status)).register(meters.registry())));
+        }
         gauge(meters, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
         gauge(meters, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
                 x -> x.providerLoaded);
@@ -155,6 +179,7 @@ public class KeeperMetrics {
         v.models = state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.PASS ? state.copilotModels()
                 : state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.FAIL ? 0 : Double.NaN;
         v.durationSeconds = state.durationMillis() / 1000.0;
+        v.state = state.state();
         state.lastSuccess().ifPresent(t -> v.lastSuccessSeconds = t.toEpochMilli() / 1000.0);
         if (checkError != null && !checkError.isEmpty()) {
             Counter c = v.errors.get(checkError);
@@ -164,11 +189,19 @@ public class KeeperMetrics {
         }
     }
 
-    /** A replica that starts leading has not succeeded yet: last success 0, so ProbeStale can fire. */
+    /** A refusal of the Copilot API that the second check did not confirm. */
+    public void unconfirmedRefusal(String workspace, int status) {
+        series.get(workspace).map(v -> v.unconfirmed.get(status)).ifPresent(Counter::increment);
+    }
+
+    /** A replica that starts leading has not succeeded yet: last success 0, so ProbeStale can fire; its state is unknown. */
     public void startLeading() {
         series.all().forEach(v -> {
             if (Double.isNaN(v.lastSuccessSeconds)) {
                 v.lastSuccessSeconds = 0;
+            }
+            if (v.state == null) {
+                v.state = CopilotState.UNKNOWN;
             }
         });
     }
@@ -182,6 +215,7 @@ public class KeeperMetrics {
             v.models = Double.NaN;
             v.durationSeconds = Double.NaN;
             v.lastSuccessSeconds = Double.NaN;
+            v.state = null;
         }
     }
 

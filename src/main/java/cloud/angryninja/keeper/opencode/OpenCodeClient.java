@@ -33,8 +33,14 @@ public class OpenCodeClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Answer of {@code /global/health}. */
-    public record Health(boolean up, Optional<String> version, String reason) {
+    /**
+     * Answer of {@code /global/health}; {@code otherApi} when that route is 404 while OpenCode 2.x's
+     * {@code GET /api/health} answers healthy: an OpenCode up, but not one the keeper can judge.
+     */
+    public record Health(boolean up, Optional<String> version, String reason, boolean otherApi) {
+        public Health(boolean up, Optional<String> version, String reason) {
+            this(up, version, reason, false);
+        }
     }
 
     /** Whether {@code /config/providers} lists github-copilot with at least one model. */
@@ -60,6 +66,9 @@ public class OpenCodeClient {
 
     public Health health(Workspace workspace) {
         Answer a = get(workspace, "/global/health");
+        if (a.status == 404) {
+            return otherApi(workspace, a);
+        }
         if (a.status != 200) {
             return new Health(false, Optional.empty(), a.reason);
         }
@@ -73,6 +82,24 @@ public class OpenCodeClient {
         } catch (IOException e) {
             return new Health(false, Optional.empty(), "GET /global/health: HTTP 200 but the body is not JSON");
         }
+    }
+
+    /** {@code /global/health} is 404: OpenCode 2.x answers {@code GET /api/health} with {@code {"healthy":true}}. */
+    private Health otherApi(Workspace workspace, Answer globalHealth) {
+        Answer a = get(workspace, "/api/health");
+        if (a.status != 200) {
+            return new Health(false, Optional.empty(), globalHealth.reason);
+        }
+        try {
+            JsonNode body = JSON.readTree(a.body);
+            if (body.path("healthy").asBoolean(false)) {
+                return new Health(true, Optional.ofNullable(body.path("version").textValue()),
+                        "GET /global/health is 404 while GET /api/health answers healthy: OpenCode 2.x routes", true);
+            }
+        } catch (IOException e) {
+            // not an OpenCode health answer
+        }
+        return new Health(false, Optional.empty(), globalHealth.reason);
     }
 
     public Provider copilotProvider(Workspace workspace) {

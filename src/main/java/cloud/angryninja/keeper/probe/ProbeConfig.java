@@ -20,4 +20,20 @@ public interface ProbeConfig {
     /** Workspaces probed at the same time; each runs its three probes in parallel. */
     @WithDefault("64")
     int concurrency();
+
+    /**
+     * Wait before the second check that confirms a 401 or 403 of the Copilot API. GitHub answers a
+     * single transient 401 for a valid token now and then: until the second check refuses too, the
+     * refusal is only counted ({@code opencode_keeper_copilot_unconfirmed_refusals_total}).
+     */
+    @WithDefault("5s")
+    Duration confirmDelay();
+
+    /** {@code rate_limited} holds while OpenCode reported a Copilot request refused with 429 within this window. */
+    @WithDefault("15m")
+    Duration rateLimitWindow();
+
+    /** OpenCode versions the keeper can judge (see {@link VersionRange}); any other is {@code unsupported}. */
+    @WithDefault(">=1.18 <2")
+    String supportedVersions();
 }

@@ -23,10 +23,12 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.scheduler.Scheduled;
 
 import cloud.angryninja.keeper.copilot.CopilotChecker;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.copilot.CopilotState;
 import cloud.angryninja.keeper.copilot.CredentialCheck;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
@@ -63,23 +65,59 @@ public class Prober {
     private final AtomicLong cycles = new AtomicLong();
     private final AtomicReference<Optional<Instant>> lastCycleEnd = new AtomicReference<>(Optional.empty());
     private final BooleanSupplier leads;
+    private final Verdicts verdicts;
+    /** When OpenCode last reported a user's Copilot request refused with 429, per workspace. */
+    private final Map<String, Instant> rateLimitedAt = new ConcurrentHashMap<>();
+    /** Credentials (fingerprint@API) whose last refusal was confirmed, with its status: a repeat needs no new wait. */
+    private final Map<String, Integer> confirmedRefusals = new ConcurrentHashMap<>();
+
+    /** How refusals are confirmed, how long a 429 counts, which OpenCode versions the keeper judges. */
+    public record Verdicts(Duration confirmDelay, Duration rateLimitWindow, VersionRange supportedVersions) {
+
+        /** Confirmation right away, a 15 min rate-limit window, versions {@code >=1.18 <2}. */
+        public static final Verdicts DEFAULTS = new Verdicts(Duration.ZERO, Duration.ofMinutes(15), VersionRange.parse(">=1.18 <2"));
+
+        public Verdicts {
+            if (confirmDelay.isNegative()) {
+                throw new IllegalArgumentException("keeper.probe.confirm-delay must not be negative");
+            }
+            if (rateLimitWindow.isNegative() || rateLimitWindow.isZero()) {
+                throw new IllegalArgumentException("keeper.probe.rate-limit-window must be positive");
+            }
+        }
+
+        static Verdicts of(ProbeConfig config) {
+            try {
+                return new Verdicts(config.confirmDelay(), config.rateLimitWindow(), VersionRange.parse(config.supportedVersions()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("keeper.probe: " + e.getMessage());
+            }
+        }
+    }
 
     @Inject
     public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
             KeeperMetrics metrics, ProbeConfig config, Leadership leadership) {
-        this(workspaces, openCode, credentials, copilot, metrics, config.concurrency(), Clock.systemUTC(), leadership::leads);
+        this(workspaces, openCode, credentials, copilot, metrics, config.concurrency(), Clock.systemUTC(), leadership::leads,
+                Verdicts.of(config));
     }
 
     public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
             KeeperMetrics metrics, int concurrency, Clock clock) {
-        this(workspaces, openCode, credentials, copilot, metrics, concurrency, clock, () -> true);
+        this(workspaces, openCode, credentials, copilot, metrics, concurrency, clock, () -> true, Verdicts.DEFAULTS);
+    }
+
+    public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
+            KeeperMetrics metrics, int concurrency, Clock clock, Verdicts verdicts) {
+        this(workspaces, openCode, credentials, copilot, metrics, concurrency, clock, () -> true, verdicts);
     }
 
     Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
-            KeeperMetrics metrics, int concurrency, Clock clock, BooleanSupplier leads) {
+            KeeperMetrics metrics, int concurrency, Clock clock, BooleanSupplier leads, Verdicts verdicts) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("keeper.probe.concurrency must be at least 1");
         }
+        this.verdicts = verdicts;
         this.workspaces = workspaces;
         this.openCode = openCode;
         this.credentials = credentials;
@@ -106,7 +144,20 @@ public class Prober {
                     Thread.ofVirtual().name("probe-changed-" + w.name()).start(() -> probeNow(w));
                 }
             }
-            case LEFT -> states.remove(w.name());
+            case LEFT -> {
+                states.remove(w.name());
+                rateLimitedAt.remove(w.name());
+            }
+        }
+    }
+
+    /**
+     * OpenCode reported a user's Copilot request of the workspace refused with {@code status}
+     * (passive detection): a 429 starts or extends the rate-limit window.
+     */
+    public void copilotRequestRefused(String workspace, int status) {
+        if (status == 429) {
+            rateLimitedAt.put(workspace, clock.instant());
         }
     }
 
@@ -122,6 +173,8 @@ public class Prober {
             Thread.ofVirtual().name("probe-new-leader").start(this::scheduledCycle);
         } else {
             states.replaceAll((name, old) -> WorkspaceState.pending(name));
+            rateLimitedAt.clear();
+            confirmedRefusals.clear();
             metrics.forgetValues();
         }
     }
@@ -145,7 +198,7 @@ public class Prober {
     /** Probes the given workspaces now, in parallel, and records each result. */
     public CycleReport runCycle(List<Workspace> targets) {
         long start = System.nanoTime();
-        Map<String, CompletableFuture<CredentialCheck>> checks = new ConcurrentHashMap<>();
+        Map<String, CompletableFuture<Confirmed>> checks = new ConcurrentHashMap<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<WorkspaceState>> running = new ArrayList<>();
             for (Workspace w : targets) {
@@ -192,7 +245,7 @@ public class Prober {
         return lastCycleEnd.get();
     }
 
-    private WorkspaceState probe(Workspace w, Map<String, CompletableFuture<CredentialCheck>> checks, ExecutorService threads) {
+    private WorkspaceState probe(Workspace w, Map<String, CompletableFuture<Confirmed>> checks, ExecutorService threads) {
         Instant started = clock.instant();
         long start = System.nanoTime();
         Future<OpenCodeClient.Health> health = threads.submit(() -> openCode.health(w));
@@ -207,8 +260,15 @@ public class Prober {
         ProbeResult loaded = p.loaded() ? ProbeResult.pass(p.reason()) : ProbeResult.fail(p.reason());
         boolean allPass = up.outcome() == ProbeResult.Outcome.PASS && loaded.outcome() == ProbeResult.Outcome.PASS
                 && credential.result.outcome() == ProbeResult.Outcome.PASS;
-        WorkspaceState state = new WorkspaceState(w.name(), up, loaded, credential.result, credential.models,
-                h.version().or(previous::openCodeVersion), credential.fingerprint, Optional.of(started), millis,
+        Instant limited = rateLimitedAt.get(w.name());
+        boolean rateLimited = limited != null && Duration.between(limited, clock.instant()).compareTo(verdicts.rateLimitWindow()) < 0;
+        if (limited != null && !rateLimited) {
+            rateLimitedAt.remove(w.name(), limited);
+        }
+        CopilotState verdict = new StateDecision(h.up(), h.otherApi(),
+                h.version().map(verdicts.supportedVersions()::contains).orElse(true), p.loaded(), credential.state, rateLimited).state();
+        WorkspaceState state = new WorkspaceState(w.name(), verdict, verdict.sentence(), up, loaded, credential.result,
+                credential.models, h.version().or(previous::openCodeVersion), credential.fingerprint, Optional.of(started), millis,
                 allPass ? Optional.of(started) : previous.lastSuccess());
         if (workspaces.byName(w.name()).isEmpty()) {
             return state; // the workspace left while it was probed
@@ -218,47 +278,97 @@ public class Prober {
         }
         states.put(w.name(), state);
         metrics.record(state, credential.error);
+        credential.unconfirmed.ifPresent(status -> metrics.unconfirmedRefusal(w.name(), status));
         logChanges(previous, state);
         return state;
     }
 
-    private record CredentialOutcome(ProbeResult result, int models, Optional<String> fingerprint, String error) {
+    private record CredentialOutcome(ProbeResult result, int models, Optional<String> fingerprint, String error,
+            Optional<CopilotState> state, Optional<Integer> unconfirmed) {
     }
 
-    private CredentialOutcome credential(Workspace w, Map<String, CompletableFuture<CredentialCheck>> checks) {
+    private CredentialOutcome credential(Workspace w, Map<String, CompletableFuture<Confirmed>> checks) {
         CredentialSource.Lookup lookup = credentials.lookup(w);
         if (lookup.credential().isEmpty()) {
             ProbeResult r = lookup.invalid() ? ProbeResult.fail(lookup.reason()) : ProbeResult.unknown(lookup.reason());
-            return new CredentialOutcome(r, 0, Optional.empty(), lookup.error());
+            Optional<CopilotState> state = lookup.invalid() ? Optional.of(CopilotState.NOT_LOADED) : Optional.empty();
+            return new CredentialOutcome(r, 0, Optional.empty(), lookup.error(), state, Optional.empty());
         }
         CopilotCredential c = lookup.credential().get();
-        CredentialCheck check = checkOnce(c, checks);
+        Confirmed confirmed = checkOnce(c, checks);
+        CredentialCheck check = confirmed.check();
         ProbeResult r = switch (check.verdict()) {
             case VALID -> ProbeResult.pass(check.reason());
-            case INVALID -> ProbeResult.fail(check.reason());
-            case UNKNOWN -> ProbeResult.unknown(check.reason());
+            case INVALID -> ProbeResult.fail(check.reason() + ", confirmed by a second check");
+            case UNKNOWN -> ProbeResult.unknown(check.reason() + confirmed.unconfirmed()
+                    .map(s -> " (after an unconfirmed HTTP " + s + ")").orElse(""));
         };
         String error = check.error().map(CredentialCheck.Error::label).orElse("");
-        return new CredentialOutcome(r, check.models(), Optional.of(c.fingerprint()), error);
+        return new CredentialOutcome(r, check.models(), Optional.of(c.fingerprint()), error, check.credentialState(),
+                confirmed.unconfirmed());
     }
 
-    /** One Copilot call per distinct credential (token and API base) per cycle. */
-    private CredentialCheck checkOnce(CopilotCredential c, Map<String, CompletableFuture<CredentialCheck>> checks) {
+    /** A check whose 401 or 403 was confirmed by a second one; {@code unconfirmed}: a first refusal the second did not repeat. */
+    private record Confirmed(CredentialCheck check, Optional<Integer> unconfirmed) {
+    }
+
+    /**
+     * One Copilot check per distinct credential (token and API base) per cycle. A 401 or 403 is
+     * checked again after {@code keeper.probe.confirm-delay} (unless the same refusal was already
+     * confirmed before) and only reported when the second check refuses too; otherwise the
+     * second answer counts and the first refusal is only counted.
+     */
+    private Confirmed checkOnce(CopilotCredential c, Map<String, CompletableFuture<Confirmed>> checks) {
         String key = c.fingerprint() + "@" + c.baseUrl(copilot.defaultApi());
-        CompletableFuture<CredentialCheck> mine = new CompletableFuture<>();
-        CompletableFuture<CredentialCheck> first = checks.putIfAbsent(key, mine);
+        CompletableFuture<Confirmed> mine = new CompletableFuture<>();
+        CompletableFuture<Confirmed> first = checks.putIfAbsent(key, mine);
         if (first != null) {
             return first.join();
         }
         try {
-            mine.complete(copilot.check(c));
+            mine.complete(confirm(key, c));
         } catch (RuntimeException e) {
-            mine.complete(CredentialCheck.connectionFailed(e.getClass().getSimpleName(), Duration.ZERO));
+            mine.complete(new Confirmed(CredentialCheck.connectionFailed(e.getClass().getSimpleName(), Duration.ZERO), Optional.empty()));
         }
         return mine.join();
     }
 
+    private Confirmed confirm(String key, CopilotCredential c) {
+        CredentialCheck check = copilot.check(c);
+        if (!check.refused()) {
+            confirmedRefusals.remove(key);
+            return new Confirmed(check, Optional.empty());
+        }
+        if (Integer.valueOf(check.httpStatus()).equals(confirmedRefusals.get(key))) {
+            return new Confirmed(check, Optional.empty()); // the same refusal as last time, already confirmed
+        }
+        try {
+            Thread.sleep(verdicts.confirmDelay());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Confirmed(CredentialCheck.connectionFailed("interrupted before confirming HTTP " + check.httpStatus(),
+                    check.duration()), Optional.of(check.httpStatus()));
+        }
+        CredentialCheck second = copilot.check(c);
+        if (second.refused()) {
+            confirmedRefusals.put(key, second.httpStatus());
+            return new Confirmed(second, Optional.empty());
+        }
+        confirmedRefusals.remove(key);
+        LOG.infof("credential %s: HTTP %d from the Copilot API not confirmed by a second check (%s)", c.fingerprint(),
+                check.httpStatus(), second.reason());
+        return new Confirmed(second, Optional.of(check.httpStatus()));
+    }
+
     private static void logChanges(WorkspaceState before, WorkspaceState after) {
+        if (before.state() != after.state()) {
+            String line = String.format("%s: copilot state %s -> %s", after.workspace(), before.state().label(), after.state().label());
+            if (after.state() == CopilotState.WORKING) {
+                LOG.info(line);
+            } else {
+                LOG.warn(line);
+            }
+        }
         logChange(after.workspace(), "up", before.up(), after.up());
         logChange(after.workspace(), "copilot provider", before.copilotProvider(), after.copilotProvider());
         logChange(after.workspace(), "credential " + after.credentialFingerprint().orElse("-"), before.credential(), after.credential());

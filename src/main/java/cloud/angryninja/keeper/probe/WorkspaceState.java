@@ -5,11 +5,15 @@ import java.util.Optional;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import cloud.angryninja.keeper.copilot.CopilotState;
+
 /**
  * What the keeper knows about one workspace after its last probe. Holds no secret: the credential
  * is named by its fingerprint.
  *
  * @param workspace             workspace name
+ * @param state                 the one verdict: whether Copilot works there, and if not why ({@link CopilotState})
+ * @param stateSentence         what {@code state} means and what to do
  * @param up                    probe 1: OpenCode answers {@code /global/health} as healthy
  * @param copilotProvider       probe 2: OpenCode lists github-copilot with models
  * @param credential            probe 3: the Copilot API accepts the credential in the Secret
@@ -21,12 +25,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param lastSuccess           last time all three probes passed
  */
 @RegisterForReflection
-public record WorkspaceState(String workspace, ProbeResult up, ProbeResult copilotProvider, ProbeResult credential,
-        int copilotModels, Optional<String> openCodeVersion, Optional<String> credentialFingerprint,
+public record WorkspaceState(String workspace, CopilotState state, String stateSentence, ProbeResult up,
+        ProbeResult copilotProvider, ProbeResult credential, int copilotModels, Optional<String> openCodeVersion, Optional<String> credentialFingerprint,
         Optional<Instant> lastProbe, long durationMillis, Optional<Instant> lastSuccess) {
 
     public static WorkspaceState pending(String workspace) {
-        return new WorkspaceState(workspace, ProbeResult.PENDING, ProbeResult.PENDING, ProbeResult.PENDING, 0,
+        return new WorkspaceState(workspace, CopilotState.UNKNOWN, CopilotState.UNKNOWN.sentence(), ProbeResult.PENDING,
+                ProbeResult.PENDING, ProbeResult.PENDING, 0,
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty());
     }
 

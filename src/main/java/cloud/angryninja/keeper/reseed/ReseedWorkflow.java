@@ -210,6 +210,16 @@ public class ReseedWorkflow {
         // 3. Verify before touching anything
         long t = System.nanoTime();
         CredentialCheck check = copilot.check(input.credential());
+        java.util.Optional<cloud.angryninja.keeper.copilot.CopilotState> lands = check.credentialState()
+                .filter(s -> s == cloud.angryninja.keeper.copilot.CopilotState.NO_ENTITLEMENT
+                        || s == cloud.angryninja.keeper.copilot.CopilotState.NO_MODELS);
+        if (lands.isPresent()) {
+            // A credential that would land in no_entitlement or no_models: a reseed cannot make Copilot work with it.
+            String state = lands.get().label();
+            run.shared(Step.VERIFY_BEFORE, Outcome.FAILURE, since(t), "credential would land in " + state + ": " + check.reason());
+            return run.finish(422, "credential refused: it would land in " + state + " (" + check.reason()
+                    + "); a reseed cannot fix that; nothing changed");
+        }
         switch (check.verdict()) {
             case VALID -> run.shared(Step.VERIFY_BEFORE, Outcome.SUCCESS, since(t), "Copilot accepts the credential: " + check.reason());
             case INVALID -> {

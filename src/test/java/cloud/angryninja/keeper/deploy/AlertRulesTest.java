@@ -30,9 +30,13 @@ class AlertRulesTest {
     Path dir;
 
     @Test
-    void theSixPinnedAlertsAreShipped() {
+    void theTenPinnedAlertsAreShipped() {
         assertThat(Promtool.shippedAlerts().keySet()).containsExactlyInAnyOrder(
                 "OpencodeCopilotCredentialInvalid",
+                "OpencodeCopilotNoEntitlement",
+                "OpencodeCopilotNoModels",
+                "OpencodeCopilotRateLimited",
+                "OpencodeWorkspaceUnsupported",
                 "OpencodeCopilotProviderNotLoaded",
                 "OpencodeWorkspaceDown",
                 "OpencodeKeeperProbeStale",
@@ -45,7 +49,7 @@ class AlertRulesTest {
         Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Tools.Result check = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).contains("SUCCESS: 6 rules found");
+        assertThat(check.output()).contains("SUCCESS: 10 rules found");
     }
 
     @Test
@@ -73,7 +77,9 @@ class AlertRulesTest {
         assertThat(tests.path("tests")).extracting(t -> t.path("name").asText())
                 .contains("credential unknown (NaN) is not invalid", "a workspace down does not fire CredentialInvalid",
                         "two replicas, the leader's series fire once and the follower's NaN series stay quiet",
-                        "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals");
+                        "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals",
+                        "a confirmed 403 fires NoEntitlement after 5 minutes and not CredentialInvalid",
+                        "an OpenCode 2.x workspace fires Unsupported, not ProviderNotLoaded, WorkspaceDown or CredentialInvalid");
     }
 
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */

@@ -64,31 +64,108 @@ class ContainerImageTest {
         assertThat(builder.matches()).as("builder %s", JVM.stage("builder").image()).isTrue();
         assertThat(runtime.matches()).as("runtime %s", JVM.finalStage().image()).isTrue();
         assertThat(Integer.parseInt(runtime.group(1))).isGreaterThanOrEqualTo(javaRelease());
-        assertThat(JVM.finalStage().env("JAVA_APP_JAR")).contains("/deployments/quarkus-run.jar");
-        // run-java.sh changes into JAVA_APP_DIR: it must be the working directory the config is found from.
-        assertThat(JVM.finalStage().env("JAVA_APP_DIR")).contains(workdir(JVM));
+        // The JVM is the entrypoint itself (PID 1, SIGTERM from the kubelet reaches it), run from the working directory.
+        assertThat(JVM.finalStage().last("ENTRYPOINT").orElseThrow().arguments())
+                .isEqualTo("[\"java\", \"-jar\", \"" + workdir(JVM) + "/quarkus-run.jar\"]");
     }
 
     /**
-     * The JVM image runs with the flags the start-up benchmark measured and the README recommends:
-     * run-java.sh puts GC_CONTAINER_OPTIONS and its heap free ratios (10/20 unless GC_*_HEAP_FREE_RATIO
-     * is set) first, then JAVA_OPTS_APPEND; a JAVA_OPTS would drop both.
+     * The JVM image runs with the flags the start-up benchmark measured and the README recommends,
+     * in JDK_JAVA_OPTIONS, which the java launcher reads before its command line.
      */
     @Test
     void jvmImageRunsWithTheMeasuredJvmFlags() {
         Dockerfile.Stage runtime = JVM.finalStage();
         assertThat(runtime.env("JAVA_OPTS")).isEmpty();
-        assertThat(runtime.env("GC_MIN_HEAP_FREE_RATIO")).isEmpty();
-        assertThat(runtime.env("GC_MAX_HEAP_FREE_RATIO")).isEmpty();
-        List<String> appended = List.of(runtime.env("JAVA_OPTS_APPEND").orElseThrow().split("\\s+"));
-        List<String> flags = new ArrayList<>(List.of(runtime.env("GC_CONTAINER_OPTIONS").orElseThrow().split("\\s+")));
-        flags.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
-        flags.addAll(appended);
-        assertThat(flags).containsAll(PackagedKeeper.RECOMMENDED_JVM_FLAGS);
+        assertThat(runtime.env("JAVA_TOOL_OPTIONS")).isEmpty();
+        List<String> flags = List.of(runtime.env("JDK_JAVA_OPTIONS").orElseThrow().split("\\s+"));
+        assertThat(flags).containsAll(PackagedKeeper.RECOMMENDED_JVM_FLAGS).contains("-Dquarkus.http.host=0.0.0.0");
         // The class-data archive goes to /tmp, the one writable folder of the keeper's pod.
-        assertThat(appended).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/tmp/keeper.jsa");
+        assertThat(flags).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/tmp/keeper.jsa");
         assertThat(HELM_VALUES.path("persistence").path("tmp").path("globalMounts").get(0).path("path").asText()).isEqualTo("/tmp");
-        assertThat(Repo.read(Repo.root().resolve("README.md"))).contains("`" + String.join(" ", PackagedKeeper.RECOMMENDED_JVM_FLAGS) + "`");
+        assertThat(Repo.read(Repo.root().resolve("docs/benchmarks.md"))).contains("`" + String.join(" ", PackagedKeeper.RECOMMENDED_JVM_FLAGS) + "`");
+    }
+
+    /** Docker without BuildKit, kaniko and buildah build both files: no BuildKit-only syntax. */
+    @Test
+    void bothDockerfilesUseNoBuildKitOnlyFeature() {
+        for (String name : List.of("Dockerfile.native", "Dockerfile.jvm")) {
+            String text = Repo.read(Repo.root().resolve(name));
+            assertThat(text).as(name).doesNotContainPattern("(?m)^#\\s*syntax=").doesNotContain("<<");
+            Dockerfile file = Dockerfile.read(Repo.root().resolve(name));
+            for (Dockerfile.Stage stage : file.stages()) {
+                for (Dockerfile.Instruction i : stage.instructions()) {
+                    if (i.keyword().equals("COPY") || i.keyword().equals("ADD")) {
+                        assertThat(i.flags().keySet()).as("%s: %s %s", name, i.keyword(), i.arguments()).isSubsetOf("from", "chown");
+                    }
+                    if (i.keyword().equals("RUN")) {
+                        assertThat(i.flags()).as("%s: RUN %s", name, i.arguments()).isEmpty();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The builder creates its build folder as root and hands it to the build user before it
+     * switches to it: WORKDIR alone leaves it owned by root outside BuildKit.
+     */
+    @Test
+    void theBuildFolderBelongsToTheBuildUser() {
+        for (Dockerfile image : List.of(NATIVE, JVM)) {
+            List<Dockerfile.Instruction> steps = image.stage("builder").instructions();
+            String dir = builderWorkdir(image);
+            int workdir = indexOf(steps, "WORKDIR", dir);
+            String user = steps.subList(0, workdir).stream().filter(i -> i.keyword().equals("USER")).reduce((a, b) -> b).orElseThrow().arguments();
+            int root = indexOf(steps, "USER", "root");
+            int mkdir = steps.indexOf(steps.stream().filter(i -> i.keyword().equals("RUN")
+                    && i.arguments().matches("mkdir -p " + Pattern.quote(dir) + " && chown " + Pattern.quote(user) + ":\\S+ " + Pattern.quote(dir)))
+                    .findFirst().orElseThrow(() -> new AssertionError("no RUN mkdir/chown of " + dir + " for " + user)));
+            assertThat(root).isLessThan(mkdir).isLessThan(workdir);
+            assertThat(user).isNotEqualTo("root");
+            for (Dockerfile.Instruction copy : image.stage("builder").all("COPY")) {
+                assertThat(copy.flags().get("chown")).as("COPY %s", copy.arguments()).startsWith(user + ":");
+            }
+        }
+    }
+
+    /**
+     * Dependencies are resolved in their own layer, Quarkus's deployment dependencies included,
+     * and the package step runs offline, so a gap fails the build; both builders run the same
+     * Maven steps, the native one with the native profile.
+     */
+    @Test
+    void theDependencyLayerIsCompleteBecauseThePackageStepRunsOffline() {
+        List<String> jvmRuns = JVM.stage("builder").all("RUN").stream().map(Dockerfile.Instruction::arguments).filter(r -> r.contains("mvnw")).toList();
+        List<String> nativeRuns = NATIVE.stage("builder").all("RUN").stream().map(Dockerfile.Instruction::arguments).filter(r -> r.contains("mvnw")).toList();
+        assertThat(jvmRuns).hasSize(2);
+        assertThat(jvmRuns.getFirst()).contains("quarkus:go-offline", ":resolve-plugins").doesNotContain(" package");
+        assertThat(jvmRuns.getLast()).contains(" -o ", " package");
+        assertThat(nativeRuns).containsExactly(jvmRuns.getFirst(), jvmRuns.getLast().replace(" package", " package -D" + nativeProfileProperty()));
+        for (Dockerfile image : List.of(NATIVE, JVM)) {
+            List<Dockerfile.Instruction> steps = image.stage("builder").instructions();
+            int offline = steps.indexOf(image.stage("builder").all("RUN").stream().filter(i -> i.arguments().contains("go-offline")).findFirst().orElseThrow());
+            int sources = steps.indexOf(image.stage("builder").all("COPY").stream().filter(i -> i.operands().getFirst().equals("src")).findFirst().orElseThrow());
+            assertThat(offline).as("dependencies before the sources are copied").isLessThan(sources);
+            assertThat(image.stage("builder").all("ARG")).extracting(Dockerfile.Instruction::arguments).contains("MAVEN_ARGS=", "MVNW_REPOURL=");
+        }
+    }
+
+    /** {@code -Dquarkus.native.container-build=true} compiles with the builder Dockerfile.native uses. */
+    @Test
+    void theNativeProfileNamesTheBuilderImageOfDockerfileNative() {
+        Matcher m = Pattern.compile("<quarkus\\.native\\.builder-image>([^<]+)</quarkus\\.native\\.builder-image>").matcher(POM);
+        assertThat(m.find()).as("quarkus.native.builder-image in the native profile").isTrue();
+        assertThat(m.group(1)).isEqualTo(NATIVE.stage("builder").image());
+    }
+
+    private static int indexOf(List<Dockerfile.Instruction> steps, String keyword, String arguments) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).keyword().equals(keyword) && steps.get(i).arguments().equals(arguments)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + keyword + " " + arguments);
     }
 
     @Test

@@ -54,7 +54,8 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * <li>{@code opencode-ha}: a real OpenCode server started without auth.json (the pod that lost
  * it): up, provider not loaded, the credential in its Secret valid;</li>
  * <li>{@code opencode-gone}: nothing listens at its URL and it has no Secret: down, credential
- * unknown.</li>
+ * unknown;</li>
+ * <li>{@code opencode-next}: a stand-in of OpenCode 2.x's routes ({@code /api/health}): unsupported.</li>
  * </ul>
  * Secrets live in a mock Kubernetes API, the Copilot {@code /models} API is a WireMock stand-in
  * that answers per token. The expressions are the shipped ones: the dashboard JSON and the
@@ -66,11 +67,13 @@ class DashboardLiveIT {
 
     /** The alerts this class drives into firing, each in its step below. */
     static final Set<String> ALERTS_DRIVEN = Set.of("OpencodeCopilotCredentialInvalid", "OpencodeCopilotProviderNotLoaded",
-            "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperReseedFailed", "OpencodeKeeperDown");
+            "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperReseedFailed", "OpencodeKeeperDown",
+            "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported");
 
     static final String FLUX = "opencode-flux";
     static final String HA = "opencode-ha";
     static final String GONE = "opencode-gone";
+    static final String NEXT = "opencode-next";
     static final String FLUX_TOKEN = "gho_live_flux";
     static final String HA_TOKEN = "gho_live_ha";
     /** A new credential the Copilot stand-in accepts (the default stub), and one it refuses. */
@@ -83,6 +86,7 @@ class DashboardLiveIT {
     static Path dir;
 
     static WireMockServer copilot;
+    static WireMockServer openCode2;
     static MockCluster cluster;
     static final List<OpenCodeProcess> openCode = new ArrayList<>();
     static PackagedKeeper keeper;
@@ -113,7 +117,8 @@ class DashboardLiveIT {
         openCode.add(ha.join());
 
         List<String> props = new ArrayList<>(List.of(
-                "-Dkeeper.api.token=live-test", "-Dkeeper.probe.interval=1s", "-Dkeeper.copilot.api-url=" + copilot.baseUrl(),
+                "-Dkeeper.api.token=live-test", "-Dkeeper.probe.interval=1s", "-Dkeeper.probe.confirm-delay=500ms",
+                "-Dkeeper.copilot.api-url=" + copilot.baseUrl(),
                 "-Dkubernetes.master=" + cluster.client().getConfiguration().getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
                 "-Dkubernetes.namespace=opencode"));
         for (OpenCodeProcess p : openCode) {
@@ -122,6 +127,8 @@ class DashboardLiveIT {
             props.add("-Dkeeper.workspaces." + name + ".password=" + p.password());
         }
         props.add("-Dkeeper.workspaces." + GONE + ".url=http://127.0.0.1:" + Loopback.freePort());
+        openCode2 = cloud.angryninja.keeper.probe.OpenCode2StandIn.openCode2();
+        props.add("-Dkeeper.workspaces." + NEXT + ".url=" + openCode2.baseUrl());
         keeper = PackagedKeeper.start(List.of(), props, dir);
         keeper.awaitReady(WAIT);
 
@@ -146,6 +153,9 @@ class DashboardLiveIT {
         }
         if (copilot != null) {
             copilot.stop();
+        }
+        if (openCode2 != null) {
+            openCode2.stop();
         }
     }
 
@@ -174,13 +184,14 @@ class DashboardLiveIT {
         });
         assertThat(onKeeperMetrics.keySet()).as("the Workspaces, Probes and Reseeds rows").contains(
                 "Workspace up / A", "Copilot provider loaded / A", "Copilot credential / A", "Copilot models / A",
-                "Probe duration / A", "Age of the last successful probe / A", "Reseeds by result / A", "Last successful reseed / A");
+                "Probe duration / A", "Age of the last successful probe / A", "Reseeds by result / A", "Last successful reseed / A",
+                "Copilot state / A");
         onKeeperMetrics.forEach((where, expr) -> await(where + ": " + expr).atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> hasNumberFor(prometheus.query(expr), FLUX)));
-        assertThat(workspaces(prometheus.query(expressions.get("Workspace up / A")))).containsExactlyInAnyOrder(FLUX, HA, GONE);
+        assertThat(workspaces(prometheus.query(expressions.get("Workspace up / A")))).containsExactlyInAnyOrder(FLUX, HA, GONE, NEXT);
         // No reseed yet: every workspace's last success is 0 (the panel maps it to "never"), its counters 0.
         JsonNode lastReseed = prometheus.query(expressions.get("Last successful reseed / A"));
-        assertThat(workspaces(lastReseed)).containsExactlyInAnyOrder(FLUX, HA, GONE);
+        assertThat(workspaces(lastReseed)).containsExactlyInAnyOrder(FLUX, HA, GONE, NEXT);
         lastReseed.forEach(series -> assertThat(series.path("value").get(1).asText()).isEqualTo("0"));
         // Never a successful probe: ha (no auth.json) and gone (down) draw no line in the age panel, not an age of decades.
         assertThat(workspaces(prometheus.query(expressions.get("Age of the last successful probe / A")))).containsExactly(FLUX);
@@ -195,7 +206,7 @@ class DashboardLiveIT {
         assertThat(workspaces(prometheus.query(stale))).as("now: the keeper has just started").isEmpty();
         // 200 s ahead, with no newer sample: flux's last success is then older than 3 intervals and
         // the keeper up for longer. ha and gone never had a successful probe (timestamp 0): stale too.
-        assertThat(workspaces(prometheus.query(stale, Instant.now().plusSeconds(200)))).containsExactlyInAnyOrder(FLUX, HA, GONE);
+        assertThat(workspaces(prometheus.query(stale, Instant.now().plusSeconds(200)))).containsExactlyInAnyOrder(FLUX, HA, GONE, NEXT);
     }
 
     @Test
@@ -205,6 +216,15 @@ class DashboardLiveIT {
                 .until(() -> workspaces(prometheus.query(alerts.get("OpencodeCopilotProviderNotLoaded"))).equals(Set.of(HA)));
         await("OpencodeWorkspaceDown").atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> workspaces(prometheus.query(alerts.get("OpencodeWorkspaceDown"))).equals(Set.of(GONE)));
+        // next answers OpenCode 2.x routes: unsupported, and neither "provider not loaded" nor "down".
+        await("OpencodeWorkspaceUnsupported").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> workspaces(prometheus.query(alerts.get("OpencodeWorkspaceUnsupported"))).equals(Set.of(NEXT)));
+        // The workspace table: one state per workspace, as text.
+        Map<String, String> table = new java.util.TreeMap<>();
+        for (JsonNode series : prometheus.query(expressions.get("Copilot state / A"))) {
+            table.put(series.path("metric").path("workspace").asText(), series.path("metric").path("state").asText());
+        }
+        assertThat(table).isEqualTo(Map.of(FLUX, "working", HA, "not_loaded", GONE, "down", NEXT, "unsupported"));
         // gone's credential is unknown (no Secret): NaN, never "invalid".
         assertThat(value(prometheus.query(expressions.get("Copilot credential / A")), GONE)).isNaN();
         assertThat(workspaces(prometheus.query(alerts.get("OpencodeCopilotCredentialInvalid")))).isEmpty();
@@ -235,6 +255,57 @@ class DashboardLiveIT {
 
     @Test
     @Order(8)
+    void aConfirmed403FiresNoEntitlementInsteadOfCredentialInvalid() {
+        copilot.editStub(fluxModels(aResponse().withStatus(403).withBody("{\"message\":\"no Copilot\"}")));
+        await("OpencodeCopilotNoEntitlement for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> workspaces(prometheus.query(alerts.get("OpencodeCopilotNoEntitlement"))).equals(Set.of(FLUX)));
+        assertThat(prometheus.query(alerts.get("OpencodeCopilotCredentialInvalid"))).as("a reseed cannot fix a 403").isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void acceptedWithoutPickerModelsFiresNoModels() {
+        copilot.editStub(fluxModels(aResponse().withHeader("Content-Type", "application/json")
+                .withBody("{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":false}]}")));
+        await("OpencodeCopilotNoModels for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> workspaces(prometheus.query(alerts.get("OpencodeCopilotNoModels"))).equals(Set.of(FLUX)));
+        assertThat(value(prometheus.query(expressions.get("Copilot credential / A")), FLUX)).isEqualTo(1.0);
+        assertThat(prometheus.query(alerts.get("OpencodeCopilotNoEntitlement"))).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void aUsersRequestRefusedWith429FiresRateLimited() throws Exception {
+        copilot.editStub(fluxModels(models()));
+        for (String path : new String[] {"/responses", "/chat/completions"}) {
+            copilot.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(path)).willReturn(aResponse().withStatus(429)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited.\",\"code\":\"user_weekly_rate_limited\"}}")));
+        }
+        await("flux working again").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> prometheus.query(alerts.get("OpencodeCopilotNoModels")).isEmpty());
+        OpenCodeProcess flux = openCode.get(0);
+        String basic = cloud.angryninja.keeper.opencode.OpenCodeClient.basicAuth("opencode", flux.password());
+        // not closed here: close() would wait for the prompt, which OpenCode answers only after its retries
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> session = http.send(HttpRequest.newBuilder(flux.baseUri().resolve("/session")).timeout(WAIT)
+                .header("Authorization", basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+        String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(session.body()).path("id").asText();
+        // OpenCode retries a 429 for about 75 s before it reports it; the prompt's answer comes then
+        http.sendAsync(HttpRequest.newBuilder(flux.baseUri().resolve("/session/" + id + "/message")).timeout(Duration.ofMinutes(4))
+                .header("Authorization", basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+        await("OpencodeCopilotRateLimited for opencode-flux").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> workspaces(prometheus.query(alerts.get("OpencodeCopilotRateLimited"))).equals(Set.of(FLUX)));
+        assertThat(prometheus.query("opencode_keeper_copilot_auth_errors_total{workspace=\"opencode-flux\", status=\"429\"} > 0"))
+                .hasSize(1);
+    }
+
+    @Test
+    @Order(20)
     void aFailedReseedFiresReseedFailedForItsWorkspaceAndARejectedOneDoesNot() throws Exception {
         String failed = alerts.get("OpencodeKeeperReseedFailed");
         assertThat(prometheus.query(failed)).as("before any reseed").isEmpty();
@@ -276,7 +347,7 @@ class DashboardLiveIT {
     }
 
     @Test
-    @Order(9)
+    @Order(21)
     void aKeeperThatStopsAnsweringFiresKeeperDown() {
         String down = alerts.get("OpencodeKeeperDown");
         assertThat(prometheus.query(down)).as("while the keeper is scraped").isEmpty();

@@ -30,6 +30,7 @@ class DashboardTest {
             "opencode_keeper_copilot_credential_valid",
             "opencode_keeper_copilot_check_errors_total",
             "opencode_keeper_copilot_models",
+            "opencode_keeper_copilot_state",
             "opencode_keeper_probe_duration_seconds",
             "opencode_keeper_probe_last_success_timestamp_seconds",
             "opencode_keeper_build_info",
@@ -83,6 +84,40 @@ class DashboardTest {
                 .filter(p -> p.path("title").asText().equals("Last successful reseed")).findFirst().orElseThrow();
         assertThat(lastReseed.path("fieldConfig").path("defaults").path("mappings").toString())
                 .contains("{\"0\":{\"text\":\"never\"");
+    }
+
+    @Test
+    void theWorkspaceTableShowsTheStateAsTextWithAColourForEachState() {
+        JsonNode table = Dashboard.panels(Dashboard.read()).stream()
+                .filter(p -> p.path("title").asText().equals("Copilot state")).findFirst().orElseThrow();
+        assertThat(table.path("type").asText()).isEqualTo("table");
+        assertThat(table.path("targets").get(0).path("expr").asText())
+                .isEqualTo("max by (workspace, state) (opencode_keeper_copilot_state == 1)");
+        JsonNode state = null;
+        for (JsonNode override : table.path("fieldConfig").path("overrides")) {
+            if (override.path("matcher").path("options").asText().equals("State")) {
+                state = override;
+            }
+        }
+        assertThat(state).as("an override of the State column").isNotNull();
+        JsonNode mappings = null;
+        boolean background = false;
+        for (JsonNode property : state.path("properties")) {
+            if (property.path("id").asText().equals("mappings")) {
+                mappings = property.path("value").get(0).path("options");
+            }
+            background |= property.path("id").asText().equals("custom.cellOptions")
+                    && property.path("value").path("type").asText().equals("color-background");
+        }
+        assertThat(background).as("coloured cells").isTrue();
+        assertThat(mappings).isNotNull();
+        for (cloud.angryninja.keeper.copilot.CopilotState s : cloud.angryninja.keeper.copilot.CopilotState.values()) {
+            JsonNode m = mappings.path(s.label());
+            assertThat(m.path("text").asText()).as(s.label()).isEqualTo(s.label());
+            assertThat(m.path("color").asText()).as(s.label()).isNotBlank();
+        }
+        assertThat(mappings.path("working").path("color").asText()).isEqualTo("green");
+        assertThat(mappings.path("revoked").path("color").asText()).isEqualTo("red");
     }
 
     @Test

@@ -16,17 +16,17 @@ import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
 
 /** promtool from Debian's prometheus package, and the shipped PrometheusRule as a plain rules file. */
-final class Promtool {
+public final class Promtool {
 
 
     private Promtool() {
     }
 
-    static Path binary() {
+    public static Path binary() {
         return Tools.require("promtool");
     }
 
-    static Tools.Result run(Path workDir, String... args) {
+    public static Tools.Result run(Path workDir, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary().toString());
         cmd.addAll(List.of(args));
@@ -34,7 +34,7 @@ final class Promtool {
     }
 
     /** The rule groups of the PrometheusRule Flux applies from the keeper's app folder, as {@code {groups: [...]}}. */
-    static ObjectNode shippedRuleGroups() {
+    public static ObjectNode shippedRuleGroups() {
         JsonNode rule = K8sTree.single(K8sTree.build(K8sTree.keeperApp()), "PrometheusRule");
         ObjectNode file = Yaml.JSON.createObjectNode();
         file.set("groups", rule.path("spec").path("groups").deepCopy());
@@ -42,7 +42,7 @@ final class Promtool {
     }
 
     /** Alert name to PromQL expression, in file order. */
-    static Map<String, String> shippedAlerts() {
+    public static Map<String, String> shippedAlerts() {
         Map<String, String> alerts = new LinkedHashMap<>();
         for (JsonNode group : shippedRuleGroups().path("groups")) {
             for (JsonNode rule : group.path("rules")) {

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The event shape of OpenCode 1.18.33, from streams recorded on the real server
  * ({@code src/test/resources/opencode-events}: {@code GET /global/event} while a prompt went to a
- * Copilot stand-in at 127.0.0.1:18555 answering 401, then 403).
+ * Copilot stand-in at 127.0.0.1:18555 answering 401, then 403; {@code prompt-429.sse}: a stand-in
+ * at 127.0.0.1:18429 answering every chat request 429 {@code user_weekly_rate_limited}).
  */
 class CopilotAuthErrorsTest {
 
     static final URI STAND_IN = URI.create("http://127.0.0.1:18555");
     static final URI GITHUB = URI.create("https://api.githubcopilot.com");
+    static final URI STAND_IN_429 = URI.create("http://127.0.0.1:18429");
 
     private static List<Integer> statuses(String resource, URI copilotApi) throws IOException {
         List<Integer> found = new ArrayList<>();
@@ -43,6 +45,12 @@ class CopilotAuthErrorsTest {
     @Test
     void aRecordedPromptRefusedWith403CountsOnce() throws IOException {
         assertThat(statuses("prompt-403.sse", STAND_IN)).containsExactly(403);
+    }
+
+    @Test
+    void aRecordedPromptRateLimitedWith429CountsOnceAfterOpenCodesRetries() throws IOException {
+        // OpenCode 1.18.33 retried 5 times (session.status retry events, no status code) before session.error 429
+        assertThat(statuses("prompt-429.sse", STAND_IN_429)).containsExactly(429);
     }
 
     @Test
@@ -73,7 +81,9 @@ class CopilotAuthErrorsTest {
         assertThat(CopilotAuthErrors.status(sessionError("APIError", 401, "https://api.openai.com/v1/responses"), GITHUB)).isEmpty();
         assertThat(CopilotAuthErrors.status(sessionError("APIError", 401, "http://127.0.0.1:9999/chat/completions"), STAND_IN))
                 .as("same host, another port").isEmpty();
-        assertThat(CopilotAuthErrors.status(sessionError("APIError", 429, "https://api.githubcopilot.com/chat/completions"), GITHUB))
+        assertThat(CopilotAuthErrors.status(sessionError("APIError", 429, "https://api.openai.com/v1/responses"), GITHUB))
+                .as("another provider's 429").isEmpty();
+        assertThat(CopilotAuthErrors.status(sessionError("APIError", 402, "https://api.githubcopilot.com/chat/completions"), GITHUB))
                 .isEmpty();
         assertThat(CopilotAuthErrors.status(sessionError("APIError", 500, "https://api.githubcopilot.com/chat/completions"), GITHUB))
                 .isEmpty();

@@ -130,11 +130,38 @@ class PassiveDetectionTest {
     }
 
     @Test
+    void aUsersRequestRateLimitedWith429IsCountedAndTheStateIsRateLimited() throws Exception {
+        PromptWorkspacesResource.stubRateLimited(copilot);
+        assertThat(prober.probeNow(victim()).state()).isEqualTo(cloud.angryninja.keeper.copilot.CopilotState.WORKING);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sample(EventMetrics.STREAM_CONNECTED, "victim").equals(Optional.of(1.0)));
+        double before = authErrors("victim", 429).orElseThrow();
+        double before401 = authErrors("victim", 401).orElseThrow();
+
+        String session = openCode("/session", "{}").path("id").asText();
+        CompletableFuture<com.fasterxml.jackson.databind.JsonNode> prompt = CompletableFuture.supplyAsync(() -> openCode(
+                "/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(4)));
+
+        // OpenCode 1.18.33 retries a 429 five times (about 75 s) before it reports session.error with statusCode 429
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> authErrors("victim", 429).orElse(0.0) > before);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> prober.state("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);
+        assertThat(MetricsText.value(MetricsText.scrape(), KeeperMetrics.STATE, Map.of("workspace", "victim", "state", "rate_limited")))
+                .contains(1.0);
+        assertThat(sample(KeeperMetrics.CREDENTIAL_VALID, "victim")).as("the credential is still accepted").contains(1.0);
+        assertThat(authErrors("victim", 401)).as("counted as 429 only").contains(before401);
+        assertThat(prompt.get(60, java.util.concurrent.TimeUnit.SECONDS).path("info").path("error").path("data").path("statusCode").asInt())
+                .isEqualTo(429);
+    }
+
+    @Test
     void everyWorkspaceHasItsSeriesFromTheStart() {
         String metrics = MetricsText.scrape();
         for (String w : new String[] {"victim", "wrongpw", "down"}) {
             assertThat(metrics).contains("opencode_keeper_copilot_auth_errors_total{status=\"401\",workspace=\"" + w + "\"}");
             assertThat(metrics).contains("opencode_keeper_copilot_auth_errors_total{status=\"403\",workspace=\"" + w + "\"}");
+            assertThat(metrics).contains("opencode_keeper_copilot_auth_errors_total{status=\"429\",workspace=\"" + w + "\"}");
             assertThat(metrics).contains("opencode_keeper_event_stream_connected{workspace=\"" + w + "\"}");
             assertThat(metrics).contains("opencode_keeper_event_stream_reconnects_total{workspace=\"" + w + "\"}");
         }
@@ -154,10 +181,14 @@ class PassiveDetectionTest {
 
     /** A user's call to the victim's OpenCode (basic auth, HTTP/1.1), answering its JSON body. */
     private static com.fasterxml.jackson.databind.JsonNode openCode(String path, String body) {
+        return openCode(path, body, Duration.ofSeconds(60));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode openCode(String path, String body, Duration timeout) {
         URI uri = URI.create(urlOf("victim") + path);
         String basic = OpenCodeClient.basicAuth("opencode", PromptWorkspacesResource.PASSWORD);
         try {
-            HttpResponse<String> r = USER.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+            HttpResponse<String> r = USER.send(HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Authorization", basic).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("POST " + path).isEqualTo(200);

@@ -61,6 +61,7 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
             config.put("keeper.copilot.timeout", "2s");
             config.put("keeper.probe.timeout", "5s");
             config.put("keeper.probe.interval", "1h"); // the scheduled cycle cannot be what flips the metric
+            config.put("keeper.probe.confirm-delay", "300ms");
             config.put("keeper.events.backoff-initial", "200ms");
             config.put("keeper.events.backoff-max", "1s");
             config.put("keeper.workspaces.victim.url", server.baseUri().toString());
@@ -83,6 +84,20 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
                 .willReturn(unauthorized()));
         for (String path : new String[] {"/responses", "/chat/completions"}) {
             copilot.stubFor(post(urlEqualTo(path)).inScenario("credential").willSetStateTo(REVOKED).willReturn(unauthorized()));
+        }
+    }
+
+    /**
+     * The stand-in with the quota used up: {@code /models} accepts the credential, every chat request
+     * answers 429 {@code user_weekly_rate_limited} as GitHub does.
+     */
+    static void stubRateLimited(WireMockServer copilot) {
+        copilot.resetAll();
+        copilot.stubFor(get(urlEqualTo("/models"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS)));
+        for (String path : new String[] {"/responses", "/chat/completions"}) {
+            copilot.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                    .withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited.\",\"code\":\"user_weekly_rate_limited\"}}")));
         }
     }
 

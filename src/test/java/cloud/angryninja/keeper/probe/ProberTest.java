@@ -25,6 +25,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import cloud.angryninja.keeper.copilot.CopilotState;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
@@ -36,11 +37,14 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@WithTestResource(RealWorkspacesResource.class)
+@WithTestResource(value = RealWorkspacesResource.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "standIns", value = "true"))
 class ProberTest {
 
     static final String MODELS = "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true},"
             + "{\"id\":\"claude-sonnet-4.6\",\"model_picker_enabled\":true},{\"id\":\"embed\",\"model_picker_enabled\":false}]}";
+    /** What some plans answer: 200, every model out of the picker. */
+    static final String NO_PICKER_MODELS = "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":false},"
+            + "{\"id\":\"claude-sonnet-4.6\",\"model_picker_enabled\":false}]}";
 
     @RealWorkspacesResource.CopilotStub
     WireMockServer copilot;
@@ -56,6 +60,8 @@ class ProberTest {
 
     @BeforeEach
     void resetCopilot() {
+        // the first cycle runs at start-up: let it end so its Copilot calls and results cannot mix with a test's
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> prober.cycles() >= 1);
         copilot.resetAll();
         stubToken("gho_valid", aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS));
         stubToken("gho_revoked", aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}"));
@@ -63,6 +69,37 @@ class ProberTest {
         stubToken("gho_servererror", aResponse().withStatus(500));
         stubToken("gho_slow", aResponse().withStatus(200).withBody(MODELS).withFixedDelay(4000));
         stubToken(RealWorkspacesResource.SEEDED_TOKEN_DEFAULT, aResponse().withStatus(401));
+        // used by one test each: no earlier test has confirmed their refusal already
+        stubToken("gho_confirm401", aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}"));
+        stubToken("gho_confirm403", aResponse().withStatus(403).withBody("{\"message\":\"no Copilot\"}"));
+        stubToken("gho_nopicker", aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(NO_PICKER_MODELS));
+        // one transient 401 for a valid token, then 200, as GitHub answers now and then
+        copilot.stubFor(get(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_transient"))
+                .inScenario("transient").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("refused once").willReturn(aResponse().withStatus(401).withBody("{\"message\":\"unauthorized: token expired\"}")));
+        copilot.stubFor(get(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_transient"))
+                .inScenario("transient").whenScenarioStateIs("refused once")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS)));
+    }
+
+    private static double metric(String name, java.util.Map<String, String> labels) {
+        return cloud.angryninja.keeper.testing.MetricsText.value(cloud.angryninja.keeper.testing.MetricsText.scrape(), name, labels)
+                .orElseThrow(() -> new AssertionError("no series " + name + labels));
+    }
+
+    private static double state(String workspace, CopilotState s) {
+        return metric(cloud.angryninja.keeper.metrics.KeeperMetrics.STATE, java.util.Map.of("workspace", workspace, "state", s.label()));
+    }
+
+    private static double unconfirmed(String workspace, int status) {
+        return metric(cloud.angryninja.keeper.metrics.KeeperMetrics.UNCONFIRMED_REFUSALS,
+                java.util.Map.of("workspace", workspace, "status", Integer.toString(status)));
+    }
+
+    private static void assertOneHot(String workspace, CopilotState expected) {
+        for (CopilotState s : CopilotState.values()) {
+            assertThat(state(workspace, s)).as(workspace + " state=" + s.label()).isEqualTo(s == expected ? 1.0 : 0.0);
+        }
     }
 
     private void stubToken(String token, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
@@ -236,7 +273,7 @@ class ProberTest {
         given().get("/workspaces").then().statusCode(401).header("WWW-Authenticate", "Bearer");
         given().header("Authorization", "Bearer wrong").get("/workspaces").then().statusCode(401);
         given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
-                .body("workspace", org.hamcrest.Matchers.contains("bare", "down", "seeded", "wrongpw"));
+                .body("workspace", org.hamcrest.Matchers.contains("bare", "down", "future", "next", "seeded", "wrongpw"));
     }
 
     @Test
@@ -249,6 +286,309 @@ class ProberTest {
                         cloud.angryninja.keeper.copilot.CopilotCredential.fingerprint("gho_valid")))
                 .extract().asString();
         assertThat(body).doesNotContain("gho_valid").doesNotContain("pw-seeded");
+    }
+
+    // --- the one verdict per workspace ---------------------------------------------------------------------------
+
+    @Test
+    void workingWhenEverythingAnswersAndModelsAreInThePicker() {
+        WorkspaceState s = probeWithToken("gho_valid");
+
+        assertThat(s.state()).isEqualTo(CopilotState.WORKING);
+        assertOneHot("seeded", CopilotState.WORKING);
+        assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, java.util.Map.of("workspace", "seeded")))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void oneTransient401IsCountedNeverReportedAsInvalid() {
+        probeWithToken("gho_valid");
+        double before = unconfirmed("seeded", 401);
+
+        WorkspaceState s = probeWithToken("gho_transient");
+
+        assertThat(s.state()).isEqualTo(CopilotState.WORKING);
+        assertThat(s.credential().outcome()).isEqualTo(Outcome.PASS);
+        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_transient")));
+        assertThat(unconfirmed("seeded", 401)).isEqualTo(before + 1);
+        assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, java.util.Map.of("workspace", "seeded")))
+                .as("credential_valid never went to 0").isEqualTo(1.0);
+        assertOneHot("seeded", CopilotState.WORKING);
+    }
+
+    @Test
+    void aConfirmed401IsRevokedAndItsRepeatNeedsNoSecondWait() {
+        double before = unconfirmed("seeded", 401);
+        WorkspaceState s = probeWithToken("gho_confirm401");
+
+        assertThat(s.state()).isEqualTo(CopilotState.REVOKED);
+        assertThat(s.credential().reason()).contains("HTTP 401").contains("confirmed by a second check");
+        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_confirm401")));
+        assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, java.util.Map.of("workspace", "seeded")))
+                .isEqualTo(0.0);
+        assertThat(unconfirmed("seeded", 401)).isEqualTo(before);
+        assertOneHot("seeded", CopilotState.REVOKED);
+
+        assertThat(prober.probeNow(ws("seeded")).state()).isEqualTo(CopilotState.REVOKED);
+        copilot.verify(3, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_confirm401")));
+    }
+
+    @Test
+    void aConfirmed403IsNoEntitlementAndAReseedDoesNotFixIt() {
+        WorkspaceState s = probeWithToken("gho_confirm403");
+
+        assertThat(s.state()).isEqualTo(CopilotState.NO_ENTITLEMENT);
+        assertThat(s.state().reseedFixes()).isFalse();
+        copilot.verify(2, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_confirm403")));
+        assertOneHot("seeded", CopilotState.NO_ENTITLEMENT);
+    }
+
+    @Test
+    void acceptedWithoutPickerModelsIsNoModelsWithCredentialValid() {
+        WorkspaceState s = probeWithToken("gho_nopicker");
+
+        assertThat(s.state()).isEqualTo(CopilotState.NO_MODELS);
+        assertThat(s.credential()).isEqualTo(ProbeResult.pass("HTTP 200: no model enabled in the model picker"));
+        assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, java.util.Map.of("workspace", "seeded")))
+                .isEqualTo(1.0);
+        assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.MODELS, java.util.Map.of("workspace", "seeded"))).isEqualTo(0.0);
+        assertOneHot("seeded", CopilotState.NO_MODELS);
+    }
+
+    @Test
+    void aReported429IsRateLimitedForTheWindowThenWorkingAgain() {
+        secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
+        prober.copilotRequestRefused("seeded", 429);
+
+        assertThat(prober.probeNow(ws("seeded")).state()).isEqualTo(CopilotState.RATE_LIMITED);
+        assertOneHot("seeded", CopilotState.RATE_LIMITED);
+        // keeper.probe.rate-limit-window is 10s here
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> prober.probeNow(ws("seeded")).state() == CopilotState.WORKING);
+    }
+
+    @Test
+    void aRateLimitDoesNotHideARevokedCredential() {
+        prober.copilotRequestRefused("seeded", 429);
+        assertThat(probeWithToken("gho_revoked").state()).isEqualTo(CopilotState.REVOKED);
+    }
+
+    @Test
+    void openCodeWithoutTheProviderIsNotLoaded() {
+        WorkspaceState s = prober.probeNow(ws("bare"));
+        assertThat(s.state()).isEqualTo(CopilotState.NOT_LOADED);
+        assertThat(s.state().reseedFixes()).isTrue();
+        assertOneHot("bare", CopilotState.NOT_LOADED);
+    }
+
+    @Test
+    void openCodeNotAnsweringIsDown() {
+        assertThat(prober.probeNow(ws("down")).state()).isEqualTo(CopilotState.DOWN);
+        assertThat(prober.probeNow(ws("wrongpw")).state()).isEqualTo(CopilotState.DOWN);
+        assertOneHot("down", CopilotState.DOWN);
+    }
+
+    @Test
+    void copilotApiWithoutAnswerIsUnknown() {
+        assertThat(probeWithToken("gho_servererror").state()).isEqualTo(CopilotState.UNKNOWN);
+        assertOneHot("seeded", CopilotState.UNKNOWN);
+        assertThat(probeWithToken("gho_slow").state()).isEqualTo(CopilotState.UNKNOWN);
+    }
+
+    @Test
+    void openCode2RoutesAreUnsupportedEvenWithAValidSecret() {
+        Workspace next = ws("next");
+        secret(next, TestCredentials.authJson("gho_valid"));
+
+        WorkspaceState s = prober.probeNow(next);
+
+        assertThat(s.state()).isEqualTo(CopilotState.UNSUPPORTED);
+        assertThat(s.up().reason()).contains("/api/health");
+        assertOneHot("next", CopilotState.UNSUPPORTED);
+        assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.WORKSPACE_UP, java.util.Map.of("workspace", "next")))
+                .as("2.x answers its health route").isEqualTo(1.0);
+    }
+
+    @Test
+    void aVersionOutsideTheSupportedRangeIsUnsupported() {
+        Workspace future = ws("future");
+        secret(future, TestCredentials.authJson("gho_valid"));
+
+        WorkspaceState s = prober.probeNow(future);
+
+        assertThat(s.openCodeVersion()).contains("2.0.3");
+        assertThat(s.state()).isEqualTo(CopilotState.UNSUPPORTED);
+    }
+
+    @Test
+    void everyWorkspaceHasExactlyOneStateSeriesAtOneAfterACycle() {
+        secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
+        prober.runCycle(workspaces.all());
+        String text = cloud.angryninja.keeper.testing.MetricsText.scrape();
+        for (Workspace w : workspaces.all()) {
+            int ones = 0;
+            for (CopilotState s : CopilotState.values()) {
+                double v = cloud.angryninja.keeper.testing.MetricsText.value(text, cloud.angryninja.keeper.metrics.KeeperMetrics.STATE,
+                        java.util.Map.of("workspace", w.name(), "state", s.label())).orElseThrow();
+                assertThat(v).as(w.name() + " " + s.label()).isIn(0.0, 1.0);
+                ones += v == 1.0 ? 1 : 0;
+            }
+            assertThat(ones).as(w.name()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void workspacesCarryTheStateAndItsSentence() {
+        probeWithToken("gho_revoked");
+        prober.probeNow(ws("next"));
+        given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
+                .body("find { it.workspace == 'seeded' }.state", org.hamcrest.Matchers.equalTo("revoked"))
+                .body("find { it.workspace == 'seeded' }.stateSentence", containsString("A reseed fixes it"))
+                .body("find { it.workspace == 'next' }.state", org.hamcrest.Matchers.equalTo("unsupported"))
+                .body("find { it.workspace == 'next' }.stateSentence", containsString("A reseed does not fix it"));
+    }
+
+    // --- the documented state table -----------------------------------------------------------------------------
+
+    /** One row of the "States by case" table in docs/metrics.md. */
+    record Row(String state, String credentialValid, String alert) {
+    }
+
+    static java.util.Map<String, Row> documentedStates() {
+        String doc = cloud.angryninja.keeper.manifests.Repo.read(cloud.angryninja.keeper.manifests.Repo.path("docs/metrics.md"));
+        String section = doc.substring(doc.indexOf("### States by case"));
+        java.util.Map<String, Row> rows = new java.util.LinkedHashMap<>();
+        for (String line : section.split("\n")) {
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            String[] cells = line.split("\\|");
+            // | case | what happens | state | credential_valid | alert |
+            rows.put(bare(cells[1]), new Row(bare(cells[3]), bare(cells[4]), bare(cells[5])));
+        }
+        return rows;
+    }
+
+    private static String bare(String cell) {
+        return cell.strip().replace("`", "");
+    }
+
+    /** Drives one case of the table and answers the workspace it happened on. */
+    private java.util.Map<String, java.util.function.Supplier<String>> cases() {
+        java.util.Map<String, java.util.function.Supplier<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("valid", () -> probed("seeded", "gho_valid"));
+        cases.put("transient-401", () -> probed("seeded", "gho_transient"));
+        cases.put("revoked", () -> probed("seeded", "gho_revoked"));
+        cases.put("no-entitlement", () -> probed("seeded", "gho_noentitlement"));
+        cases.put("no-picker-models", () -> probed("seeded", "gho_nopicker"));
+        cases.put("rate-limited", () -> {
+            secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
+            prober.copilotRequestRefused("seeded", 429);
+            prober.probeNow(ws("seeded"));
+            return "seeded";
+        });
+        cases.put("copilot-unreachable", () -> probed("seeded", "gho_servererror"));
+        cases.put("copilot-timeout", () -> probed("seeded", "gho_slow"));
+        cases.put("secret-missing", () -> {
+            kube.secrets().inNamespace(ws("seeded").namespace()).withName(ws("seeded").secret()).delete();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> kube.secrets().inNamespace(ws("seeded").namespace()).withName(ws("seeded").secret()).get() == null);
+            prober.probeNow(ws("seeded"));
+            return "seeded";
+        });
+        cases.put("auth-json-missing-in-pod", () -> probed("bare", "gho_valid"));
+        cases.put("auth-json-unusable", () -> {
+            secret(ws("seeded"), "{\"github-copilot\": {\"type\":\"oauth\"");
+            prober.probeNow(ws("seeded"));
+            return "seeded";
+        });
+        cases.put("opencode-down", () -> probed("down", "gho_valid"));
+        cases.put("opencode-2", () -> probed("next", "gho_valid"));
+        cases.put("version-outside-range", () -> probed("future", "gho_valid"));
+        return cases;
+    }
+
+    private String probed(String workspace, String token) {
+        secret(ws(workspace), TestCredentials.authJson(token));
+        prober.probeNow(ws(workspace));
+        return workspace;
+    }
+
+    /** The alerts of a workspace's state; ProbeStale, ReseedFailed and KeeperDown watch other things. */
+    static final java.util.List<String> STATE_ALERTS = java.util.List.of("OpencodeCopilotCredentialInvalid",
+            "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported",
+            "OpencodeCopilotProviderNotLoaded", "OpencodeWorkspaceDown");
+
+    @Test
+    void theDocumentedStateTableIsWhatTheKeeperDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.util.Map<String, Row> table = documentedStates();
+        java.util.Map<String, java.util.function.Supplier<String>> cases = cases();
+        assertThat(table.keySet()).as("the cases of docs/metrics.md are the cases driven here").containsExactlyElementsOf(cases.keySet());
+
+        com.fasterxml.jackson.databind.node.ObjectNode tests = cloud.angryninja.keeper.manifests.Yaml.JSON.createObjectNode();
+        tests.putArray("rule_files").add("rules.yaml");
+        tests.put("evaluation_interval", "1m");
+        com.fasterxml.jackson.databind.node.ObjectNode test = tests.putArray("tests").addObject();
+        test.put("interval", "1m");
+        com.fasterxml.jackson.databind.node.ArrayNode input = test.putArray("input_series");
+        java.util.Map<String, java.util.List<String>> firing = new java.util.LinkedHashMap<>();
+        STATE_ALERTS.forEach(a -> firing.put(a, new java.util.ArrayList<>()));
+
+        for (var c : cases.entrySet()) {
+            String name = c.getKey();
+            Row row = table.get(name);
+            String workspace = c.getValue().get();
+            String text = cloud.angryninja.keeper.testing.MetricsText.scrape();
+            java.util.Map<String, String> labels = java.util.Map.of("workspace", workspace);
+            String state = null;
+            for (CopilotState st : CopilotState.values()) {
+                double v = cloud.angryninja.keeper.testing.MetricsText.value(text, cloud.angryninja.keeper.metrics.KeeperMetrics.STATE,
+                        java.util.Map.of("workspace", workspace, "state", st.label())).orElseThrow();
+                if (v == 1.0) {
+                    state = st.label();
+                }
+                addSeries(input, cloud.angryninja.keeper.metrics.KeeperMetrics.STATE, name, ",state=\"" + st.label() + "\"", v);
+            }
+            double valid = cloud.angryninja.keeper.testing.MetricsText.value(text,
+                    cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, labels).orElseThrow();
+            assertThat(state).as(name + ": state").isEqualTo(row.state());
+            assertThat(Double.isNaN(valid) ? "NaN" : Integer.toString((int) valid)).as(name + ": credential_valid")
+                    .isEqualTo(row.credentialValid());
+            addSeries(input, cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, name, "", valid);
+            for (String m : new String[] {cloud.angryninja.keeper.metrics.KeeperMetrics.WORKSPACE_UP,
+                    cloud.angryninja.keeper.metrics.KeeperMetrics.PROVIDER_LOADED}) {
+                addSeries(input, m, name, "", cloud.angryninja.keeper.testing.MetricsText.value(text, m, labels).orElseThrow());
+            }
+            if (!row.alert().equals("none")) {
+                assertThat(firing).as(name + ": a state alert").containsKey(row.alert());
+                firing.get(row.alert()).add(name);
+            }
+        }
+
+        // Each state alert's expression (its for: aside, the series being constant) fires for exactly its cases.
+        java.util.Map<String, String> alerts = cloud.angryninja.keeper.deploy.Promtool.shippedAlerts();
+        com.fasterxml.jackson.databind.node.ArrayNode exprTests = test.putArray("promql_expr_test");
+        for (var a : firing.entrySet()) {
+            com.fasterxml.jackson.databind.node.ObjectNode t = exprTests.addObject();
+            t.put("expr", "count by (workspace) (" + alerts.get(a.getKey()) + ")");
+            t.put("eval_time", "10m");
+            com.fasterxml.jackson.databind.node.ArrayNode samples = t.putArray("exp_samples");
+            for (String caseName : a.getValue()) {
+                samples.addObject().put("labels", "{workspace=\"" + caseName + "\"}").put("value", 1);
+            }
+        }
+        cloud.angryninja.keeper.manifests.Yaml.write(dir.resolve("rules.yaml"), cloud.angryninja.keeper.deploy.Promtool.shippedRuleGroups());
+        cloud.angryninja.keeper.manifests.Yaml.write(dir.resolve("tests.yaml"), tests);
+        cloud.angryninja.keeper.manifests.Tools.Result result = cloud.angryninja.keeper.deploy.Promtool.run(dir, "test", "rules", "tests.yaml");
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+    }
+
+    /** The keeper's sample as a constant promtool input series, its workspace label renamed to the case. */
+    private static void addSeries(com.fasterxml.jackson.databind.node.ArrayNode input, String name, String caseName, String extraLabels,
+            double value) {
+        String v = Double.isNaN(value) ? "NaN" : Integer.toString((int) value);
+        input.addObject().put("series", name + "{job=\"opencode-keeper\",instance=\"10.0.0.5:8080\",namespace=\"opencode\","
+                + "workspace=\"" + caseName + "\"" + extraLabels + "}").put("values", String.join(" ", java.util.Collections.nCopies(12, v)));
     }
 
     @Test

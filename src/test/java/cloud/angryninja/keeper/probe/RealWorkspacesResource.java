@@ -31,9 +31,11 @@ import cloud.angryninja.keeper.testing.TestCredentials;
  * <li>{@code seeded}: OpenCode started with auth.json holding {@link #SEEDED_TOKEN}, right password;</li>
  * <li>{@code bare}: OpenCode without auth.json, right password;</li>
  * <li>{@code wrongpw}: the seeded server with a wrong password;</li>
- * <li>{@code down}: a loopback port nobody listens on.</li>
+ * <li>{@code down}: a loopback port nobody listens on;</li>
+ * <li>with arg {@code standIns=true} also {@code next}: a stand-in of OpenCode 2.x's routes, and
+ * {@code future}: a 1.x route set reporting version 2.0.3 ({@link OpenCode2StandIn}).</li>
  * </ul>
- * Args: {@code passwordPrefix} (default {@code pw-}), {@code seededToken}.
+ * Args: {@code passwordPrefix} (default {@code pw-}), {@code seededToken}, {@code standIns}.
  */
 public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManager {
 
@@ -51,11 +53,15 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
     private Path root;
     private String passwordPrefix = "pw-";
     private String seededToken = SEEDED_TOKEN_DEFAULT;
+    private boolean standIns;
+    private WireMockServer openCode2;
+    private WireMockServer future;
 
     @Override
     public void init(Map<String, String> initArgs) {
         passwordPrefix = initArgs.getOrDefault("passwordPrefix", passwordPrefix);
         seededToken = initArgs.getOrDefault("seededToken", seededToken);
+        standIns = Boolean.parseBoolean(initArgs.getOrDefault("standIns", "false"));
     }
 
     @Override
@@ -80,6 +86,15 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
             workspace(config, "bare", bare.baseUri().toString(), bare.password());
             workspace(config, "wrongpw", seeded.baseUri().toString(), passwordPrefix + "wrong");
             workspace(config, "down", "http://127.0.0.1:" + Loopback.freePort(), "unused");
+            config.put("keeper.probe.confirm-delay", "300ms");
+            if (standIns) {
+                openCode2 = OpenCode2StandIn.openCode2();
+                future = OpenCode2StandIn.withVersion("2.0.3");
+                workspace(config, "next", openCode2.baseUrl(), "pw-next");
+                workspace(config, "future", future.baseUrl(), "pw-future");
+                config.put("keeper.probe.rate-limit-window", "10s");
+                config.put("keeper.probe.interval", "1h"); // only the first cycle at start: call counts stay exact
+            }
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -117,6 +132,14 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
         }, () -> {
             if (copilot != null) {
                 copilot.stop();
+            }
+        }, () -> {
+            if (openCode2 != null) {
+                openCode2.stop();
+            }
+        }, () -> {
+            if (future != null) {
+                future.stop();
             }
         }, () -> {
             if (root != null) {

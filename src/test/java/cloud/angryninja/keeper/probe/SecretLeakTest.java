@@ -27,6 +27,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import cloud.angryninja.keeper.login.GitHubWireMock;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -34,7 +35,8 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * A whole run with known fake secrets (Copilot token, OpenCode passwords, API token, another provider's
  * key in a reseed body) through every path that handles them, probes and reseeds, success and failure;
  * none of them appears in any log line (DEBUG and up, written to a file), in {@code /workspaces},
- * {@code /reseed} replies, {@code /q/metrics}, health or error bodies. The whole reseed flow, through
+ * {@code /reseed} and {@code /login} replies (a GitHub device code and the token it gives included), {@code /q/metrics},
+ * health or error bodies. The whole reseed flow, through
  * Doppler and the cluster to a verified workspace, is checked the same way in {@code ReseedResourceTest}.
  */
 @QuarkusTest
@@ -60,7 +62,10 @@ class SecretLeakTest {
                     "quarkus.log.file.path", LOG.toString(),
                     "quarkus.log.file.level", "ALL",
                     // The test's own HTTP client (RestAssured) shares the JVM and logs the headers it sends.
-                    "quarkus.log.category.\"org.apache.http\".level", "INFO");
+                    "quarkus.log.category.\"org.apache.http\".level", "INFO",
+                    // POST /login: the Copilot stand-in also plays GitHub's device flow endpoints.
+                    "keeper.login.github-url", "${keeper.copilot.api-url}",
+                    "keeper.login.poll-margin", "20ms");
         }
 
         @Override
@@ -92,6 +97,23 @@ class SecretLeakTest {
     private static String reseed(String body, String query, int status) {
         return given().header("Authorization", "Bearer " + API_TOKEN).body(body).post("/reseed" + query).then().statusCode(status)
                 .extract().asString();
+    }
+
+    /** A login for {@code workspace} whose token poll answers {@code answer}: its replies (JSON and text) until it ends in {@code state}. */
+    private List<String> login(String workspace, String answer, String state) {
+        GitHubWireMock.deviceCode(copilot, 0, 900);
+        GitHubWireMock.tokenAnswers(copilot, GitHubWireMock.pending(), answer);
+        List<String> replies = new ArrayList<>();
+        String started = given().header("Authorization", "Bearer " + API_TOKEN).post("/login?workspace=" + workspace).then().statusCode(202)
+                .extract().asString();
+        replies.add(started);
+        String id = io.restassured.path.json.JsonPath.from(started).getString("login");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given()
+                .header("Authorization", "Bearer " + API_TOKEN).get("/login/" + id).then().extract().path("state"), state::equals);
+        replies.add(given().header("Authorization", "Bearer " + API_TOKEN).get("/login/" + id).then().statusCode(200).extract().asString());
+        replies.add(given().header("Authorization", "Bearer " + API_TOKEN).header("Accept", "text/plain").get("/login/" + id).then()
+                .statusCode(200).extract().asString());
+        return replies;
     }
 
     @Test
@@ -154,15 +176,21 @@ class SecretLeakTest {
         bodies.add(reseed(laptop, "?workspace=seeded&mode=" + TOKEN, 400));
         bodies.add(reseed(laptop, "?workspace=seeded&" + TOKEN + "=true", 400));
         bodies.add(given().header("Authorization", "Bearer " + TOKEN).body(laptop).post("/reseed").then().statusCode(401).extract().asString());
+        // Login paths: a login refused on GitHub, then one whose token (the same canary) reaches a reseed that fails at
+        // Doppler; the device code is a canary too.
+        bodies.addAll(login("seeded", GitHubWireMock.denied(), "denied"));
+        bodies.addAll(login("seeded", GitHubWireMock.token(TOKEN), "done"));
+        bodies.add(given().header("Authorization", "Bearer " + TOKEN).post("/login").then().statusCode(401).extract().asString());
         bodies.add(given().get("/q/metrics").then().statusCode(200).extract().asString());
         bodies.add(given().get("/q/health").then().extract().asString());
 
         String basic = Base64.getEncoder().encodeToString(("opencode:" + PASSWORD_PREFIX).getBytes(StandardCharsets.UTF_8));
-        List<String> secrets = List.of(TOKEN, "CANARYtoken", PASSWORD_PREFIX, "CANARY7f3a", API_TOKEN, OTHER_KEY,
+        List<String> secrets = List.of(TOKEN, "CANARYtoken", PASSWORD_PREFIX, "CANARY7f3a", API_TOKEN, OTHER_KEY, GitHubWireMock.DEVICE_CODE,
                 Base64.getEncoder().encodeToString(authJson.getBytes(StandardCharsets.UTF_8)), basic.substring(0, 16));
         String log = Files.readString(LOG);
         assertThat(log).as("the log file holds the run").contains("seeded: credential").contains("wrongpw: up")
-                .contains("step=verify_before outcome=failure").contains("keeper.doppler.token is not set");
+                .contains("step=verify_before outcome=failure").contains("keeper.doppler.token is not set")
+                .contains("denied (denied)").contains("done (reseed_failed)");
         for (String secret : secrets) {
             assertThat(log).as("log").doesNotContain(secret);
             for (String body : bodies) {

@@ -267,6 +267,35 @@ class ReseedWorkflowTest {
     }
 
     @Test
+    void aCredentialThatWouldLandInNoEntitlementIsRefusedWithThatReason() {
+        f.copilotAnswers("gho_noseat", 403, "{\"message\":\"no Copilot\"}");
+
+        ReseedReply reply = workflow.reseed(request(authJson("gho_noseat")));
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.message()).contains("no_entitlement").contains("HTTP 403").contains("a reseed cannot fix that")
+                .contains("nothing changed");
+        assertThat(reply.result()).isEqualTo("rejected");
+        assertThat(f.doppler.reads()).isZero();
+        assertNothingChanged();
+        assertThat(total("opencode-flux", ReseedResult.REJECTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aCredentialThatWouldLandInNoModelsIsRefusedWithThatReason() {
+        f.copilotAnswers("gho_nomodels", 200, "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":false}]}");
+
+        ReseedReply reply = workflow.reseed(request(authJson("gho_nomodels")));
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.message()).contains("no_models").contains("no model enabled in the model picker").contains("nothing changed");
+        assertThat(reply.result()).isEqualTo("rejected");
+        assertThat(f.doppler.reads()).isZero();
+        assertNothingChanged();
+        assertThat(total("opencode-flux", ReseedResult.REJECTED)).isEqualTo(1);
+    }
+
+    @Test
     void copilotUnreachableIs502UnlessForced() {
         String body = authJson(ReseedFixture.UNKNOWN_TOKEN);
         ReseedReply reply = workflow.reseed(request(body));

@@ -31,8 +31,8 @@ public final class PackagedKeeper implements AutoCloseable {
 
     /**
      * The JVM flags the README recommends, measured by the start-up benchmark, and set by the JVM
-     * image (Dockerfile.jvm: GC_CONTAINER_OPTIONS and JAVA_OPTS_APPEND; its run-java.sh adds the
-     * same heap free ratios). Every one is known to JDK 21. The image adds a class-data archive.
+     * image (Dockerfile.jvm: JDK_JAVA_OPTIONS). Every one is known to JDK 21. The image adds a
+     * class-data archive.
      */
     public static final List<String> RECOMMENDED_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx32m",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-Xss512k", "-XX:TieredStopAtLevel=1",
