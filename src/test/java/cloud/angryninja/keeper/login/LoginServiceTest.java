@@ -285,10 +285,10 @@ class LoginServiceTest {
         record Case(LoginService.LoginRequest request, String message) {
         }
         for (Case c : List.of(
-                new Case(request("gamma"), "unknown workspace 'gamma'; configured: opencode-flux, opencode-ha; no login started"),
+                new Case(request("gamma"), "?workspace names no configured workspace; configured: opencode-flux, opencode-ha; no login started"),
                 new Case(new LoginService.LoginRequest(List.of(), "ghe.example.com/x", null, null), "?enterprise= takes a GitHub Enterprise domain"),
-                new Case(new LoginService.LoginRequest(List.of(), null, "yes", null), "?force= takes true or false"),
-                new Case(new LoginService.LoginRequest(List.of(), null, null, "hot"), "?mode= takes rollout or live"))) {
+                new Case(new LoginService.LoginRequest(List.of(), null, "yes", null), "?force takes exactly true or false"),
+                new Case(new LoginService.LoginRequest(List.of(), null, null, "hot"), "?mode takes exactly rollout or live"))) {
             LoginReply r = s.start(c.request());
             assertThat(r.status()).as(c.message()).isEqualTo(400);
             assertThat(r.state()).isEqualTo("rejected");
