@@ -38,6 +38,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
+import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.TestCredentials;
@@ -75,7 +76,8 @@ class RefusedReseedPackagedIT {
     @BeforeEach
     void start() throws IOException {
         cluster = MockCluster.start();
-        cluster.controllerClient().resource(MockCluster.externalSecret(NS, WS, SECRET, KEY, DOPPLER_NAME, "Periodic")).create();
+        cluster.controllerClient().genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(NS)
+                .resource(MockCluster.externalSecret(NS, WS, SECRET, KEY, DOPPLER_NAME, "Periodic")).create();
         cluster.controllerClient().resource(MockCluster.secret(NS, SECRET, KEY, TestCredentials.authJson(OLD))).create();
         cluster.controllerClient().resource(MockCluster.deployment(NS, WS, SECRET, false)).create();
 
