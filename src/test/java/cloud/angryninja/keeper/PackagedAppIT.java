@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks the packaged application ({@code target/quarkus-app}) after {@code package}: the dev
- * sandbox is not in it, and a configuration mistake stops it with one line naming the key.
+ * sandbox is not in it, and every configuration mistake is reported in one message, one line each, naming the key.
  */
 class PackagedAppIT {
 
@@ -49,27 +49,56 @@ class PackagedAppIT {
 
     @Test
     void missingApiTokenStopsStartWithTheKey() throws Exception {
-        Run run = run();
+        Run run = run("-Dkeeper.workspaces.flux.url=http://flux:4096");
         assertThat(run.exit).isNotZero();
-        assertThat(run.output).contains("The config property keeper.api.token is required");
+        assertThat(run.problems()).containsExactly(
+                "java.util.NoSuchElementException: SRCFG00014: The config property keeper.api.token is required but it could not be found in any config source");
     }
 
     @Test
     void noWorkspaceStopsStartWithOneLine() throws Exception {
         Run run = run("-Dkeeper.api.token=t");
         assertThat(run.exit).isNotZero();
-        assertThat(run.output.strip()).isEqualTo(
-                "keeper.workspaces: no workspace is configured; set keeper.workspaces.<name>.url for at least one workspace");
+        assertThat(run.problems()).containsExactly("keeper.workspaces has no workspace: set keeper.workspaces.<name>.url for at least one workspace");
     }
 
     @Test
     void badUrlStopsStartWithOneLine() throws Exception {
         Run run = run("-Dkeeper.api.token=t", "-Dkeeper.workspaces.flux.url=http://opencode:secret@host:4096");
         assertThat(run.exit).isNotZero();
-        assertThat(run.output.strip()).isEqualTo("keeper.workspaces.flux.url is not an absolute http(s) URL with a host and no user info");
+        assertThat(run.problems()).containsExactly("keeper.workspaces.flux.url is not an absolute http(s) URL with a host and no user info");
+        assertThat(run.output).doesNotContain("secret@");
+    }
+
+    @Test
+    void everyMissingOrInvalidSettingIsReportedTogetherWithoutAStackTrace() throws Exception {
+        Run run = run("-Dkeeper.probe.concurrency=-1", "-Dkeeper.probe.interval=-5s", "-Dkeeper.probe.timeout=0s",
+                "-Dkeeper.reseed.verify-interval=0ms", "-Dkeeper.doppler.max-retries=-2", "-Dkeeper.events.idle-timeout=abc",
+                "-Dkeeper.workspaces.Bad_Name.url=http://x:4096", "-Dkeeper.workspaces.nourl.password=p", "-Dkeeper.workspaces.ftp.url=ftp://x");
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.problems()).containsExactlyInAnyOrder(
+                "java.util.NoSuchElementException: SRCFG00014: The config property keeper.api.token is required but it could not be found in any config source",
+                "java.lang.IllegalArgumentException: SRCFG00039: The config property keeper.events.idle-timeout with the config value \"abc\" threw an Exception whilst being converted Invalid duration: abc",
+                "keeper.probe.concurrency must be greater than 0",
+                "keeper.probe.interval must be longer than 0 (a duration such as 500ms, 10s or 5m)",
+                "keeper.probe.timeout must be longer than 0 (a duration such as 500ms, 10s or 5m)",
+                "keeper.reseed.verify-interval must be longer than 0 (a duration such as 500ms, 10s or 5m)",
+                "keeper.doppler.max-retries must be greater than or equal to 0",
+                "keeper.workspaces.Bad_Name is not a valid workspace name: a DNS label (lower-case letters, digits and '-', at most 63 characters)",
+                "keeper.workspaces.nourl.url is required: the OpenCode base URL of the workspace, e.g. http://opencode-flux.opencode:4096",
+                "keeper.workspaces.ftp.url is not an absolute http(s) URL with a host and no user info");
+        assertThat(run.output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
     record Run(int exit, String output) {
+
+        /** The lines of the one "Configuration validation failed:" message, after it; asserts it is all there is. */
+        List<String> problems() {
+            List<String> lines = output.strip().lines().toList();
+            assertThat(lines).as(output).first().isEqualTo("Configuration validation failed:");
+            assertThat(lines.subList(1, lines.size())).as(output).allMatch(l -> l.startsWith("\t"));
+            return lines.subList(1, lines.size()).stream().map(String::strip).toList();
+        }
     }
 
     private static Run run(String... props) throws Exception {

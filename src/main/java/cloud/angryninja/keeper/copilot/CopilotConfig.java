@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.copilot;
 import java.net.URI;
 import java.time.Duration;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -16,6 +17,7 @@ public interface CopilotConfig {
 
     /** Whole-call deadline of one {@code GET /models}. */
     @WithDefault("10s")
+    @PositiveDuration
     Duration timeout();
 
     /** Value of the {@code X-GitHub-Api-Version} header, as OpenCode 1.18 sends it. */

@@ -2,6 +2,7 @@ package cloud.angryninja.keeper.events;
 
 import java.time.Duration;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,10 +16,12 @@ public interface EventsConfig {
 
     /** Wait before the first reconnect after a stream dropped or could not be opened; doubles up to {@link #backoffMax()}. */
     @WithDefault("1s")
+    @PositiveDuration
     Duration backoffInitial();
 
     /** Longest wait between two connection attempts. */
     @WithDefault("60s")
+    @PositiveDuration
     Duration backoffMax();
 
     /**
@@ -26,5 +29,6 @@ public interface EventsConfig {
      * every 10 s, so silence means a dead connection.
      */
     @WithDefault("35s")
+    @PositiveDuration
     Duration idleTimeout();
 }

@@ -113,6 +113,12 @@ public class PassiveDetection {
     private volatile Thread watchdog;
 
     @Inject
+    cloud.angryninja.keeper.probe.HttpListening httpListening;
+
+    @Inject
+    cloud.angryninja.keeper.probe.ProbeConfig probeConfig;
+
+    @Inject
     public PassiveDetection(Workspaces workspaces, HttpClient http, CopilotConfig copilot, EventsConfig config,
             EventMetrics metrics, Prober prober) {
         this.workspaces = workspaces;
@@ -131,7 +137,18 @@ public class PassiveDetection {
         }
     }
 
+    /**
+     * At start-up, once the HTTP server listens (the dev sandbox's streams pass through the keeper's own port; at most
+     * one probe timeout of waiting), as the first probe cycle.
+     */
     void onStart(@Observes StartupEvent event) {
+        Thread.ofVirtual().name("passive-detection-start").start(() -> {
+            httpListening.await(probeConfig.timeout());
+            startStreams();
+        });
+    }
+
+    private void startStreams() {
         if (!config.enabled()) {
             LOG.info("passive detection is off (keeper.events.enabled=false): credential_valid follows the probe cycle only");
             return;

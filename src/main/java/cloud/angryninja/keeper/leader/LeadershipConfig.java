@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.leader;
 import java.time.Duration;
 import java.util.Optional;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,13 +27,16 @@ public interface LeadershipConfig {
 
     /** How long a Lease holds without renewal: a dead leader is replaced within this time. */
     @WithDefault("15s")
+    @PositiveDuration
     Duration leaseDuration();
 
     /** The leader gives up leadership when it could not renew for this long (shorter than the lease duration). */
     @WithDefault("10s")
+    @PositiveDuration
     Duration renewDeadline();
 
     /** Time between two attempts to acquire or renew (shorter than the renew deadline). */
     @WithDefault("2s")
+    @PositiveDuration
     Duration retryPeriod();
 }

@@ -1,9 +1,14 @@
 package cloud.angryninja.keeper.probe;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,22 +47,44 @@ public class CredentialSource {
     public static final String ERROR_AUTH_JSON = "auth_json_invalid";
 
     private final KubernetesClient kube;
+    private final Duration deadline;
 
+    /**
+     * The deadline of one Secret read is {@code keeper.probe.timeout}: an unreachable Kubernetes API (whose client
+     * retries with backoff for about 20 s) delays a probe cycle, and so readiness, by no more than that.
+     */
     @Inject
-    public CredentialSource(KubernetesClient kube) {
+    public CredentialSource(KubernetesClient kube, ProbeConfig config) {
+        this(kube, config.timeout());
+    }
+
+    public CredentialSource(KubernetesClient kube, Duration deadline) {
         this.kube = kube;
+        this.deadline = deadline;
+    }
+
+    /** With the default probe timeout, 10 s. */
+    public CredentialSource(KubernetesClient kube) {
+        this(kube, Duration.ofSeconds(10));
     }
 
     public Lookup lookup(Workspace w) {
         String where = "secret " + w.namespace() + "/" + w.secret();
         Secret secret;
+        FutureTask<Secret> read = new FutureTask<>(() -> kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get());
+        Thread.ofVirtual().name("secret-read-" + w.name()).start(read);
         try {
-            secret = kube.secrets().inNamespace(w.namespace()).withName(w.secret()).get();
-        } catch (KubernetesClientException e) {
-            String status = e.getCode() > 0 ? "HTTP " + e.getCode() : "no answer";
-            return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + status + ")");
-        } catch (RuntimeException e) {
-            return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + e.getClass().getSimpleName() + ")");
+            secret = read.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            read.cancel(true);
+            return Lookup.unknown(ERROR_KUBE, "cannot read " + where + ": the Kubernetes API did not answer within "
+                    + deadline.toMillis() + " ms (keeper.probe.timeout)");
+        } catch (InterruptedException e) {
+            read.cancel(true);
+            Thread.currentThread().interrupt();
+            return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (interrupted)");
+        } catch (ExecutionException e) {
+            return failed(where, e.getCause());
         }
         if (secret == null) {
             return Lookup.unknown(ERROR_SECRET_MISSING, where + " does not exist");
@@ -71,6 +98,14 @@ public class CredentialSource {
         } catch (AuthJsonException e) {
             return Lookup.invalid(where + " key " + w.secretKey() + ": " + e.getMessage());
         }
+    }
+
+    private static Lookup failed(String where, Throwable e) {
+        if (e instanceof KubernetesClientException k) {
+            String status = k.getCode() > 0 ? "HTTP " + k.getCode() : "no answer";
+            return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + status + ")");
+        }
+        return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + e.getClass().getSimpleName() + ")");
     }
 
     /** The decoded value of {@code key}: from {@code data} (base64), else from {@code stringData}. */

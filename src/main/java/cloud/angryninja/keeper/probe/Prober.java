@@ -161,9 +161,40 @@ public class Prober {
         }
     }
 
-    /** The first cycle runs right at start-up, so the keeper is ready as soon as it has looked once. */
+    /**
+     * Whether a Copilot request of the workspace was refused with 429 within {@code keeper.probe.rate-limit-window};
+     * a window that has passed is forgotten.
+     */
+    public boolean rateLimited(String workspace) {
+        Instant limited = rateLimitedAt.get(workspace);
+        boolean inWindow = limited != null && Duration.between(limited, clock.instant()).compareTo(verdicts.rateLimitWindow()) < 0;
+        if (limited != null && !inWindow) {
+            rateLimitedAt.remove(workspace, limited);
+        }
+        return inWindow;
+    }
+
+    /** Set when start-up is done: no cycle runs before (a slow start-up would otherwise meet the scheduled one). */
+    private volatile boolean started;
+
+    @Inject
+    HttpListening httpListening;
+
+    @Inject
+    ProbeConfig probeConfig;
+
+    /**
+     * The first cycle runs at start-up, once the HTTP server listens (the dev sandbox's workspace URLs are on the
+     * keeper's own port; at most one probe timeout of waiting), so the keeper is ready as soon as it has looked once.
+     */
     void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        Thread.ofVirtual().name("probe-first-cycle").start(this::scheduledCycle);
+        Thread.ofVirtual().name("probe-first-cycle").start(() -> {
+            if (httpListening != null) {
+                httpListening.await(probeConfig.timeout());
+            }
+            started = true;
+            scheduledCycle();
+        });
     }
 
     /** A new leader probes at once; a replica that stops leading forgets what it saw. */
@@ -187,6 +218,9 @@ public class Prober {
     @Scheduled(identity = "probe-cycle", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledCycle() {
+        if (!started) {
+            return; // start-up is not done: the first cycle follows when the HTTP server listens
+        }
         if (!leads.getAsBoolean()) {
             return; // a follower: the leader probes
         }
@@ -260,11 +294,7 @@ public class Prober {
         ProbeResult loaded = p.loaded() ? ProbeResult.pass(p.reason()) : ProbeResult.fail(p.reason());
         boolean allPass = up.outcome() == ProbeResult.Outcome.PASS && loaded.outcome() == ProbeResult.Outcome.PASS
                 && credential.result.outcome() == ProbeResult.Outcome.PASS;
-        Instant limited = rateLimitedAt.get(w.name());
-        boolean rateLimited = limited != null && Duration.between(limited, clock.instant()).compareTo(verdicts.rateLimitWindow()) < 0;
-        if (limited != null && !rateLimited) {
-            rateLimitedAt.remove(w.name(), limited);
-        }
+        boolean rateLimited = rateLimited(w.name());
         CopilotState verdict = new StateDecision(h.up(), h.otherApi(),
                 h.version().map(verdicts.supportedVersions()::contains).orElse(true), p.loaded(), credential.state, rateLimited).state();
         WorkspaceState state = new WorkspaceState(w.name(), verdict, verdict.sentence(), up, loaded, credential.result,

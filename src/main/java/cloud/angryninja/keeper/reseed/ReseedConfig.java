@@ -2,6 +2,7 @@ package cloud.angryninja.keeper.reseed;
 
 import java.time.Duration;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,10 +12,12 @@ public interface ReseedConfig {
 
     /** How long ESO may take to sync a workspace's ExternalSecret after the keeper forced it. */
     @WithDefault("120s")
+    @PositiveDuration
     Duration syncTimeout();
 
     /** How long a workspace's Deployment may take to roll out (kubectl rollout status semantics). */
     @WithDefault("300s")
+    @PositiveDuration
     Duration rolloutTimeout();
 
     /**
@@ -22,6 +25,7 @@ public interface ReseedConfig {
      * before the keeper restarts it; counted inside {@link #rolloutTimeout()}.
      */
     @WithDefault("15s")
+    @PositiveDuration
     Duration reloaderGrace();
 
     /**
@@ -30,9 +34,11 @@ public interface ReseedConfig {
      * Secret held it) before it reports the state it saw.
      */
     @WithDefault("60s")
+    @PositiveDuration
     Duration verifyTimeout();
 
     /** Time between two probes of the verify-after step. */
     @WithDefault("2s")
+    @PositiveDuration
     Duration verifyInterval();
 }

@@ -64,6 +64,12 @@ public class SandboxCredentials {
         return revoked.contains(tokens.get(workspace));
     }
 
+    /** Every workspace whose current token is the workspace's own (itself included): a revoke reaches them all. */
+    public java.util.List<String> holdingSameToken(String workspace) {
+        String token = tokens.get(workspace);
+        return tokens.entrySet().stream().filter(e -> e.getValue().equals(token)).map(Map.Entry::getKey).sorted().toList();
+    }
+
     /** The workspace a token belongs to, when it is one of the sandbox tokens. */
     public Optional<String> owner(String token) {
         return tokens.entrySet().stream().filter(e -> e.getValue().equals(token)).map(Map.Entry::getKey).findFirst();

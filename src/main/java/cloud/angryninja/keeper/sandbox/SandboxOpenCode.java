@@ -50,8 +50,12 @@ public class SandboxOpenCode {
         workspaces.all().forEach(w -> status.put(w.name(), "starting"));
     }
 
+    /**
+     * Starts both OpenCode servers before the keeper listens (the probe cycle and the event streams wait for the HTTP
+     * server), so the first cycle finds them up instead of logging a WARN line per probe.
+     */
     void onStart(@Observes StartupEvent event) {
-        Thread.ofVirtual().name("sandbox-opencode").start(this::startAll);
+        startAll();
     }
 
     public Optional<URI> baseUri(String workspace) {

@@ -9,15 +9,20 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 
@@ -101,8 +106,9 @@ public class SandboxResource {
     }
 
     private Response credentialState(String workspace) {
+        // A revoke acts on the token, as GitHub does: every workspace holding it (after one reseed of all) is revoked too.
         return Response.ok(Map.of("workspace", workspace, "fingerprint", credentials.fingerprint(workspace),
-                "revoked", credentials.isRevoked(workspace))).build();
+                "revoked", credentials.isRevoked(workspace), "sameToken", credentials.holdingSameToken(workspace))).build();
     }
 
     private static Response unknownWorkspace(String workspace) {
@@ -156,23 +162,69 @@ public class SandboxResource {
         }
     }
 
-    /** Pass-through to the workspace's real OpenCode server: status, body and content type unchanged. */
+    /**
+     * Pass-through to the workspace's real OpenCode server, for every method the keeper and a person use (a prompt is a
+     * POST, live mode's credential write a PUT): method, query, body and content type forwarded; status, body and
+     * content type answered unchanged.
+     */
     @GET
     @Path("/opencode/{workspace}/{path: .+}")
-    public Response openCode(@PathParam("workspace") String workspace, @PathParam("path") String path,
+    public Response openCodeGet(@PathParam("workspace") String workspace, @PathParam("path") String path, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return forward("GET", workspace, path, uri, authorization, null, null);
+    }
+
+    @POST
+    @Path("/opencode/{workspace}/{path: .+}")
+    public Response openCodePost(@PathParam("workspace") String workspace, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
+        return forward("POST", workspace, path, uri, authorization, type, body);
+    }
+
+    @PUT
+    @Path("/opencode/{workspace}/{path: .+}")
+    public Response openCodePut(@PathParam("workspace") String workspace, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
+        return forward("PUT", workspace, path, uri, authorization, type, body);
+    }
+
+    @PATCH
+    @Path("/opencode/{workspace}/{path: .+}")
+    public Response openCodePatch(@PathParam("workspace") String workspace, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
+        return forward("PATCH", workspace, path, uri, authorization, type, body);
+    }
+
+    @DELETE
+    @Path("/opencode/{workspace}/{path: .+}")
+    public Response openCodeDelete(@PathParam("workspace") String workspace, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return forward("DELETE", workspace, path, uri, authorization, null, null);
+    }
+
+    private Response forward(String method, String workspace, String path, UriInfo uri, String authorization, String type, byte[] body) {
         URI base = openCode.baseUri(workspace).orElse(null);
         if (base == null) {
             return Response.status(503).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "sandbox: OpenCode of " + workspace + " is not running (" + openCode.status(workspace) + ")"))
                     .build();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/" + path)).timeout(Duration.ofSeconds(20)).GET();
+        String query = uri.getRequestUri().getRawQuery();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/" + path + (query == null ? "" : "?" + query)))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null || body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (authorization != null) {
             request.header(HttpHeaders.AUTHORIZATION, authorization);
         }
+        if (type != null) {
+            request.header(HttpHeaders.CONTENT_TYPE, type);
+        }
         try {
             HttpResponse<byte[]> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if ("PUT".equals(method) && "auth/github-copilot".equals(path) && r.statusCode() / 100 == 2 && body != null) {
+                // live mode stored a new credential in the running OpenCode: revoke and restore act on it from now on
+                credentials.use(workspace, "{\"github-copilot\":" + new String(body, java.nio.charset.StandardCharsets.UTF_8) + "}");
+            }
             Response.ResponseBuilder out = Response.status(r.statusCode()).entity(r.body());
             r.headers().firstValue("content-type").ifPresent(out::type);
             r.headers().firstValue("www-authenticate").ifPresent(v -> out.header("WWW-Authenticate", v));

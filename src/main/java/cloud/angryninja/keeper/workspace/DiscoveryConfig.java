@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.workspace;
 import java.time.Duration;
 import java.util.List;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,5 +24,6 @@ public interface DiscoveryConfig {
      * the OpenCode password from its Secret (a rotated password is picked up within this time).
      */
     @WithDefault("5m")
+    @PositiveDuration
     Duration resync();
 }

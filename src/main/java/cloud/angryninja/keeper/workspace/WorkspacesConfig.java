@@ -3,6 +3,8 @@ package cloud.angryninja.keeper.workspace;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Size;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
@@ -15,10 +17,12 @@ import io.smallrye.config.WithParentName;
 public interface WorkspacesConfig {
 
     @WithParentName
-    Map<String, Entry> entries();
+    @Size(min = 1, message = "has no workspace: set keeper.workspaces.<name>.url for at least one workspace")
+    Map<@WorkspaceName String, Entry> entries();
 
     interface Entry {
-        /** OpenCode base URL; required (validated by {@link Workspaces} for a one-line error). */
+        /** OpenCode base URL; required (checked with every other setting at start-up, and by {@link Workspaces}). */
+        @WorkspaceUrl
         Optional<String> url();
 
         @WithDefault("opencode")

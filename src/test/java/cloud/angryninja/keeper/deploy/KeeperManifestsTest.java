@@ -46,7 +46,7 @@ class KeeperManifestsTest {
         JsonNode spec = KS.path("spec");
         assertThat(spec.path("targetNamespace").asText()).isEqualTo("opencode");
         assertThat(spec.path("sourceRef").path("kind").asText()).isEqualTo("GitRepository");
-        assertThat(spec.path("sourceRef").path("name").asText()).isEqualTo("flux-system");
+        assertThat(spec.path("sourceRef").path("name").asText()).isEqualTo("home-kubernetes");
         assertThat(FLUX_KS.dependsOn()).contains("external-secrets-stores");
         assertThat(FLUX_KS.substitute()).containsEntry("APP", "opencode-keeper");
         assertThat(FLUX_KS.path()).isEqualTo(K8sTree.keeperApp());
@@ -93,7 +93,7 @@ class KeeperManifestsTest {
 
     @Test
     void imageIsPinnedAndResourcesAndHealthProbesAreSet() {
-        assertThat(CONTAINER.path("image").path("repository").asText()).isEqualTo("ghcr.io/angryninja/opencode-keeper");
+        assertThat(CONTAINER.path("image").path("repository").asText()).isEqualTo("ghcr.io/jbaker48/opencode-keeper");
         assertThat(CONTAINER.path("image").path("tag").asText()).matches("\\d+\\.\\d+\\.\\d+");
         JsonNode resources = CONTAINER.path("resources");
         assertThat(resources.path("requests").path("cpu").asText()).isNotBlank();
@@ -101,7 +101,26 @@ class KeeperManifestsTest {
         assertThat(resources.path("limits").path("memory").asText()).isNotBlank();
         assertThat(CONTAINER.path("probes").path("liveness").path("spec").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
         assertThat(CONTAINER.path("probes").path("readiness").path("spec").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
-        assertThat(CONTROLLER.path("annotations").path("reloader.stakater.com/auto").asText()).isEqualTo("true");
+    }
+
+    /**
+     * Reloader restarts the keeper for its own Secret and configuration only: with
+     * reloader.stakater.com/auto it would also restart it for the workspace Secrets its env reads,
+     * which every reseed changes (its own ESO step), losing the reply and the verify-after step.
+     */
+    @Test
+    void reloaderRestartsTheKeeperForItsOwnSecretAndConfigurationOnly() {
+        JsonNode annotations = CONTROLLER.path("annotations");
+        assertThat(annotations.has("reloader.stakater.com/auto")).isFalse();
+        assertThat(annotations.has("reloader.stakater.com/search")).isFalse();
+        String secret = K8sTree.single(BUILT, "ExternalSecret").path("spec").path("target").path("name").asText();
+        assertThat(annotations.path("secret.reloader.stakater.com/reload").asText()).isEqualTo(secret).isEqualTo("opencode-keeper-secret");
+        assertThat(annotations.path("configmap.reloader.stakater.com/reload").asText())
+                .isEqualTo(VALUES.path("persistence").path("config").path("name").asText());
+        java.util.Set<String> readSecrets = new java.util.TreeSet<>(CONTAINER.path("env").findValuesAsText("name"));
+        assertThat(readSecrets).as("Secrets the keeper's env reads").contains("opencode-flux-secret", "opencode-ha-secret", secret);
+        assertThat(annotations.path("secret.reloader.stakater.com/reload").asText().split(","))
+                .as("Secrets whose change restarts the keeper").doesNotContain("opencode-flux-secret", "opencode-ha-secret");
     }
 
     @Test
@@ -193,7 +212,7 @@ class KeeperManifestsTest {
     @Test
     void theRouteServesTheLaptopUnderTheGatewaysGlobalTrafficPolicy() {
         JsonNode route = VALUES.path("route").path("app");
-        assertThat(Yaml.texts(route.path("hostnames"))).containsExactly("keeper.opencode.angryninja.cloud");
+        assertThat(Yaml.texts(route.path("hostnames"))).containsExactly("keeper.opencode." + cloud.angryninja.keeper.manifests.ClusterSnapshot.DOMAIN);
         assertThat(route.path("parentRefs")).singleElement().satisfies(p -> {
             assertThat(p.path("name").asText()).isEqualTo("envoy-internal");
             assertThat(p.path("namespace").asText()).isEqualTo("network");

@@ -123,8 +123,7 @@ class KeeperMeetsTheWorkspacesTest {
         String secret = CONFIG.workspace(name, "secret");
         JsonNode externalSecret = ws.externalSecretWriting(secret);
         assertThat(CONFIG.workspace(name, "external-secret")).isEqualTo(K8sTree.name(externalSecret));
-        Map<String, String> remoteKeys = new TreeMap<>();
-        externalSecret.path("spec").path("data").forEach(d -> remoteKeys.put(d.path("secretKey").asText(), d.path("remoteRef").path("key").asText()));
+        Map<String, String> remoteKeys = cloud.angryninja.keeper.manifests.ExternalSecretKeys.remoteKeys(externalSecret);
         assertThat(remoteKeys).as("keys of Secret %s", secret).containsKey(CONFIG.workspace(name, "secret-key"));
         assertThat(CONFIG.workspace(name, "doppler-secret")).as("the Doppler variable ESO copies into %s", secret)
                 .isEqualTo(remoteKeys.get(CONFIG.workspace(name, "secret-key")));
@@ -181,7 +180,7 @@ class KeeperMeetsTheWorkspacesTest {
     void theKeepersFluxKustomizationFollowsTheWorkspacesConventions(String name) {
         K8sTree.FluxKustomization ws = K8sTree.fluxKustomization(name);
         for (K8sTree.FluxKustomization ks : List.of(ws, KEEPER_KS)) {
-            assertThat(ks.spec().path("path").asText()).isEqualTo("./k8s/apps/opencode/" + ks.name() + "/app");
+            assertThat(ks.spec().path("path").asText()).isEqualTo("./kubernetes/apps/opencode/" + ks.name() + "/app");
             assertThat(ks.spec().path("commonMetadata").path("labels").path("app.kubernetes.io/name").asText()).isEqualTo(ks.name());
             assertThat(ks.substitute()).containsEntry("APP", ks.name());
         }

@@ -29,6 +29,7 @@ import cloud.angryninja.keeper.kube.RolloutResult;
 import cloud.angryninja.keeper.kube.RolloutSnapshot;
 import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.kube.SyncRequest;
+import cloud.angryninja.keeper.manifests.ExternalSecretKeys;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
@@ -130,7 +131,7 @@ class KeeperRoleTest {
                 workspaces.add(w);
                 var setup = f.cluster.controllerClient();
                 JsonNode es = K8sTree.named(K8sTree.build(K8sTree.fluxKustomization(ws).path()), "ExternalSecret", w.externalSecret());
-                es.path("spec").path("data").forEach(d -> f.doppler.put(d.path("remoteRef").path("key").asText(), "value"));
+                ExternalSecretKeys.remoteKeys(es).values().forEach(key -> f.doppler.put(key, "value"));
                 f.doppler.put(w.dopplerSecret(), OLD);
                 ObjectNode created = es.deepCopy();
                 ((ObjectNode) created.path("metadata")).put("namespace", namespace);
@@ -198,7 +199,7 @@ class KeeperRoleTest {
         String secret = config.workspace(ws, "secret");
         List<JsonNode> built = K8sTree.build(K8sTree.fluxKustomization(ws).path());
         JsonNode es = K8sTree.named(built, "ExternalSecret", config.workspace(ws, "external-secret"));
-        es.path("spec").path("data").forEach(d -> doppler.put(d.path("remoteRef").path("key").asText(), "value"));
+        ExternalSecretKeys.remoteKeys(es).values().forEach(key -> doppler.put(key, "value"));
         doppler.put(config.workspace(ws, "doppler-secret"), NEW);
         ObjectNode created = es.deepCopy();
         ((ObjectNode) created.path("metadata")).put("namespace", namespace);

@@ -63,14 +63,14 @@ class KustomizeBuildTest {
     @Test
     void everyWorkspaceAppIsBuiltWithItsOwnKsValues() {
         assertThat(K8sTree.fluxKustomizations()).extracting(K8sTree.FluxKustomization::name)
-                .contains("opencode-flux", "opencode-ha", "opencode-certificate");
+                .containsExactly("opencode-flux", "opencode-ha", "opencode-keeper");
         for (K8sTree.FluxKustomization ks : K8sTree.fluxKustomizations()) {
             assertThat(ks.path()).as("spec.path of %s", ks.file()).isDirectory();
             assertThat(ks.path().resolve("kustomization.yaml")).exists();
         }
         for (String app : K8sTree.WORKSPACES) {
             K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.app(app)).orElseThrow();
-            assertThat(ks.substitute()).containsEntry("APP", app).containsEntry("VOLSYNC_CAPACITY", "5Gi");
+            assertThat(ks.substitute()).containsEntry("APP", app).containsEntry("VOLSYNC_CAPACITY", "5Gi").containsKey("VOLSYNC_SCHEDULE");
         }
     }
 }

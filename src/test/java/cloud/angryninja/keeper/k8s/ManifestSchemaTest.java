@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,10 +19,9 @@ import cloud.angryninja.keeper.manifests.ManifestSchemas;
 import cloud.angryninja.keeper.manifests.Yaml;
 
 /**
- * Every manifest Flux would apply from k8s/ validates against a JSON schema: the CRDs' from
- * shared/schemas (datreeio catalogue, bjw-s common 4.1.1 values schema for HelmRelease values),
- * the core kinds' from src/test/resources/schemas. The schemas must be there: a missing folder
- * fails the test.
+ * Every manifest Flux would apply from k8s/ validates against a JSON schema, all vendored in
+ * src/test/resources/schemas: the CRDs' of the exact versions the cluster runs, the bjw-s common
+ * 4.1.1 values schema for HelmRelease values, and the core kinds' written here.
  */
 class ManifestSchemaTest {
 
@@ -53,9 +51,9 @@ class ManifestSchemaTest {
         List<String> kinds = K8sTree.kustomizationDirs().stream().flatMap(d -> K8sTree.build(d).stream())
                 .map(r -> r.path("apiVersion").asText() + " " + r.path("kind").asText()).distinct().sorted().toList();
         assertThat(kinds).contains("helm.toolkit.fluxcd.io/v2 HelmRelease", "external-secrets.io/v1 ExternalSecret",
-                "source.toolkit.fluxcd.io/v1 OCIRepository", "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy",
-                "kustomize.toolkit.fluxcd.io/v1 Kustomization", "cert-manager.io/v1 Certificate",
-                "volsync.backube/v1alpha1 ReplicationSource", "monitoring.coreos.com/v1 PrometheusRule",
+                "source.toolkit.fluxcd.io/v1 OCIRepository",
+                "kustomize.toolkit.fluxcd.io/v1 Kustomization",
+                "volsync.backube/v1alpha1 ReplicationSource", "volsync.backube/v1alpha1 ReplicationDestination", "monitoring.coreos.com/v1 PrometheusRule",
                 "v1 Namespace", "v1 ConfigMap", "v1 PersistentVolumeClaim", "v1 ServiceAccount",
                 "rbac.authorization.k8s.io/v1 Role", "rbac.authorization.k8s.io/v1 RoleBinding");
         for (String kind : kinds) {
@@ -64,20 +62,40 @@ class ManifestSchemaTest {
         }
     }
 
+    /** The cluster's Gateway and certificates after the adoption patch (docs/adopt/). */
     @Test
-    void theGatewayListenerPatchYieldsAValidGateway(@TempDir Path work) {
-        JsonNode gateway = GatewayPatch.apply(GatewayPatch.fixture(), work);
-
+    void thePatchedGatewayAndTheCertificateValidate() {
+        JsonNode gateway = K8sTree.named(DropInTest.built("envoy-gateway"), "Gateway", "envoy-internal");
         assertThat(schemas.validate(gateway)).isEmpty();
+        for (JsonNode cert : K8sTree.all(DropInTest.built("certificates-import"), "Certificate")) {
+            assertThat(schemas.validate(cert)).as(K8sTree.id(cert)).isEmpty();
+        }
     }
 
     @Test
     void theValidatorRejectsWhatTheSchemasForbid() {
-        JsonNode workspace = K8sTree.build(K8sTree.app("opencode-flux")).stream()
-                .filter(r -> r.path("kind").asText().equals("BackendTrafficPolicy")).findFirst().orElseThrow();
-        ObjectNode broken = workspace.deepCopy();
+        JsonNode policy = Yaml.read("""
+                apiVersion: gateway.envoyproxy.io/v1alpha1
+                kind: BackendTrafficPolicy
+                metadata:
+                  name: opencode-keeper
+                spec:
+                  targetRefs:
+                    - group: gateway.networking.k8s.io
+                      kind: HTTPRoute
+                      name: opencode-keeper
+                  timeout:
+                    http:
+                      requestTimeout: 0s
+                      connectionIdleTimeout: 3600s
+                """);
+        assertThat(schemas.validate(policy)).isEmpty();
+        ObjectNode broken = policy.deepCopy();
         ((ObjectNode) broken.path("spec").path("timeout").path("http")).put("requestTimeout", 5);
         assertThat(schemas.validate(broken)).isNotEmpty();
+        ObjectNode later = policy.deepCopy();
+        ((ObjectNode) later.path("spec").path("timeout").path("http")).put("streamIdleTimeout", "900s");
+        assertThat(schemas.validate(later)).as("streamIdleTimeout is not a BackendTrafficPolicy field in Envoy Gateway 1.7.1").isNotEmpty();
 
         JsonNode release = K8sTree.single(K8sTree.build(K8sTree.app("opencode-flux")), "HelmRelease");
         ObjectNode values = release.path("spec").path("values").deepCopy();

@@ -1,7 +1,6 @@
 package cloud.angryninja.keeper.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,10 +13,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.ClusterSnapshot;
+import cloud.angryninja.keeper.manifests.ExternalSecretKeys;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Yaml;
@@ -55,34 +55,37 @@ class PitfallContractTest {
         return dot > 0 && host.substring(dot + 1).equalsIgnoreCase(dnsName.substring(2));
     }
 
+    /** The workspaces' certificate (k8s/apps/network/certificates/app/opencode.yaml), in the cluster's certificates-import. */
     static JsonNode certificate() {
-        return K8sTree.single(K8sTree.build(K8sTree.k8s().resolve("apps/network/opencode-certificate/app")), "Certificate");
+        return K8sTree.named(DropInTest.built("certificates-import"), "Certificate", "opencode-" + DOMAIN.replaceFirst("\\.", "-") + "-production");
     }
 
+    static final String DOMAIN = ClusterSnapshot.DOMAIN;
+
     @Test
-    void pitfall01_thirdLevelSubdomainNotCoveredByWildcardCert(@TempDir Path work) {
+    void pitfall01_thirdLevelSubdomainNotCoveredByWildcardCert() {
         JsonNode cert = certificate();
         List<String> dnsNames = new ArrayList<>();
         cert.path("spec").path("dnsNames").forEach(n -> dnsNames.add(n.asText()));
         assertThat(cert.path("spec").path("issuerRef").path("kind").asText()).isEqualTo("ClusterIssuer");
         assertThat(cert.path("spec").path("issuerRef").path("name").asText()).isEqualTo("letsencrypt-production");
-        assertThat(K8sTree.fluxKustomizations().stream().filter(ks -> ks.name().equals("opencode-certificate")).findFirst()
-                .orElseThrow().targetNamespace()).as("the certificate lives beside the Gateway").isEqualTo("network");
+        assertThat(ClusterSnapshot.adopted().kustomization("certificates-import").spec().path("targetNamespace").asText())
+                .as("the certificate lives beside the Gateway").isEqualTo("network");
 
         for (String app : K8sTree.WORKSPACES) {
             for (String host : hostnames(app)) {
-                assertThat(certificateCovers("*.angryninja.cloud", host)).as("the cluster wildcard covers %s", host).isFalse();
+                assertThat(certificateCovers("*." + DOMAIN, host)).as("the cluster wildcard covers %s", host).isFalse();
                 assertThat(dnsNames).as("certificate names covering %s", host).anyMatch(n -> certificateCovers(n, host));
             }
         }
-        JsonNode gateway = GatewayPatch.apply(GatewayPatch.fixture(), work);
+        JsonNode gateway = K8sTree.named(DropInTest.built("envoy-gateway"), "Gateway", "envoy-internal");
         List<String> served = new ArrayList<>();
         gateway.path("spec").path("listeners").forEach(l -> {
             if (l.path("name").asText().equals("https")) {
                 l.path("tls").path("certificateRefs").forEach(c -> served.add(c.path("name").asText()));
             }
         });
-        assertThat(served).contains("angryninja-cloud-production-tls", cert.path("spec").path("secretName").asText());
+        assertThat(served).contains(DOMAIN.replaceFirst("\\.", "-") + "-production-tls", cert.path("spec").path("secretName").asText());
     }
 
     @Test
@@ -145,17 +148,18 @@ class PitfallContractTest {
             List<JsonNode> resources = workspace(app);
             JsonNode values = values(app);
             assertThat(values.path("route").size()).as("one route: the HTTPRoute is named after the release").isEqualTo(1);
-            JsonNode policy = K8sTree.single(resources, "BackendTrafficPolicy");
-            assertThat(policy.path("metadata").path("namespace").isMissingNode()).as("lands in targetNamespace opencode").isTrue();
-            JsonNode target = policy.path("spec").path("targetRefs").get(0);
-            assertThat(target.path("kind").asText()).isEqualTo("HTTPRoute");
-            assertThat(target.path("name").asText()).isEqualTo(K8sTree.name(K8sTree.single(resources, "HelmRelease")));
-            assertThat(policy.path("spec").path("timeout").path("http").path("requestTimeout").asText()).isEqualTo("0s");
-            assertThat(policy.path("spec").path("timeout").path("http").path("connectionIdleTimeout").asText()).isEqualTo("3600s");
+            // A route-level BackendTrafficPolicy would take the place of the global one for the route,
+            // dropping its keepalive and buffer settings (the cluster's March 2026 websocket trouble).
+            assertThat(K8sTree.all(resources, "BackendTrafficPolicy")).as("route-level policies of %s", app).isEmpty();
             JsonNode port = values.path("service").elements().next().path("ports").elements().next();
             assertThat(port.path("port").asInt()).isEqualTo(4096);
-            assertThat(port.path("appProtocol").asText()).isEqualTo("kubernetes.io/ws");
+            assertThat(port.path("appProtocol").asText()).as("as the cluster's home-assistant").isEqualTo("gateway.envoyproxy.io/ws");
         }
+        JsonNode global = K8sTree.named(DropInTest.built("envoy-gateway"), "BackendTrafficPolicy", "envoy");
+        assertThat(global.path("spec").path("targetSelectors").findValuesAsText("kind")).containsExactly("Gateway");
+        assertThat(global.path("spec").path("timeout").path("http").path("requestTimeout").asText()).isEqualTo("0s");
+        assertThat(global.path("spec").path("timeout").path("http").path("connectionIdleTimeout").asText()).isEqualTo("3600s");
+        assertThat(global.path("spec").path("tcpKeepalive").isObject()).isTrue();
     }
 
     @Test
@@ -171,6 +175,8 @@ class PitfallContractTest {
             assertThat(spec.path("refreshPolicy").asText()).as("CreatedOnce would ignore force-sync").isEqualTo("Periodic");
             assertThat(spec.path("refreshInterval").asText()).isNotEmpty().isNotEqualTo("0").isNotEqualTo("0s");
             assertThat(remoteKey(es, "COPILOT_AUTH_JSON")).isEqualTo(dopplerPrefix(app) + "COPILOT_AUTH_JSON");
+            assertThat(spec.path("dataFrom").findValuesAsText("path")).as("house style: find by prefix").containsExactly(dopplerPrefix(app));
+            assertThat(spec.path("target").path("template").path("engineVersion").asText()).isEqualTo("v2");
         }
     }
 
@@ -181,13 +187,12 @@ class PitfallContractTest {
         bootstrap = bootstrap.substring(0, bootstrap.indexOf("\n## ", 4));
         Set<String> keys = new HashSet<>();
         for (String app : K8sTree.WORKSPACES) {
-            for (JsonNode es : K8sTree.all(workspace(app), "ExternalSecret")) {
-                es.path("spec").path("data").forEach(d -> keys.add(d.path("remoteRef").path("key").asText()));
-            }
+            JsonNode es = K8sTree.named(workspace(app), "ExternalSecret", app);
+            keys.addAll(ExternalSecretKeys.remoteKeys(es).values());
             K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.app(app)).orElseThrow();
             List<String> deps = new ArrayList<>();
             ks.manifest().path("spec").path("dependsOn").forEach(d -> deps.add(d.path("name").asText()));
-            assertThat(deps).contains("external-secrets-stores", "rook-ceph-cluster");
+            assertThat(deps).contains("external-secrets-stores", "rook-ceph-cluster", "volsync");
         }
         assertThat(keys).contains("OPENCODE_FLUX_GITHUB_PAT", "OPENCODE_FLUX_PASSWORD", "OPENCODE_FLUX_COPILOT_AUTH_JSON",
                 "OPENCODE_HA_GITHUB_PAT", "OPENCODE_HA_PASSWORD", "OPENCODE_HA_COPILOT_AUTH_JSON");
@@ -226,7 +231,7 @@ class PitfallContractTest {
     }
 
     @Test
-    void pitfall09_httpRouteNamespaceRestrictionAndCertMismatch(@TempDir Path work) throws IOException {
+    void pitfall09_httpRouteNamespaceRestrictionAndCertMismatch() {
         for (String app : K8sTree.WORKSPACES) {
             JsonNode parent = values(app).path("route").elements().next().path("parentRefs").get(0);
             assertThat(parent.path("name").asText()).isEqualTo("envoy-internal");
@@ -234,14 +239,15 @@ class PitfallContractTest {
             assertThat(parent.path("sectionName").asText()).isEqualTo("https");
         }
         assertThat(certificate().path("metadata").path("namespace").isMissingNode()).isTrue(); // targetNamespace network
-
-        String closed = GatewayPatch.fixture().replace("from: All", "from: Same");
-        Path other = Files.createDirectories(work.resolve("closed"));
-        assertThatThrownBy(() -> GatewayPatch.apply(closed, other)).as("a Gateway closed to other namespaces fails the build")
-                .hasMessageContaining("kubectl kustomize");
-        String reordered = GatewayPatch.fixture().replace("name: https", "name: https-main");
-        Path third = Files.createDirectories(work.resolve("reordered"));
-        assertThatThrownBy(() -> GatewayPatch.apply(reordered, third)).hasMessageContaining("kubectl kustomize");
+        JsonNode gateway = K8sTree.named(DropInTest.built("envoy-gateway"), "Gateway", "envoy-internal");
+        JsonNode https = null;
+        for (JsonNode l : gateway.path("spec").path("listeners")) {
+            if (l.path("name").asText().equals("https")) {
+                https = l;
+            }
+        }
+        assertThat(https).as("envoy-internal has the https listener the routes name").isNotNull();
+        assertThat(https.path("allowedRoutes").path("namespaces").path("from").asText()).as("routes from opencode attach").isEqualTo("All");
     }
 
     @Test
@@ -294,13 +300,14 @@ class PitfallContractTest {
         List<JsonNode> aggregate = K8sTree.build(K8sTree.k8s().resolve("apps/opencode"));
         JsonNode namespace = K8sTree.single(aggregate, "Namespace");
         assertThat(K8sTree.name(namespace)).isEqualTo("opencode");
-        assertThat(namespace.path("metadata").path("annotations").path("kustomize.toolkit.fluxcd.io/prune").asText()).isEqualTo("disabled");
+        assertThat(namespace.path("metadata").path("labels").path("kustomize.toolkit.fluxcd.io/prune").asText())
+                .as("the prune guard as the cluster writes it on its namespaces").isEqualTo("disabled");
         for (String app : K8sTree.WORKSPACES) {
             K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.app(app)).orElseThrow();
             assertThat(ks.manifest().path("metadata").path("namespace").asText()).isEqualTo("flux-system");
             assertThat(ks.targetNamespace()).isEqualTo("opencode");
             assertThat(ks.manifest().path("spec").path("sourceRef").path("kind").asText()).isEqualTo("GitRepository");
-            assertThat(ks.manifest().path("spec").path("sourceRef").path("name").asText()).isEqualTo("flux-system");
+            assertThat(ks.manifest().path("spec").path("sourceRef").path("name").asText()).isEqualTo("home-kubernetes");
             for (JsonNode r : workspace(app)) {
                 assertThat(r.path("metadata").path("namespace").isMissingNode())
                         .as("%s %s takes targetNamespace", r.path("kind").asText(), K8sTree.name(r)).isTrue();
@@ -319,8 +326,20 @@ class PitfallContractTest {
             assertThat(pvc.path("spec").path("storageClassName").asText()).isEqualTo("ceph-block");
             assertThat(pvc.path("spec").path("resources").path("requests").path("storage").asText()).isEqualTo("5Gi");
             claims.add(K8sTree.name(pvc));
+            // The cluster's templates/volsync: a rebuilt cluster restores the PVC from the last backup.
+            JsonNode restore = K8sTree.single(resources, "ReplicationDestination");
+            assertThat(pvc.path("spec").path("dataSourceRef").path("kind").asText()).isEqualTo("ReplicationDestination");
+            assertThat(pvc.path("spec").path("dataSourceRef").path("name").asText()).isEqualTo(K8sTree.name(restore)).isEqualTo(app + "-dst");
             JsonNode source = K8sTree.single(resources, "ReplicationSource");
             assertThat(source.path("spec").path("sourcePVC").asText()).isEqualTo(app);
+            for (JsonNode mover : List.of(source, restore)) {
+                JsonNode security = mover.path("spec").path("restic").path("moverSecurityContext");
+                assertThat(security.path("runAsUser").asInt()).as("%s reads and restores UID-1000 files (auth.json 0600)", K8sTree.id(mover))
+                        .isEqualTo(1000);
+                assertThat(security.path("runAsGroup").asInt()).isEqualTo(1000);
+                assertThat(security.path("fsGroup").asInt()).isEqualTo(1000);
+                assertThat(mover.path("spec").path("restic").path("repository").asText()).isEqualTo(app + "-volsync-secret");
+            }
             JsonNode controller = values(app).path("controllers").elements().next();
             assertThat(controller.path("strategy").asText()).as("the old pod lets go of the RWO volume first").isEqualTo("Recreate");
             assertThat(controller.path("replicas").asInt(1)).isEqualTo(1);
@@ -333,17 +352,22 @@ class PitfallContractTest {
         String flux = normalise("opencode-flux");
         String ha = normalise("opencode-ha");
         assertThat(flux).isEqualTo(ha);
-        assertThat(hostnames("opencode-flux")).containsExactly("flux.opencode.angryninja.cloud");
-        assertThat(hostnames("opencode-ha")).containsExactly("ha.opencode.angryninja.cloud");
+        assertThat(hostnames("opencode-flux")).containsExactly("flux.opencode." + DOMAIN);
+        assertThat(hostnames("opencode-ha")).containsExactly("ha.opencode." + DOMAIN);
+        assertThat(new WorkspacePod("opencode-ha").initContainer().path("env").path("GIT_BRANCH").asText())
+                .as("the HA configuration home-assistant-v2 runs").isEqualTo("ha-v2-config");
     }
 
-    /** The workspace's built resources with its own four facts replaced by placeholders. */
+    /** The workspace's built resources with its own facts (name, repository and branch, host, Doppler prefix, backup minute) replaced by placeholders. */
     private static String normalise(String app) {
         WorkspacePod pod = new WorkspacePod(app);
         String repo = pod.initContainer().path("env").path("GIT_REPO_URL").asText();
-        String text = workspace(app).toString();
+        String branch = pod.initContainer().path("env").path("GIT_BRANCH").asText();
+        String schedule = K8sTree.single(workspace(app), "ReplicationSource").path("spec").path("trigger").path("schedule").asText();
+        String text = workspace(app).toString().replace("\"GIT_BRANCH\":\"" + branch + "\"", "\"GIT_BRANCH\":\"<branch>\"")
+                .replace(schedule, "<schedule>");
         String ws = app.substring("opencode-".length());
-        return text.replace(repo, "<repo>").replace(ws + ".opencode.angryninja.cloud", "<host>")
+        return text.replace(repo, "<repo>").replace(ws + ".opencode." + DOMAIN, "<host>")
                 .replace(dopplerPrefix(app), "<prefix>").replace(app, "<app>")
                 .replaceAll("<app>-init-workspace-[a-z0-9]+", "<app>-init-workspace-<hash>");
     }
@@ -352,13 +376,11 @@ class PitfallContractTest {
         return app.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
     }
 
+    /** The Doppler name a key of the ExternalSecret's Secret comes from. */
     private static String remoteKey(JsonNode externalSecret, String secretKey) {
-        for (JsonNode d : externalSecret.path("spec").path("data")) {
-            if (d.path("secretKey").asText().equals(secretKey)) {
-                return d.path("remoteRef").path("key").asText();
-            }
-        }
-        throw new AssertionError("no " + secretKey + " in ExternalSecret " + K8sTree.name(externalSecret));
+        String key = ExternalSecretKeys.remoteKeys(externalSecret).get(secretKey);
+        assertThat(key).as("%s of ExternalSecret %s", secretKey, K8sTree.name(externalSecret)).isNotNull();
+        return key;
     }
 
     private static WorkspacePod.Mount mountOf(WorkspacePod pod, String container, String path) {

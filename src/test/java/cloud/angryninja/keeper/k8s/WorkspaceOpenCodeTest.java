@@ -46,10 +46,18 @@ class WorkspaceOpenCodeTest {
         InitScript.requireRoot();
         pod = new WorkspacePod("opencode-ha");
         Path remote = GitFixtures.bareRepository(root.resolve("remote"));
+        // The repository has the branch the workspace clones (opencode-ha: ha-v2-config, its GIT_BRANCH).
+        String branch = pod.initContainer().path("env").path("GIT_BRANCH").asText("");
+        if (!branch.isEmpty()) {
+            GitFixtures.git(remote, "branch", branch, "main");
+        }
         InitScript init = new InitScript(pod, root.resolve("pod"));
         secret = InitScript.secret(null, InitScript.authJson("gho_" + "a".repeat(36)));
         Tools.Result prepared = init.run(InitScript.Shell.BUSYBOX, secret, remote.toUri().toString());
         assertThat(prepared.exitCode()).as(prepared.output()).isZero();
+        if (!branch.isEmpty()) {
+            assertThat(GitFixtures.git(init.workspace(), "rev-parse", "--abbrev-ref", "HEAD").stdout().strip()).isEqualTo(branch);
+        }
 
         String main = pod.mainContainerName();
         JsonNode container = pod.mainContainer();

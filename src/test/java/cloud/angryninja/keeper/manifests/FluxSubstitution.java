@@ -17,7 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * both, and leaves such a resource exactly as built).
  *
  * <p>Forms: {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR:=default}}, {@code ${VAR-default}},
- * {@code ${VAR=default}}; {@code $${VAR}} is the escape for a literal {@code ${VAR}}; {@code $VAR}
+ * {@code ${VAR=default}} (a default may hold references: {@code ${A:-${B}}}), {@code ${VAR/a/b}} (first
+ * a replaced by b) and {@code ${VAR//a/b}} (every a), as the cluster writes {@code ${SECRET_DOMAIN/./-}};
+ * {@code $${VAR}} is the escape for a literal {@code ${VAR}}; {@code $VAR}
  * without braces is left alone. Strict, like Flux with {@code StrictPostBuildSubstitutions}: a
  * variable without a value or default, or any other {@code ${...}} form, is an error here (Flux
  * without the feature gate would silently make it empty, which is exactly the bug to catch).
@@ -26,41 +28,90 @@ public final class FluxSubstitution {
 
     public static final String DISABLED_KEY = "kustomize.toolkit.fluxcd.io/substitute";
 
+    private static final Pattern BODY = Pattern.compile("([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-=])(.*)|(//?)([^/]*)/(.*))?", Pattern.DOTALL);
     private static final Pattern REFERENCE = Pattern.compile(
             "\\$\\$\\{|\\$\\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-=])([^}]*))?}|\\$\\{");
 
     private FluxSubstitution() {
     }
 
-    /** Substitutes one resource's YAML text. */
+    /** Substitutes one resource's YAML text, strictly: a variable without value or default is an error. */
     public static String substitute(String text, Map<String, String> vars) {
-        Matcher m = REFERENCE.matcher(text);
+        return substitute(text, vars, true);
+    }
+
+    /**
+     * Substitutes one resource's YAML text. {@code strict} false is Flux without
+     * {@code StrictPostBuildSubstitutions}: a variable without value or default becomes empty.
+     */
+    public static String substitute(String text, Map<String, String> vars, boolean strict) {
         StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String token = m.group();
-            String replacement;
-            if (token.equals("$${")) {
-                replacement = "${";
-            } else if (m.group(1) == null) {
-                int end = Math.min(text.length(), m.start() + 40);
-                throw new IllegalArgumentException("unsupported substitution near: "
-                        + text.substring(m.start(), end).replace('\n', ' '));
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                out.append("${");
+                i += 3;
+            } else if (text.startsWith("${", i)) {
+                int close = closingBrace(text, i + 2);
+                out.append(expand(text, i, text.substring(i + 2, close), vars, strict));
+                i = close + 1;
             } else {
-                String name = m.group(1);
-                String op = m.group(2);
-                String value = vars.get(name);
-                if (value == null || (value.isEmpty() && op != null && op.startsWith(":"))) {
-                    if (op == null) {
-                        throw new IllegalArgumentException("variable ${" + name + "} has no value (postBuild.substitute) and no default");
-                    }
-                    value = m.group(3);
-                }
-                replacement = value;
+                out.append(text.charAt(i++));
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
-        m.appendTail(out);
         return out.toString();
+    }
+
+    /** The index of the brace that closes a reference whose body starts at {@code from} (nested references allowed). */
+    private static int closingBrace(String text, int from) {
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            if (text.startsWith("${", i)) {
+                depth++;
+                i++;
+            } else if (text.charAt(i) == '}') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            }
+        }
+        throw unsupported(text, from - 2);
+    }
+
+    /** One reference's value: {@code NAME}, {@code NAME[:]-default}, {@code NAME[:]=default}, {@code NAME/a/b}, {@code NAME//a/b}. */
+    private static String expand(String text, int at, String body, Map<String, String> vars, boolean strict) {
+        Matcher m = BODY.matcher(body);
+        if (!m.matches()) {
+            throw unsupported(text, at);
+        }
+        String name = m.group(1);
+        String value = vars.get(name);
+        if (m.group(2) != null) {
+            String op = m.group(2);
+            if (value == null || (value.isEmpty() && op.startsWith(":"))) {
+                value = substitute(m.group(3), vars, strict);
+            }
+            return value;
+        }
+        if (value == null) {
+            if (strict) {
+                throw new IllegalArgumentException("variable ${" + name + "} has no value (postBuild.substitute) and no default");
+            }
+            value = "";
+        }
+        if (m.group(4) != null) {
+            String pattern = m.group(5);
+            String replacement = m.group(6);
+            return m.group(4).equals("//") ? value.replace(pattern, replacement) : value.replaceFirst(Pattern.quote(pattern),
+                    Matcher.quoteReplacement(replacement));
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException unsupported(String text, int at) {
+        int end = Math.min(text.length(), at + 40);
+        return new IllegalArgumentException("unsupported substitution near: " + text.substring(at, end).replace('\n', ' '));
     }
 
     /** Splits {@code kustomize build} output into its resources' YAML texts. */
@@ -76,9 +127,14 @@ public final class FluxSubstitution {
 
     /** Substitutes every resource of a build, leaving alone those labelled or annotated as Flux allows. */
     public static List<String> substituteBuild(String built, Map<String, String> vars) {
+        return substituteBuild(built, vars, true);
+    }
+
+    /** As {@link #substituteBuild(String, Map)}, strict or not ({@link #substitute(String, Map, boolean)}). */
+    public static List<String> substituteBuild(String built, Map<String, String> vars, boolean strict) {
         List<String> result = new ArrayList<>();
         for (String doc : documents(built)) {
-            result.add(isDisabled(Yaml.read(doc)) ? doc : substitute(doc, vars));
+            result.add(isDisabled(Yaml.read(doc)) ? doc : substitute(doc, vars, strict));
         }
         return result;
     }

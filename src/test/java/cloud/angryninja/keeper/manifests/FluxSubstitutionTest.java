@@ -20,6 +20,19 @@ class FluxSubstitutionTest {
         assertThat(FluxSubstitution.substitute("literal: $${APP} and $APP", VARS)).isEqualTo("literal: ${APP} and $APP");
         assertThatThrownBy(() -> FluxSubstitution.substitute("x: ${MISSING}", VARS)).hasMessageContaining("MISSING");
         assertThatThrownBy(() -> FluxSubstitution.substitute("x: ${1%/*}", VARS)).hasMessageContaining("unsupported");
+        assertThatThrownBy(() -> FluxSubstitution.substitute("x: ${APP", VARS)).hasMessageContaining("unsupported");
+    }
+
+    /** The forms the cluster's own files use: nested defaults (templates/volsync) and replacement (certificates). */
+    @Test
+    void nestedDefaultsAndReplacementAsTheClusterWritesThem() {
+        Map<String, String> vars = Map.of("APP", "opencode-ha", "SECRET_DOMAIN", "dropin.example.test");
+        assertThat(FluxSubstitution.substitute("name: \"${VOLSYNC_CLAIM:-${APP}}\"", vars)).isEqualTo("name: \"opencode-ha\"");
+        assertThat(FluxSubstitution.substitute("${VOLSYNC_CLAIM:-${APP}-x}", Map.of("VOLSYNC_CLAIM", "c", "APP", "a"))).isEqualTo("c");
+        assertThat(FluxSubstitution.substitute("${SECRET_DOMAIN/./-}-tls", vars)).isEqualTo("dropin-example.test-tls");
+        assertThat(FluxSubstitution.substitute("${SECRET_DOMAIN//./-}", vars)).isEqualTo("dropin-example-test");
+        assertThatThrownBy(() -> FluxSubstitution.substitute("${MISSING/./-}", vars)).hasMessageContaining("MISSING");
+        assertThat(FluxSubstitution.substitute("a: ${MISSING}", vars, false)).as("Flux without strict substitution").isEqualTo("a: ");
     }
 
     /** kustomize-controller skips a resource whose label or annotation says substitute: disabled, and only then. */

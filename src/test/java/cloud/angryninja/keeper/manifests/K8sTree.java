@@ -20,8 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The repository's {@code k8s/} tree as Flux sees it: every kustomization folder, the Flux
  * Kustomization ({@code ks.yaml}) that points at it, and its build after Flux's substitution
- * ({@link #build}): the resources Flux would apply. Used by the workspaces' tests and the
- * keeper's deployment tests alike.
+ * ({@link #build}): the resources Flux would apply. The tree refers to the cluster's own
+ * {@code kubernetes/templates/volsync}, so a folder is built where the adoption contract puts it,
+ * in {@link ClusterSnapshot#adopted()}, with the substitution cluster-apps gives it (stand-in
+ * secrets, domain {@link ClusterSnapshot#DOMAIN}). Used by the workspaces' tests and the keeper's
+ * deployment tests alike.
  */
 public final class K8sTree {
 
@@ -71,8 +74,12 @@ public final class K8sTree {
             return manifest.path("spec");
         }
 
+        /** The folder of k8s/ that spec.path names once k8s/ is adopted as kubernetes/. */
         public Path path() {
-            return Repo.root().resolve(spec().path("path").asText()).normalize();
+            String path = spec().path("path").asText();
+            String prefix = "./kubernetes/";
+            assertThat(path).as("spec.path of %s", name()).startsWith(prefix);
+            return k8s().resolve(path.substring(prefix.length())).normalize();
         }
 
         public Map<String, String> substitute() {
@@ -116,8 +123,12 @@ public final class K8sTree {
         return matches.stream().findFirst();
     }
 
-    /** {@code kubectl kustomize dir}, raw. */
+    /** {@code kubectl kustomize dir}, raw; a folder of k8s/ is built where adoption puts it ({@link ClusterSnapshot#adopted()}). */
     public static String kustomize(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (abs.startsWith(k8s())) {
+            dir = ClusterSnapshot.adopted().root().resolve("kubernetes").resolve(k8s().relativize(abs).toString());
+        }
         Path kubectl = Tools.require("kubectl");
         Tools.Result r = Tools.run(Repo.root(), Duration.ofSeconds(60), kubectl.toString(), "kustomize", dir.toString());
         if (r.exitCode() != 0) {
@@ -126,10 +137,15 @@ public final class K8sTree {
         return r.stdout();
     }
 
-    /** The resources Flux would apply from this folder: build, then substitute with its ks.yaml's values. */
+    /**
+     * The resources Flux would apply from this folder of k8s/: built where adoption puts it, then
+     * substituted with cluster-apps' variables and its ks.yaml's own (strictly).
+     */
     public static List<JsonNode> build(Path dir) {
         return BUILDS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> {
-            Map<String, String> vars = fluxKustomizationOf(d).map(FluxKustomization::substitute).orElse(Map.of());
+            ClusterSnapshot cluster = ClusterSnapshot.adopted();
+            Map<String, String> vars = fluxKustomizationOf(d).map(ks -> cluster.vars(cluster.kustomization(ks.name())))
+                    .orElseGet(cluster::clusterVars);
             return FluxSubstitution.substituteBuild(kustomize(d), vars).stream().map(Yaml::read).toList();
         });
     }

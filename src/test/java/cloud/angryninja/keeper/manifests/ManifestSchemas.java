@@ -18,59 +18,51 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 /**
- * Validates Kubernetes manifests against JSON schemas: custom resources against the CRD schemas in
- * {@code shared/schemas} ({@code <group>/<kind>_<version>.json}), HelmRelease values of bjw-s
+ * Validates Kubernetes manifests against JSON schemas, all vendored in {@code src/test/resources/schemas}
+ * ({@code <group>/<kind>_<version>.json}; README there says where each comes from): custom resources
+ * against the CRD schemas of the exact versions the cluster runs, HelmRelease values of bjw-s
  * app-template against the common library's values schema, and the core kinds the tree uses
- * (which shared/schemas, holding CRDs only, lacks) against the project's own schemas in
- * {@code src/test/resources/schemas} ({@code core/<kind>_v1.json} for the core group), written
- * from the Kubernetes API reference with the API server's validation rules the tree relies on.
+ * ({@code core/<kind>_v1.json} for the core group) against the project's own schemas.
  */
 public final class ManifestSchemas {
 
-    /** Where the shared JSON schemas are: system property, then environment, then ../shared/schemas. */
-    public static final String SCHEMAS_PROPERTY = "keeper.schemas.dir";
-    public static final String SCHEMAS_ENV = "KEEPER_SCHEMAS_DIR";
     /** The $id prefix of the bjw-s values schema; its relative $refs resolve under it. */
     static final String BJW_S_ID_PREFIX = "https://raw.githubusercontent.com/bjw-s-labs/helm-charts/common-4.1.1/charts/library/common/";
     static final String BJW_S_DIR = "bjw-s-common-4.1.1";
 
-    private final List<Path> dirs;
-    private final Path shared;
+    private final Path dir;
     private final JsonSchemaFactory factory;
     private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().build();
     private final Map<Path, JsonSchema> schemas = new ConcurrentHashMap<>();
 
-    /** The shared CRD schemas plus the project's core-kind schemas. */
+    /** The repository's vendored schemas. */
     public ManifestSchemas() {
-        this(sharedDir(), Repo.path("src/test/resources/schemas"));
+        this(vendoredDir());
     }
 
-    ManifestSchemas(Path shared, Path project) {
-        this.shared = shared;
-        this.dirs = List.of(shared, project);
-        String bjwsLocal = shared.resolve(BJW_S_DIR).toUri().toString();
+    ManifestSchemas(Path dir) {
+        this.dir = dir;
+        String bjwsLocal = dir.resolve(BJW_S_DIR).toUri().toString();
         this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
                 builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(BJW_S_ID_PREFIX, bjwsLocal)));
     }
 
-    public static Path sharedDir() {
-        String configured = System.getProperty(SCHEMAS_PROPERTY, System.getenv(SCHEMAS_ENV));
-        Path dir = configured != null ? Path.of(configured) : Repo.root().resolve("../shared/schemas").normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new AssertionError("JSON schemas not found at " + dir + " (set -D" + SCHEMAS_PROPERTY + "=... or "
-                    + SCHEMAS_ENV + "; CI places shared/ beside the repository)");
+    /** src/test/resources/schemas of this repository. */
+    public static Path vendoredDir() {
+        Path vendored = Repo.path("src/test/resources/schemas");
+        if (!Files.isDirectory(vendored.resolve(BJW_S_DIR))) {
+            throw new AssertionError("vendored JSON schemas not found at " + vendored);
         }
-        return dir;
+        return vendored;
     }
 
-    /** The schema file for a manifest's apiVersion and kind: the first that exists, else where a CRD's would be. */
+    /** The schema file for a manifest's apiVersion and kind (it may not exist). */
     public Path schemaFile(JsonNode manifest) {
         String apiVersion = manifest.path("apiVersion").asText();
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "core" : apiVersion.substring(0, slash);
         String file = manifest.path("kind").asText().toLowerCase(Locale.ROOT) + "_" + apiVersion.substring(slash + 1) + ".json";
-        return dirs.stream().map(d -> d.resolve(group).resolve(file)).filter(Files::isRegularFile).findFirst()
-                .orElse(shared.resolve(group).resolve(file));
+        return dir.resolve(group).resolve(file);
     }
 
     /** Every violation of the manifest's schema (empty = valid); a kind without a schema is a violation. */
@@ -89,7 +81,7 @@ public final class ManifestSchemas {
 
     /** bjw-s app-template values against the common library 4.1.1 values schema. */
     public List<String> validateAppTemplateValues(JsonNode values) {
-        List<String> errors = messages(schema(shared.resolve(BJW_S_DIR).resolve("values.schema.json")).validate(values));
+        List<String> errors = messages(schema(dir.resolve(BJW_S_DIR).resolve("values.schema.json")).validate(values));
         return errors.stream().map(e -> "spec.values (bjw-s common 4.1.1): " + e).toList();
     }
 

@@ -13,31 +13,26 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 class ProbeVerdictsConfigTest {
 
     private static ProbeConfig config(Duration confirm, Duration window, String versions) {
-        return new ProbeConfig() {
-            public Duration interval() {
-                return Duration.ofSeconds(60);
-            }
+        return new Stub(confirm, window, versions);
+    }
 
-            public Duration timeout() {
-                return Duration.ofSeconds(10);
-            }
+    /**
+     * A record, not an anonymous class: the mapping's validation constraints are interceptor bindings to Quarkus, which
+     * refuses them on an anonymous class.
+     */
+    private record Stub(Duration confirmDelay, Duration rateLimitWindow, String supportedVersions) implements ProbeConfig {
 
-            public int concurrency() {
-                return 64;
-            }
+        public Duration interval() {
+            return Duration.ofSeconds(60);
+        }
 
-            public Duration confirmDelay() {
-                return confirm;
-            }
+        public Duration timeout() {
+            return Duration.ofSeconds(10);
+        }
 
-            public Duration rateLimitWindow() {
-                return window;
-            }
-
-            public String supportedVersions() {
-                return versions;
-            }
-        };
+        public int concurrency() {
+            return 64;
+        }
     }
 
     @Test

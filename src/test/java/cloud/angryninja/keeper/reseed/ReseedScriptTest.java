@@ -161,6 +161,55 @@ class ReseedScriptTest {
         assertThat(down.output()).contains("could not reach the keeper");
     }
 
+    @Test
+    void helpPrintsTheUsageAndSendsNothing() {
+        for (String flag : List.of("--help", "-h")) {
+            Tools.Result r = run(Map.of(), flag);
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.stdout()).startsWith("usage: scripts/reseed [OPTION]... [AUTH_JSON]\n")
+                    .contains("-w, --workspace NAME").contains("-n, --dry-run").contains("-h, --help").contains("KEEPER_API_TOKEN")
+                    .doesNotContain("Illegal option").doesNotContain("set -eu");
+        }
+        Tools.Result unknown = run(Map.of(), "--bogus");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr().strip()).isEqualTo("reseed: unknown option: --bogus (scripts/reseed --help for usage)");
+        assertThat(received).as("nothing was sent").isEmpty();
+    }
+
+    @Test
+    void longOptionsAreTheShortOnes() throws IOException {
+        Path file = tmp.resolve("auth.json");
+        write(file);
+
+        Tools.Result r = run(Map.of(), "--workspace", "alpha", "--workspace=beta", "-wgamma", "--dry-run", "--force", "--live", "--",
+                file.toString());
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(received.get(0).query()).isEqualTo("workspace=alpha&workspace=beta&workspace=gamma&dryRun=true&force=true&mode=live");
+        assertThat(received.get(0).body()).isEqualTo(AUTH);
+    }
+
+    @Test
+    void aReplyWithoutStepsEndsWithANewlineAndOneClearLine() {
+        Path file = tmp.resolve("auth.json");
+        write(file);
+        status = 401;
+        answer = "{\"error\":\"missing or wrong bearer token\"}";
+
+        Tools.Result r = run(Map.of(), file.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stdout()).as("the body, then a newline").isEqualTo(answer + "\n");
+        assertThat(r.stderr()).isEqualTo("reseed: posting " + file + " to " + "http://127.0.0.1:" + keeper.getAddress().getPort() + "/reseed\n"
+                + "reseed: the reply (HTTP 401) lists no steps: nothing was reseeded (is KEEPER_URL the keeper, and KEEPER_API_TOKEN its token?)\n");
+
+        status = 200;
+        answer = "<html>not the keeper</html>\n";
+        Tools.Result notKeeper = run(Map.of(), file.toString());
+        assertThat(notKeeper.exitCode()).as("a 200 without steps is no verified reseed").isEqualTo(1);
+        assertThat(notKeeper.stderr()).contains("the reply (HTTP 200) lists no steps");
+    }
+
     private static void write(Path file) {
         try {
             Files.writeString(file, AUTH);

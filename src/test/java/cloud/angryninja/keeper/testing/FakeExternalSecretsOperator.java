@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +27,16 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Plays External Secrets Operator on a mock Kubernetes API: when an ExternalSecret's annotations change (a forced
- * sync), it copies each {@code spec.data[].remoteRef.key} value from {@code remoteValues} into the target Secret and
+ * sync), it copies each {@code spec.data[].remoteRef.key} value from {@code remoteValues} into the target Secret (and
+ * each {@code "{{ .NAME }}"} value of a v2 template over dataFrom find-by-path keys, the cluster's house style) and
  * sets {@code Ready=True/SecretSynced} and {@code refreshTime}. It can be told to fail ({@code Ready=False}) or to
  * hang (do nothing). ExternalSecrets that appear are remembered, not synced.
  */
 public final class FakeExternalSecretsOperator implements AutoCloseable {
 
     private enum Behaviour { SYNC, FAIL, HANG }
+
+    private static final java.util.regex.Pattern ONE_NAME = java.util.regex.Pattern.compile("\\{\\{ *\\.([A-Za-z0-9_]+) *}}");
 
     private final KubernetesClient client;
     private final Function<String, Optional<String>> remoteValues;
@@ -161,6 +165,35 @@ public final class FakeExternalSecretsOperator implements AutoCloseable {
                 return;
             }
             data.put(secretKey, Base64.getEncoder().encodeToString(value.get().getBytes(StandardCharsets.UTF_8)));
+        }
+        // The cluster's house style: dataFrom find by path prefix, and a v2 template whose values are each one
+        // {{ .NAME }} of a found key. Other templates are not played: they fail the sync loudly.
+        Map<String, Object> targetSpec = spec instanceof Map<?, ?> m && m.get("target") instanceof Map<?, ?> t ? (Map<String, Object>) t : Map.of();
+        Map<String, Object> template = targetSpec.get("template") instanceof Map<?, ?> t ? (Map<String, Object>) t : Map.of();
+        List<String> prefixes = new ArrayList<>();
+        if (spec instanceof Map<?, ?> m && m.get("dataFrom") instanceof List<?> l) {
+            for (Object from : l) {
+                if (from instanceof Map<?, ?> f && f.get("find") instanceof Map<?, ?> find && find.get("path") instanceof String path) {
+                    prefixes.add(path);
+                }
+            }
+        }
+        if (template.get("data") instanceof Map<?, ?> templated) {
+            for (Map.Entry<?, ?> e : templated.entrySet()) {
+                java.util.regex.Matcher name = ONE_NAME.matcher(String.valueOf(e.getValue()).strip());
+                if (!name.matches() || prefixes.stream().noneMatch(name.group(1)::startsWith)) {
+                    setReady(es, "False", "SecretSyncedError", "template value of " + e.getKey() + " is not one {{ .NAME }} of a found key",
+                            false);
+                    return;
+                }
+                Optional<String> value = remoteValues.apply(name.group(1));
+                if (value.isEmpty()) {
+                    setReady(es, "False", "SecretSyncedError", "could not get secret data from provider: key " + name.group(1)
+                            + " not found", false);
+                    return;
+                }
+                data.put(String.valueOf(e.getKey()), Base64.getEncoder().encodeToString(value.get().getBytes(StandardCharsets.UTF_8)));
+            }
         }
         String namespace = es.getMetadata().getNamespace();
         String target = ExternalSecrets.targetSecretName(es);

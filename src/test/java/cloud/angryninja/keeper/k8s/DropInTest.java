@@ -1,0 +1,336 @@
+package cloud.angryninja.keeper.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import cloud.angryninja.keeper.manifests.ClusterSnapshot;
+import cloud.angryninja.keeper.manifests.ClusterSnapshot.FluxKs;
+import cloud.angryninja.keeper.manifests.FluxSubstitution;
+import cloud.angryninja.keeper.manifests.K8sTree;
+import cloud.angryninja.keeper.manifests.ManifestSchemas;
+import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.manifests.Yaml;
+
+/**
+ * {@code k8s/} dropped into the cluster's repository by the adoption contract (docs/deploy.md) and
+ * reconciled as Flux would: {@link ClusterSnapshot} lays it over a copy of the snapshot, applies the one
+ * patch and builds every Flux Kustomization as cluster-apps generates them.
+ */
+class DropInTest {
+
+    /** The Flux Kustomizations this tree adds. */
+    static final List<String> OURS = List.of("opencode-flux", "opencode-ha", "opencode-keeper");
+    /** The cluster's own Kustomizations whose folders the adoption patch changes. */
+    static final List<String> PATCHED = List.of("certificates-import", "envoy-gateway");
+
+    static ClusterSnapshot adopted() {
+        return ClusterSnapshot.adopted();
+    }
+
+    @Test
+    void adoptingCopiesNewFilesAndAppliesOnePatchToExistingFilesOnly() {
+        List<Path> patches = ClusterSnapshot.adoptionPatches();
+        assertThat(patches).as("docs/adopt holds at most one patch").hasSizeLessThanOrEqualTo(1);
+        Set<String> tree = new HashSet<>();
+        ClusterSnapshot.treeFiles().forEach(f -> tree.add("kubernetes/" + f));
+        for (Path patch : patches) {
+            Tools.Result r = Tools.run(ClusterSnapshot.pristine().root(), Duration.ofSeconds(30), "git", "apply", "--numstat", patch.toString());
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            List<String> touched = r.stdout().lines().map(l -> l.split("\t")[2]).toList();
+            assertThat(touched).as("files the patch changes").isNotEmpty().allSatisfy(f -> {
+                assertThat(ClusterSnapshot.location().resolve(f)).as("the patch changes only files the cluster has").isRegularFile();
+                assertThat(tree).as("and none that k8s/ brings").doesNotContain(f);
+            });
+        }
+        // ClusterSnapshot.adopted() fails on a collision; every file of k8s/ is then where the contract puts it.
+        for (Path rel : ClusterSnapshot.treeFiles()) {
+            assertThat(adopted().root().resolve("kubernetes").resolve(rel.toString())).hasSameTextualContentAs(K8sTree.k8s().resolve(rel));
+        }
+    }
+
+    @Test
+    void everyFluxKustomizationNamesASourceAPathAndDependenciesThatExist() {
+        List<String> problems = problems(adopted());
+        List<String> before = problems(ClusterSnapshot.pristine());
+        assertThat(problems).as("unresolved references after adoption (before: %s)", before).isSubsetOf(before);
+        for (String name : OURS) {
+            FluxKs ks = adopted().kustomization(name);
+            assertThat(ks.file()).isEqualTo("kubernetes/apps/opencode/kustomization.yaml");
+            assertThat(ks.path()).isEqualTo("./kubernetes/apps/opencode/" + name + "/app");
+            assertThat(problems).noneMatch(p -> p.startsWith(name + ":"));
+        }
+        assertThat(adopted().kustomization("opencode-flux").spec().path("dependsOn").findValuesAsText("name"))
+                .contains("volsync", "external-secrets-stores", "rook-ceph-cluster");
+    }
+
+    /** Each Flux Kustomization's missing source, path outside the artifact or unknown dependency. */
+    private static List<String> problems(ClusterSnapshot repo) {
+        List<String> sources = repo.sources();
+        Set<String> names = new HashSet<>();
+        repo.kustomizations().forEach(k -> names.add(k.namespace() + "/" + k.name()));
+        List<String> problems = new ArrayList<>();
+        for (FluxKs ks : repo.kustomizations()) {
+            JsonNode ref = ks.spec().path("sourceRef");
+            String source = ref.path("kind").asText() + "/" + ref.path("namespace").asText(ks.namespace()) + "/" + ref.path("name").asText();
+            if (!sources.contains(source)) {
+                problems.add(ks.name() + ": no source " + source);
+            }
+            if (!ks.path().startsWith("./kubernetes/") || !Files.isDirectory(repo.root().resolve(ks.path()))) {
+                problems.add(ks.name() + ": path " + ks.path() + " is not a folder of the artifact (kubernetes/)");
+            }
+            for (JsonNode dep : ks.spec().path("dependsOn")) {
+                String wanted = dep.path("namespace").asText(ks.namespace()) + "/" + dep.path("name").asText();
+                if (!names.contains(wanted)) {
+                    problems.add(ks.name() + ": dependsOn " + wanted + " does not exist");
+                }
+            }
+        }
+        return problems;
+    }
+
+    @Test
+    void ourKustomizationsBuildFullySubstitutedValidAndWithoutALiteralDomain() {
+        ManifestSchemas schemas = new ManifestSchemas();
+        Pattern urlHost = Pattern.compile("://([a-zA-Z0-9.-]+)");
+        List<String> publicHosts = List.of("github.com", "api.githubcopilot.com", "api.doppler.com", "ghcr.io");
+        for (String name : PATCHED) {
+            // The cluster's own files use variables its cluster-settings lacks (Flux makes them empty): not strict.
+            assertThat(adopted().build(adopted().kustomization(name), false).orElseThrow().toString()).doesNotContain("angryninja.cloud");
+        }
+        for (String name : OURS) {
+            FluxKs ks = adopted().kustomization(name);
+            List<String> texts = adopted().buildTexts(ks);
+            assertThat(texts).as("%s builds", name).isNotEmpty();
+            for (String text : texts) {
+                JsonNode resource = Yaml.read(text);
+                String id = name + " " + K8sTree.id(resource);
+                if (!FluxSubstitution.isDisabled(resource)) {
+                    assertThat(text).as("%s: no ${...} left after Flux's substitution", id).doesNotContain("${");
+                }
+                assertThat(text).as("%s: the domain is ${SECRET_DOMAIN}, never written literally", id).doesNotContain("angryninja.cloud");
+                // A placeholder for the reader (the alerts' runbook text, where Flux does not substitute) is no literal domain.
+                Matcher m = urlHost.matcher(text.replace("<SECRET_DOMAIN>", ClusterSnapshot.DOMAIN));
+                List<String> literal = new ArrayList<>();
+                while (m.find()) {
+                    String host = m.group(1);
+                    if (!publicHosts.contains(host) && !host.endsWith(".svc.cluster.local") && !host.endsWith(ClusterSnapshot.DOMAIN)) {
+                        literal.add(host);
+                    }
+                }
+                assertThat(literal).as("%s: URL hosts other than the cluster's domain, its Services and the public APIs", id).isEmpty();
+                assertThat(text).as("%s: a literal .cloud domain", id).doesNotContainPattern("[a-z0-9-]\\.cloud\\b(?!/)");
+                assertThat(schemas.validate(resource)).as("%s against the schema of the version the cluster runs", id).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theGatewayServesACertificateFromTheClustersIssuerForEveryHostname() {
+        List<JsonNode> certificates = K8sTree.all(built("certificates-import"), "Certificate");
+        JsonNode ours = certificates.stream().filter(c -> c.path("spec").path("commonName").asText().contains("opencode")).findFirst().orElseThrow();
+        List<String> dnsNames = Yaml.texts(ours.path("spec").path("dnsNames"));
+        assertThat(dnsNames).containsExactly("*.opencode." + ClusterSnapshot.DOMAIN);
+
+        JsonNode issuer = K8sTree.named(built("cert-manager-issuers"), "ClusterIssuer", ours.path("spec").path("issuerRef").path("name").asText());
+        List<String> zones = new ArrayList<>();
+        issuer.path("spec").path("acme").path("solvers").forEach(s -> s.path("selector").path("dnsZones").forEach(z -> zones.add(z.asText())));
+        assertThat(zones).as("the issuer's DNS-01 zones").contains(ClusterSnapshot.DOMAIN);
+
+        JsonNode gateway = K8sTree.named(built("envoy-gateway"), "Gateway", "envoy-internal");
+        List<String> served = new ArrayList<>();
+        gateway.path("spec").path("listeners").forEach(l -> {
+            if (l.path("name").asText().equals("https")) {
+                assertThat(l.path("allowedRoutes").path("namespaces").path("from").asText()).as("routes from opencode attach").isEqualTo("All");
+                l.path("tls").path("certificateRefs").forEach(c -> served.add(c.path("name").asText()));
+            }
+        });
+        assertThat(served).contains(ours.path("spec").path("secretName").asText());
+
+        for (String name : OURS) {
+            JsonNode release = K8sTree.single(built(name), "HelmRelease");
+            for (JsonNode route : release.path("spec").path("values").path("route")) {
+                for (String host : Yaml.texts(route.path("hostnames"))) {
+                    assertThat(host).endsWith("." + ClusterSnapshot.DOMAIN);
+                    assertThat(dnsNames).as("certificate names covering %s", host).anyMatch(n -> PitfallContractTest.certificateCovers(n, host));
+                    assertThat(PitfallContractTest.certificateCovers("*." + ClusterSnapshot.DOMAIN, host))
+                            .as("the cluster's own wildcard does not cover %s", host).isFalse();
+                }
+                assertThat(route.path("annotations").fieldNames()).toIterable().as("external-dns annotations on %s's route", name)
+                        .noneMatch(a -> a.startsWith("external-dns"));
+            }
+        }
+    }
+
+    @Test
+    void nothingTheClusterHadIsLostOrChanged() {
+        ClusterSnapshot before = ClusterSnapshot.pristine();
+        int unbuildable = 0;
+        for (FluxKs old : before.kustomizations()) {
+            FluxKs now = adopted().kustomization(old.name());
+            assertThat(now.manifest()).as("Flux Kustomization %s after adoption", old.name()).isEqualTo(old.manifest());
+            Optional<List<JsonNode>> was = before.build(old, false);
+            Optional<List<JsonNode>> is = adopted().build(now, false);
+            assertThat(is.isPresent()).as("%s builds after adoption as before", old.name()).isEqualTo(was.isPresent());
+            if (was.isEmpty()) {
+                unbuildable++;
+                assertThat(before.kustomizeError(before.root().resolve(old.path()))).as("why %s does not build here", old.name())
+                        .contains("accumulating resources from 'http");
+                continue;
+            }
+            Map<String, JsonNode> wasById = byId(was.get());
+            Map<String, JsonNode> isById = byId(is.get());
+            assertThat(isById.keySet()).as("%s still applies everything it did (cluster-apps prunes)", old.name()).containsAll(wasById.keySet());
+            if (!PATCHED.contains(old.name()) && !old.name().equals("cluster-apps") && !old.name().equals("cluster")) {
+                assertThat(isById).as("%s applies exactly what it did", old.name()).isEqualTo(wasById);
+            }
+        }
+        assertThat(unbuildable).as("Kustomizations with remote resources, not buildable offline").isLessThan(before.kustomizations().size() / 10);
+        // What the patch changes in the cluster's own objects: one Certificate more, one certificateRef more.
+        Map<String, JsonNode> certsBefore = byId(before.build(before.kustomization("certificates-import"), false).orElseThrow());
+        Map<String, JsonNode> certsAfter = byId(built("certificates-import"));
+        assertThat(certsAfter.keySet()).hasSize(certsBefore.size() + 1);
+        certsBefore.forEach((id, c) -> assertThat(certsAfter.get(id)).isEqualTo(c));
+        Map<String, JsonNode> envoyBefore = byId(before.build(before.kustomization("envoy-gateway"), false).orElseThrow());
+        Map<String, JsonNode> envoyAfter = byId(built("envoy-gateway"));
+        assertThat(envoyAfter.keySet()).isEqualTo(envoyBefore.keySet());
+        envoyBefore.forEach((id, o) -> {
+            if (!id.equals("Gateway//envoy-internal")) {
+                assertThat(envoyAfter.get(id)).as(id).isEqualTo(o);
+            }
+        });
+        JsonNode gw = envoyAfter.get("Gateway//envoy-internal").deepCopy();
+        JsonNode refs = gw.path("spec").path("listeners").get(1).path("tls").path("certificateRefs");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) refs).remove(refs.size() - 1);
+        assertThat(gw).as("the Gateway without the added certificateRef is the cluster's").isEqualTo(envoyBefore.get("Gateway//envoy-internal"));
+    }
+
+    /** The dashboard, rules and scrape target are found the way the cluster's Grafana and Prometheus select them. */
+    @Test
+    void grafanaAndPrometheusPickUpTheKeepersDashboardRulesAndScrapeTarget() {
+        JsonNode grafana = K8sTree.single(built("grafana"), "HelmRelease").path("spec").path("values").path("sidecar").path("dashboards");
+        assertThat(grafana.path("searchNamespace").asText()).isEqualTo("ALL");
+        List<JsonNode> keeper = built("opencode-keeper");
+        JsonNode dashboard = K8sTree.named(keeper, "ConfigMap", "opencode-keeper-dashboard");
+        assertThat(dashboard.path("metadata").path("labels").has(grafana.path("label").asText())).as("the sidecar's label").isTrue();
+        String labelValue = grafana.path("labelValue").asText("");
+        if (!labelValue.isEmpty()) {
+            assertThat(dashboard.path("metadata").path("labels").path(grafana.path("label").asText()).asText()).isEqualTo(labelValue);
+        }
+        assertThat(dashboard.path("metadata").path("annotations").path(grafana.path("folderAnnotation").asText()).asText())
+                .as("the sidecar's folder annotation").isNotBlank();
+
+        JsonNode prometheus = K8sTree.single(built("kube-prometheus-stack"), "HelmRelease").path("spec").path("values")
+                .path("prometheus").path("prometheusSpec");
+        assertThat(prometheus.path("ruleSelectorNilUsesHelmValues").asBoolean(true)).as("Prometheus selects every PrometheusRule").isFalse();
+        assertThat(prometheus.path("serviceMonitorSelectorNilUsesHelmValues").asBoolean(true)).as("and every ServiceMonitor").isFalse();
+        assertThat(K8sTree.all(keeper, "PrometheusRule")).hasSize(1);
+        assertThat(K8sTree.single(keeper, "HelmRelease").path("spec").path("values").path("serviceMonitor").size()).isEqualTo(1);
+    }
+
+    @Test
+    void theClustersConsistencyHookPasses() {
+        Tools.require("yamllint");
+        Tools.Result r = Tools.run(List.of("bash", "scripts/validate-consistency.sh"), adopted().root(), Map.of(), false, Duration.ofSeconds(120));
+        assertThat(r.output()).as("scripts/validate-consistency.sh on the adopted repository").doesNotContain("ERROR")
+                .doesNotContain("yamllint not found").contains("All consistency checks passed");
+        assertThat(r.exitCode()).isZero();
+    }
+
+    /**
+     * POST /reseed answers only when the reseed ends; Envoy resets a stream silent for longer than its
+     * stream idle timeout (Envoy Gateway 1.7.1: ClientTrafficPolicy timeout.http.streamIdleTimeout,
+     * default 5 min). The deployed keeper's deadlines add up to less, with a margin.
+     */
+    @Test
+    void aReseedAnswersWithinEnvoysStreamIdleTimeout() {
+        List<JsonNode> envoy = built("envoy-gateway");
+        Duration streamIdle = Duration.ofMinutes(5);
+        for (JsonNode ctp : K8sTree.all(envoy, "ClientTrafficPolicy")) {
+            String set = ctp.path("spec").path("timeout").path("http").path("streamIdleTimeout").asText(null);
+            if (set != null) {
+                streamIdle = parse(set);
+            }
+        }
+        for (JsonNode btp : K8sTree.all(envoy, "BackendTrafficPolicy")) {
+            assertThat(btp.path("spec").path("timeout").path("http").path("requestTimeout").asText()).as("no request timeout before it").isEqualTo("0s");
+        }
+        for (String name : OURS) {
+            assertThat(K8sTree.all(built(name), "BackendTrafficPolicy")).as("route-level policies of %s (they replace the global one)", name).isEmpty();
+        }
+        Map<String, String> config = keeperConfig();
+        Map<String, Duration> budget = new LinkedHashMap<>();
+        budget.put("verify-before (keeper.copilot.timeout)", parse(config.getOrDefault("keeper.copilot.timeout", "10s")));
+        // A retry may start just before retry-max-duration ends and then take its own connect and read timeouts.
+        budget.put("Doppler read and write (2 x (retry-max-duration + connect-timeout + request-timeout))",
+                parse(config.getOrDefault("keeper.doppler.retry-max-duration", "120s"))
+                        .plus(parse(config.getOrDefault("keeper.doppler.connect-timeout", "5s")))
+                        .plus(parse(config.getOrDefault("keeper.doppler.request-timeout", "10s"))).multipliedBy(2));
+        budget.put("ESO sync", parse(config.getOrDefault("keeper.reseed.sync-timeout", "120s")));
+        budget.put("rollout", parse(config.getOrDefault("keeper.reseed.rollout-timeout", "300s")));
+        budget.put("verify-after", parse(config.getOrDefault("keeper.reseed.verify-timeout", "60s")));
+        budget.put("its last probe", parse(config.getOrDefault("keeper.probe.timeout", "10s"))
+                .plus(parse(config.getOrDefault("keeper.copilot.timeout", "10s"))));
+        Duration total = budget.values().stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(parse(config.getOrDefault("keeper.doppler.max-retry-after", "60s")))
+                .isLessThanOrEqualTo(parse(config.getOrDefault("keeper.doppler.retry-max-duration", "120s")));
+        assertThat(total).as("worst-case reseed %s against Envoy's stream idle timeout %s", budget, streamIdle)
+                .isLessThanOrEqualTo(streamIdle.minusSeconds(20));
+    }
+
+    /** The keeper's application.properties as the cluster gets it (the built ConfigMap). */
+    private static Map<String, String> keeperConfig() {
+        JsonNode cm = K8sTree.named(built("opencode-keeper"), "ConfigMap", "opencode-keeper-config");
+        Map<String, String> config = new LinkedHashMap<>();
+        cm.path("data").path("application.properties").asText().lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#") && l.contains("="))
+                .forEach(l -> config.put(l.substring(0, l.indexOf('=')).strip(), l.substring(l.indexOf('=') + 1).strip()));
+        return config;
+    }
+
+    private static Duration parse(String value) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value);
+        assertThat(m.matches()).as("duration %s", value).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    /** What a Flux Kustomization applies after adoption: ours strictly substituted, the cluster's own as Flux does by default. */
+    static List<JsonNode> built(String kustomization) {
+        return adopted().build(adopted().kustomization(kustomization), OURS.contains(kustomization))
+                .orElseThrow(() -> new AssertionError(kustomization + " does not build"));
+    }
+
+    private static Map<String, JsonNode> byId(List<JsonNode> resources) {
+        Map<String, JsonNode> result = new LinkedHashMap<>();
+        resources.forEach(r -> result.put(r.path("kind").asText() + "/" + r.path("metadata").path("namespace").asText() + "/"
+                + r.path("metadata").path("name").asText(), r));
+        return result;
+    }
+
+    static {
+        // Repo.root() must be found before any copy is made (the tests run from the repository).
+        Repo.root();
+    }
+}
