@@ -2,7 +2,13 @@ package cloud.angryninja.keeper.doppler;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,16 +195,41 @@ public class Doppler {
     }
 
     static Optional<Duration> retryAfter(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            long seconds = Long.parseLong(header.trim());
-            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return retryAfter(header, Instant.now());
     }
+
+    /**
+     * Pure: {@code Retry-After} as delay-seconds or as an HTTP date (RFC 9110: IMF-fixdate, and the obsolete asctime
+     * form); a date in the past is no wait; anything else is absent.
+     */
+    static Optional<Duration> retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String value = header.trim();
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+            } catch (NumberFormatException e) {
+                return Optional.empty(); // more digits than a long: no usable value
+            }
+        }
+        for (DateTimeFormatter format : HTTP_DATES) {
+            try {
+                Instant at = ZonedDateTime.parse(value, format).toInstant();
+                Duration wait = Duration.between(now, at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait.truncatedTo(ChronoUnit.SECONDS));
+            } catch (DateTimeParseException e) {
+                // try the next form
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** IMF-fixdate and asctime, HTTP-date forms of RFC 9110 section 5.6.7, in GMT. */
+    private static final List<DateTimeFormatter> HTTP_DATES = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME,
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
 
     private static String describe(Throwable e) {
         Throwable root = e;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,28 +33,58 @@ public final class ReseedDecisions {
     private ReseedDecisions() {
     }
 
-    /** {@code ?dryRun=} and {@code ?force=}: absent or empty is false; only true/false are accepted. */
+    /** The query parameters {@code POST /reseed} takes; any other is refused. */
+    public static final List<String> PARAMETERS = List.of("workspace", "dryRun", "force", "mode");
+
+    /** {@code ?dryRun=} and {@code ?force=}: absent is false; else exactly {@code true} or {@code false}. */
     public static boolean flag(String name, String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             return false;
         }
-        return switch (value.toLowerCase(Locale.ROOT)) {
+        return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("?" + name + "= takes true or false, not '" + shorten(value) + "'");
+            default -> throw new IllegalArgumentException("?" + name + " takes exactly true or false (or is left out)");
         };
     }
 
-    /** The target workspaces: every configured one when none is named; unknown names are refused. */
+    /**
+     * Pure: what is wrong with the query of {@code POST /reseed}, if anything: a parameter that is not one of
+     * {@link #PARAMETERS}; {@code dryRun}, {@code force} or {@code mode} given more than once, empty or bare; an empty
+     * {@code workspace}. The message names the parameter and never echoes a value (nor an unknown name).
+     */
+    public static Optional<String> queryProblem(Map<String, List<String>> query) {
+        if (query == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, List<String>> p : query.entrySet()) {
+            String name = p.getKey();
+            List<String> values = p.getValue() == null ? List.of() : p.getValue();
+            if (!PARAMETERS.contains(name)) {
+                return Optional.of("an unknown query parameter; POST /reseed takes only " + String.join(", ", PARAMETERS));
+            }
+            if (!name.equals("workspace") && values.size() > 1) {
+                return Optional.of("?" + name + " is given " + values.size() + " times; give it once");
+            }
+            if (values.isEmpty() || values.stream().anyMatch(v -> v == null || v.isEmpty())) {
+                return Optional.of("?" + name + " is empty or has no value; " + (name.equals("workspace")
+                        ? "name a configured workspace, or leave ?workspace out for every one"
+                        : name.equals("mode") ? "give mode=rollout or mode=live, or leave it out" : "give " + name + "=true or " + name + "=false, or leave it out"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The target workspaces: every configured one when none is named; unknown or empty names are refused. */
     public static List<Workspace> targets(List<String> names, List<Workspace> configured) {
-        List<String> wanted = names == null ? List.of() : names.stream().filter(n -> n != null && !n.isBlank()).toList();
+        List<String> wanted = names == null ? List.of() : names;
         if (wanted.isEmpty()) {
             return configured;
         }
         List<Workspace> targets = new ArrayList<>();
         for (String name : new LinkedHashSet<>(wanted)) {
             Workspace w = configured.stream().filter(c -> c.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown workspace '" + shorten(name) + "'; configured: "
+                    .orElseThrow(() -> new IllegalArgumentException("?workspace names no configured workspace; configured: "
                             + String.join(", ", configured.stream().map(Workspace::name).toList())));
             targets.add(w);
         }

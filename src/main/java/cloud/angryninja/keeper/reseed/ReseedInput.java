@@ -1,19 +1,17 @@
 package cloud.angryninja.keeper.reseed;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.copilot.CopilotEntry;
 
 /**
  * Pure: reads the body of {@code POST /reseed}, the laptop's whole auth.json or its bare {@code github-copilot}
@@ -24,8 +22,6 @@ public final class ReseedInput {
 
     /** Largest body accepted: 64 KiB. */
     public static final int MAX_BYTES = 64 * 1024;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReseedInput() {
     }
@@ -60,7 +56,11 @@ public final class ReseedInput {
         }
     }
 
-    /** @throws Rejected 413 over {@link #MAX_BYTES}, 400 not a JSON object, 422 no usable github-copilot entry */
+    /**
+     * @throws Rejected 413 over {@link #MAX_BYTES}; 400 not exactly one JSON object (text after it, a key given twice);
+     *                  422 no github-copilot entry, or one OpenCode 1.18.33 cannot load or the keeper refuses (the
+     *                  message names the field, see {@link CopilotEntry})
+     */
     public static Parsed parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new Rejected(400, "the body is empty: send the auth.json (or its github-copilot entry) as the request body");
@@ -70,25 +70,21 @@ public final class ReseedInput {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new Rejected(400, "the body is not valid JSON" + where);
-        } catch (IOException e) {
-            throw new Rejected(400, "the body could not be read as JSON");
+            root = AuthJson.readStrict(body, "the body");
+        } catch (AuthJson.StrictJsonException e) {
+            throw new Rejected(400, e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new Rejected(400, "the body must be a JSON object: the auth.json, or its github-copilot entry");
         }
-        boolean bareEntry = root.has("refresh") || root.has("type");
+        boolean bareEntry = AuthJson.isBareEntry(root);
         JsonNode entry = bareEntry ? root : root.get(AuthJson.PROVIDER_ID);
         List<String> ignored = new ArrayList<>();
         if (!bareEntry) {
             for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
                 String name = names.next();
                 if (!name.equals(AuthJson.PROVIDER_ID)) {
-                    ignored.add(name);
+                    ignored.add(CopilotCredential.isToken(name) && name.length() <= 64 ? name : "(a provider with an unprintable name)");
                 }
             }
         }
@@ -96,27 +92,15 @@ public final class ReseedInput {
             throw new Rejected(422, "no " + AuthJson.PROVIDER_ID + " entry" + (ignored.isEmpty() ? "" : " (found only " + ignored + ")")
                     + ": log in to GitHub Copilot in OpenCode on the laptop first");
         }
-        if (!entry.isObject()) {
-            throw new Rejected(422, "the " + AuthJson.PROVIDER_ID + " entry must be a JSON object");
-        }
-        JsonNode type = entry.get("type");
-        if (type == null || !"oauth".equals(type.asText())) {
-            throw new Rejected(422, "the " + AuthJson.PROVIDER_ID + " entry must have \"type\": \"oauth\"");
-        }
-        JsonNode refresh = entry.get("refresh");
-        if (refresh == null || !refresh.isTextual() || refresh.asText().isBlank()) {
-            throw new Rejected(422, "the " + AuthJson.PROVIDER_ID + " entry has no non-empty \"refresh\" token");
-        }
-        ObjectNode reduced = JsonNodeFactory.instance.objectNode();
-        reduced.set(AuthJson.PROVIDER_ID, entry.deepCopy());
-        String text = reduced.toString();
-        CopilotCredential credential;
+        CopilotEntry strict;
         try {
-            credential = AuthJson.parse(text);
+            strict = CopilotEntry.of(entry);
         } catch (AuthJsonException e) {
             throw new Rejected(422, e.getMessage());
         }
-        return new Parsed(text, credential, List.copyOf(ignored));
+        ObjectNode reduced = JsonNodeFactory.instance.objectNode();
+        reduced.set(AuthJson.PROVIDER_ID, strict.toJson());
+        return new Parsed(reduced.toString(), strict.credential(), List.copyOf(ignored));
     }
 
     public static Rejected tooLarge() {

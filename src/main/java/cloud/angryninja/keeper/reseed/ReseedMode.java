@@ -15,15 +15,15 @@ public enum ReseedMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Pure: absent or empty is {@link #ROLLOUT}; only {@code rollout} and {@code live} are accepted. */
+    /** Pure: absent is {@link #ROLLOUT}; else exactly {@code rollout} or {@code live}. The refusal never echoes the value. */
     public static ReseedMode parse(String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             return ROLLOUT;
         }
-        return switch (value.toLowerCase(Locale.ROOT)) {
+        return switch (value) {
             case "rollout" -> ROLLOUT;
             case "live" -> LIVE;
-            default -> throw new IllegalArgumentException("?mode= takes rollout or live, not '" + ReseedDecisions.shorten(value) + "'");
+            default -> throw new IllegalArgumentException("?mode takes exactly rollout or live (or is left out)");
         };
     }
 

@@ -133,6 +133,15 @@ public class ReseedWorkflow {
         return Optional.ofNullable(running.get());
     }
 
+    /**
+     * A request refused before it is read (a bad query parameter): the reply and the audit line of a rejected reseed,
+     * {@code status} a 4xx; nothing changed.
+     */
+    public ReseedReply refuse(int status, String message) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        return new ReseedRun(id, List.of(), false, metrics, clock).finish(status, message + "; nothing changed");
+    }
+
     /** Runs one reseed to its end and returns the reply; never throws. */
     public ReseedReply reseed(ReseedRequest request) {
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -182,7 +191,8 @@ public class ReseedWorkflow {
                 + (input.ignoredProviders().isEmpty() ? "" : "; ignored, not stored: " + String.join(", ", input.ignoredProviders())));
 
         Running me = new Running(run.id(), clock.instant(), run.targets().stream().map(Workspace::name).toList());
-        if (!dryRun && !running.compareAndSet(null, me)) {
+        // A dry run takes no lock, but is refused like any reseed while one runs (its verdict could be stale at once).
+        if (dryRun ? running.get() != null : !running.compareAndSet(null, me)) {
             Running other = running.get();
             return run.refuse(409, other == null ? "another reseed was running; try again"
                     : "reseed " + other.id() + " is running (started " + other.started() + ", workspaces " + other.workspaces()

@@ -136,6 +136,20 @@ class DopplerTest {
     }
 
     @Test
+    void retryAfterAsAnHttpDateIsHonoured() {
+        String inAnHour = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1));
+        doppler.stubFor(post(DopplerWireMock.WRITE_PATH)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", inAnHour)));
+
+        DopplerException e = catchThrowableOfType(DopplerException.class, () -> client.write(bothSecrets()));
+
+        assertThat(e.getMessage()).contains("exceeds keeper.doppler.max-retry-after");
+        doppler.verify(1, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH)));
+        assertNoSecretIn(e);
+    }
+
+    @Test
     void rateLimitLongerThanTheBoundFailsAtOnce() {
         doppler.stubFor(post(DopplerWireMock.WRITE_PATH)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));

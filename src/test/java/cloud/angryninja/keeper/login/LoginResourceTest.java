@@ -169,9 +169,9 @@ class LoginResourceTest {
     @Test
     @Order(2)
     void badParametersAndUnknownLoginsAreRefused() throws Exception {
-        for (String[] c : new String[][] {{"?workspace=gamma", "unknown workspace 'gamma'; configured: alpha, beta"},
+        for (String[] c : new String[][] {{"?workspace=gamma", "?workspace names no configured workspace; configured: alpha, beta"},
                 {"?enterprise=ghe.example.com/evil", "?enterprise= takes a GitHub Enterprise domain"},
-                {"?mode=hot", "?mode= takes rollout or live"}}) {
+                {"?mode=hot", "?mode takes exactly rollout or live"}}) {
             Response r = start(c[0]);
             assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
             JsonNode reply = JSON.readTree(r.asString());

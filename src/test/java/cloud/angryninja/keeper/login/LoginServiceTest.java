@@ -291,10 +291,10 @@ class LoginServiceTest {
         record Case(LoginService.LoginRequest request, String message) {
         }
         for (Case c : List.of(
-                new Case(request("gamma"), "unknown workspace 'gamma'; configured: opencode-flux, opencode-ha; no login started"),
+                new Case(request("gamma"), "?workspace names no configured workspace; configured: opencode-flux, opencode-ha; no login started"),
                 new Case(new LoginService.LoginRequest(List.of(), "ghe.example.com/x", null, null), "?enterprise= takes a GitHub Enterprise domain"),
-                new Case(new LoginService.LoginRequest(List.of(), null, "yes", null), "?force= takes true or false"),
-                new Case(new LoginService.LoginRequest(List.of(), null, null, "hot"), "?mode= takes rollout or live"))) {
+                new Case(new LoginService.LoginRequest(List.of(), null, "yes", null), "?force takes exactly true or false"),
+                new Case(new LoginService.LoginRequest(List.of(), null, null, "hot"), "?mode takes exactly rollout or live"))) {
             LoginReply r = s.start(c.request());
             assertThat(r.status()).as(c.message()).isEqualTo(400);
             assertThat(r.state()).isEqualTo("rejected");
@@ -393,12 +393,14 @@ class LoginServiceTest {
             assertThat(github.getAllServeEvents()).as("github.com calls").isEmpty();
             ghe.verify(1, postRequestedFor(urlEqualTo(GitHubWireMock.DEVICE_PATH)));
             ghe.verify(1, postRequestedFor(urlEqualTo(GitHubWireMock.TOKEN_PATH)));
-            // The reseed got the entry OpenCode writes for an Enterprise login; its Copilot API (copilot-api.<domain>)
-            // has no stand-in, so the check before cannot tell and the reseed stops there, changing nothing.
+            // The reseed got the entry OpenCode writes for an Enterprise login; the stand-in's domain has an IP address
+            // and a port, which the strict github-copilot model refuses (no Bearer token to a host an enterpriseUrl
+            // names unless it is a bare DNS name), so the reseed stops at its input step, changing nothing.
             ReseedReply reseed = done.reseed().orElseThrow();
-            assertThat(reseed.workspaces().get(0).steps().get(0).detail()).contains("(enterprise " + domain + ")");
+            assertThat(reseed.workspaces().get(0).steps().get(0).detail())
+                    .contains("\"enterpriseUrl\" must be a bare GitHub Enterprise domain");
             assertThat(done.state()).isEqualTo("done");
-            assertThat(reseed.status()).isNotEqualTo(200);
+            assertThat(reseed.status()).isEqualTo(422);
             assertNothingChanged();
         } finally {
             ghe.stop();

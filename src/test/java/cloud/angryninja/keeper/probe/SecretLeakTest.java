@@ -163,6 +163,18 @@ class SecretLeakTest {
         bodies.add(reseed(laptop, "?workspace=seeded", 500));
         bodies.add(reseed(laptop, "?workspace=seeded&mode=live", 500));
         bodies.add(reseed(laptop, "?workspace=seeded&mode=hot", 400));
+        // The strict input paths: malformed fields, strict JSON, exact query parameters with secrets as values or names.
+        String entry = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"" + TOKEN + "\",%s}}";
+        bodies.add(reseed(entry.formatted("\"expires\":1e999999"), "?workspace=seeded", 422));
+        bodies.add(reseed(entry.formatted("\"access\":\"" + TOKEN + "\\u0007\""), "?workspace=seeded", 422));
+        bodies.add(reseed(entry.formatted("\"enterpriseUrl\":\"" + TOKEN + "@127.0.0.1:1/x\""), "?workspace=seeded&force=true", 422));
+        bodies.add(reseed(entry.formatted("\"refresh\":\"" + OTHER_KEY + "\""), "?workspace=seeded", 400));
+        bodies.add(reseed(laptop + " " + TOKEN, "?workspace=seeded", 400));
+        bodies.add(reseed(laptop, "?workspace=" + TOKEN, 400));
+        bodies.add(reseed(laptop, "?workspace=seeded&dryRun=" + TOKEN, 400));
+        bodies.add(reseed(laptop, "?workspace=seeded&force=true&force=" + TOKEN, 400));
+        bodies.add(reseed(laptop, "?workspace=seeded&mode=" + TOKEN, 400));
+        bodies.add(reseed(laptop, "?workspace=seeded&" + TOKEN + "=true", 400));
         bodies.add(given().header("Authorization", "Bearer " + TOKEN).body(laptop).post("/reseed").then().statusCode(401).extract().asString());
         // Login paths: a login refused on GitHub, then one whose token (the same canary) reaches a reseed that fails at
         // Doppler; the device code is a canary too.

@@ -180,7 +180,7 @@ class LiveApplyTest {
         assertThat(providerLoaded(w)).as("no auth.json at start: github-copilot not loaded").isFalse();
         long pid = bare.pid();
 
-        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "LIVE"));
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
         assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail()).contains("was not loaded")
@@ -219,7 +219,7 @@ class LiveApplyTest {
         ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "hot"));
 
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.message()).contains("?mode= takes rollout or live, not 'hot'").contains("nothing changed");
+        assertThat(reply.message()).contains("?mode takes exactly rollout or live").doesNotContain("hot").contains("nothing changed");
         assertThat(fx.doppler.value(w.dopplerSecret())).contains(TestCredentials.authJson(OLD));
         assertThat(secretValue(w)).isEqualTo(TestCredentials.authJson(OLD));
         assertNoRollout(w);

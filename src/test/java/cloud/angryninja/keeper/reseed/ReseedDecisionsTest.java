@@ -22,21 +22,43 @@ class ReseedDecisionsTest {
     }
 
     @Test
-    void flagsAreTrueFalseOrAbsent() {
+    void flagsAreExactlyTrueFalseOrAbsent() {
         assertThat(ReseedDecisions.flag("dryRun", null)).isFalse();
-        assertThat(ReseedDecisions.flag("dryRun", "")).isFalse();
-        assertThat(ReseedDecisions.flag("dryRun", "TRUE")).isTrue();
+        assertThat(ReseedDecisions.flag("dryRun", "true")).isTrue();
         assertThat(ReseedDecisions.flag("force", "false")).isFalse();
-        assertThatThrownBy(() -> ReseedDecisions.flag("force", "1")).hasMessage("?force= takes true or false, not '1'");
+        for (String bad : List.of("", "TRUE", "1", "yes", " true")) {
+            assertThatThrownBy(() -> ReseedDecisions.flag("force", bad)).as(bad)
+                    .hasMessage("?force takes exactly true or false (or is left out)");
+        }
+    }
+
+    @Test
+    void theQueryIsRefusedWhenAParameterIsUnknownRepeatedEmptyOrBareAndNoValueIsEchoed() {
+        assertThat(ReseedDecisions.queryProblem(null)).isEmpty();
+        assertThat(ReseedDecisions.queryProblem(Map.of())).isEmpty();
+        assertThat(ReseedDecisions.queryProblem(Map.of("workspace", List.of("a", "b"), "dryRun", List.of("true"),
+                "force", List.of("false"), "mode", List.of("live")))).isEmpty();
+        assertThat(ReseedDecisions.queryProblem(Map.of("dryRun", List.of("")))).contains(
+                "?dryRun is empty or has no value; give dryRun=true or dryRun=false, or leave it out");
+        assertThat(ReseedDecisions.queryProblem(Map.of("dryRun", List.of("true", "false")))).contains(
+                "?dryRun is given 2 times; give it once");
+        assertThat(ReseedDecisions.queryProblem(Map.of("mode", List.of("")))).get().asString().startsWith("?mode is empty");
+        assertThat(ReseedDecisions.queryProblem(Map.of("workspace", List.of("a", "")))).get().asString()
+                .startsWith("?workspace is empty");
+        assertThat(ReseedDecisions.queryProblem(Map.of("gho_SECRETname", List.of("x")))).get().asString()
+                .doesNotContain("gho_SECRET").startsWith("an unknown query parameter");
+        assertThat(ReseedDecisions.queryProblem(Map.of("force", List.of("gho_SECRET1", "gho_SECRET2")))).get().asString()
+                .doesNotContain("gho_SECRET");
     }
 
     @Test
     void modeIsRolloutByDefaultOrLive() {
         assertThat(ReseedMode.parse(null)).isEqualTo(ReseedMode.ROLLOUT);
-        assertThat(ReseedMode.parse("")).isEqualTo(ReseedMode.ROLLOUT);
-        assertThat(ReseedMode.parse("Rollout")).isEqualTo(ReseedMode.ROLLOUT);
+        assertThat(ReseedMode.parse("rollout")).isEqualTo(ReseedMode.ROLLOUT);
         assertThat(ReseedMode.parse("live")).isEqualTo(ReseedMode.LIVE);
-        assertThatThrownBy(() -> ReseedMode.parse("restart")).hasMessage("?mode= takes rollout or live, not 'restart'");
+        for (String bad : List.of("", "Rollout", "restart")) {
+            assertThatThrownBy(() -> ReseedMode.parse(bad)).as(bad).hasMessage("?mode takes exactly rollout or live (or is left out)");
+        }
         assertThat(ReseedMode.LIVE.has(Step.LIVE_APPLY)).isTrue();
         assertThat(ReseedMode.LIVE.has(Step.ROLLOUT)).isFalse();
         assertThat(ReseedMode.ROLLOUT.has(Step.LIVE_APPLY)).isFalse();
@@ -62,7 +84,8 @@ class ReseedDecisionsTest {
         assertThat(ReseedDecisions.targets(null, all)).isEqualTo(all);
         assertThat(ReseedDecisions.targets(List.of("b", "b"), all)).extracting(Workspace::name).containsExactly("b");
         assertThatThrownBy(() -> ReseedDecisions.targets(List.of("a", "c\u0007" + "x".repeat(100)), all))
-                .hasMessageStartingWith("unknown workspace 'c?xxx").hasMessageEndingWith("...'; configured: a, b");
+                .hasMessage("?workspace names no configured workspace; configured: a, b");
+        assertThatThrownBy(() -> ReseedDecisions.targets(List.of(""), all)).hasMessageStartingWith("?workspace names no");
     }
 
     @Test

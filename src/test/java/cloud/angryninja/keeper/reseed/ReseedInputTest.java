@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class ReseedInputTest {
     @Test
     void theBareEntryIsAccepted() {
         ReseedInput.Parsed p = parse("{\"type\":\"oauth\",\"refresh\":\"gho_B\"}");
-        assertThat(p.authJson()).isEqualTo("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_B\"}}");
+        assertThat(p.authJson()).isEqualTo("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_B\",\"access\":\"gho_B\",\"expires\":0}}");
         assertThat(p.ignoredProviders()).isEmpty();
     }
 
@@ -48,11 +49,42 @@ class ReseedInputTest {
         assertThat(refused("\"gho_SECRETstring\"").getMessage()).isEqualTo("the body must be a JSON object: the auth.json, or its github-copilot entry");
         assertThat(refused("{}").status()).isEqualTo(422);
         assertThat(refused("{\"github-copilot\":null}").status()).isEqualTo(422);
-        assertThat(refused("{\"github-copilot\":{\"refresh\":\"gho_C\"}}").getMessage()).contains("\"type\": \"oauth\"");
+        assertThat(refused("{\"github-copilot\":{\"refresh\":\"gho_C\"}}").getMessage()).contains("\"type\" must be the string \"oauth\"");
         assertThat(refused("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"  \"}}").status()).isEqualTo(422);
         assertThat(refused("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":7}}").status()).isEqualTo(422);
         assertThat(refused("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_D\",\"enterpriseUrl\":3}}").getMessage())
                 .contains("enterpriseUrl");
         assertThat(refused("{\"x\":\"gho_SECRETinvalid\" oops}").getMessage()).doesNotContain("gho_SECRET");
+    }
+
+    @Test
+    void onlyExactlyOneJsonObjectWithoutADuplicateKeyIsRead() {
+        String ok = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_SECRETdup\"}}";
+        assertThat(parse(ok + " \n").credential().refresh()).isEqualTo("gho_SECRETdup");
+        assertThat(refused(ok + " {}")).satisfies(e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).startsWith("the body has text after its JSON value");
+        });
+        assertThat(refused(ok + " x").status()).isEqualTo(400);
+        assertThat(refused("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_SECRETa\",\"refresh\":\"gho_SECRETb\"}}"))
+                .satisfies(e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).startsWith("the body has a key given twice in one object").doesNotContain("gho_SECRET");
+                });
+        assertThat(refused("{\"openai\":{},\"openai\":{}," + ok.substring(1)).status()).isEqualTo(400);
+    }
+
+    @Test
+    void malformedFieldsAre422NamingTheFieldAndNothingIsStored() {
+        String entry = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_SECRETx\",%s}}";
+        record Case(String field, String json) {
+        }
+        for (Case c : List.of(new Case("expires", "\"expires\":1e999999"), new Case("expires", "\"expires\":\"soon\""),
+                new Case("enterpriseUrl", "\"enterpriseUrl\":null"), new Case("enterpriseUrl", "\"enterpriseUrl\":\"u:gho_SECRETp@h.example:1/p\""),
+                new Case("access", "\"access\":\"tid\\u0000\""), new Case("accountId", "\"accountId\":[]"))) {
+            ReseedInput.Rejected e = refused(entry.formatted(c.json()));
+            assertThat(e.status()).as(c.json()).isEqualTo(422);
+            assertThat(e.getMessage()).as(c.json()).contains("\"" + c.field() + "\"").doesNotContain("gho_SECRET").doesNotContain("soon");
+        }
     }
 }

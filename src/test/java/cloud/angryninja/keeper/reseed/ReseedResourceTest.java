@@ -197,12 +197,28 @@ class ReseedResourceTest {
                 new Case("{\"anthropic\":{\"type\":\"api\",\"key\":\"" + OTHER_PROVIDER_KEY + "\"}}", "", 422,
                         "no github-copilot entry (found only [anthropic])"),
                 new Case(entry.formatted("\"text\""), "", 422, "entry must be a JSON object"),
-                new Case(entry.formatted("{\"type\":\"api\",\"refresh\":\"gho_x\"}"), "", 422, "must have \"type\": \"oauth\""),
-                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"\"}"), "", 422, "no non-empty \"refresh\" token"),
-                new Case("{\"type\":\"oauth\"}", "", 422, "no non-empty \"refresh\" token"),
-                new Case(NEW, "?workspace=gamma", 400, "unknown workspace 'gamma'; configured: alpha, beta"),
-                new Case(NEW, "?dryRun=yes", 400, "?dryRun= takes true or false"),
-                new Case(NEW, "?mode=restart", 400, "?mode= takes rollout or live, not 'restart'"),
+                new Case(entry.formatted("{\"type\":\"api\",\"refresh\":\"gho_x\"}"), "", 422, "\"type\" must be the string \"oauth\""),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"\"}"), "", 422, "\"refresh\" must be 1 to 4096 visible ASCII"),
+                new Case("{\"type\":\"oauth\"}", "", 422, "\"refresh\" is missing"),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"gho_x\",\"expires\":1e999999}"), "", 422, "\"expires\" must be an integer"),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"gho_x\",\"expires\":\"soon\"}"), "", 422, "\"expires\" must be an integer"),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"gho_x\",\"enterpriseUrl\":null}"), "", 422, "\"enterpriseUrl\" must be a string"),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"gho_x\",\"enterpriseUrl\":\"u:p@127.0.0.1:1/x\"}"), "", 422,
+                        "\"enterpriseUrl\" must be a bare GitHub Enterprise domain"),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"gho_\u00e9x\"}"), "", 422, "\"refresh\" must be 1 to 4096 visible ASCII"),
+                new Case(entry.formatted("{\"type\":\"oauth\",\"refresh\":\"gho_a\\u0007b\"}"), "", 422, "\"refresh\" must be 1 to 4096 visible ASCII"),
+                new Case(NEW + " {}", "", 400, "text after its JSON value"),
+                new Case("{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_x\",\"refresh\":\"gho_y\"}}", "", 400, "a key given twice"),
+                new Case(NEW, "?workspace=gamma", 400, "?workspace names no configured workspace; configured: alpha, beta"),
+                new Case(NEW, "?workspace=", 400, "?workspace is empty or has no value"),
+                new Case(NEW, "?dryRun=yes", 400, "?dryRun takes exactly true or false"),
+                new Case(NEW, "?dryRun=", 400, "?dryRun is empty or has no value"),
+                new Case(NEW, "?dryRun", 400, "?dryRun is empty or has no value"),
+                new Case(NEW, "?force", 400, "?force is empty or has no value"),
+                new Case(NEW, "?dryRun=true&dryRun=false", 400, "?dryRun is given 2 times"),
+                new Case(NEW, "?dryrun=true", 400, "an unknown query parameter"),
+                new Case(NEW, "?mode=", 400, "?mode is empty or has no value"),
+                new Case(NEW, "?mode=restart", 400, "?mode takes exactly rollout or live"),
                 new Case(TestCredentials.authJson(RealOpenCodeWorkspaces.REVOKED_TOKEN), "", 422,
                         "credential rejected by Copilot (HTTP 401"));
         int before = rollouts();
@@ -214,7 +230,8 @@ class ReseedResourceTest {
             assertThat(r.statusCode()).as(c.message()).isEqualTo(c.status());
             assertThat(reply.path("message").asText()).as(c.message()).contains(c.message()).endsWith("nothing changed");
             assertThat(reply.path("result").asText()).isEqualTo("rejected");
-            assertThat(r.asString()).doesNotContain(OTHER_PROVIDER_KEY).doesNotContain(RealOpenCodeWorkspaces.REVOKED_TOKEN);
+            assertThat(r.asString()).doesNotContain(OTHER_PROVIDER_KEY).doesNotContain(RealOpenCodeWorkspaces.REVOKED_TOKEN)
+                    .doesNotContain("gamma").doesNotContain("restart").doesNotContain("yes");
             assertNothingChanged(before);
         }
     }

@@ -391,6 +391,25 @@ class ReseedWorkflowTest {
     }
 
     @Test
+    void aDryRunWhileAReseedRunsIs409AsDocumented() {
+        f.eso.delay(Duration.ofSeconds(2));
+        CompletableFuture<ReseedReply> first = CompletableFuture.supplyAsync(() -> workflow.reseed(request(NEW)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> workflow.running().isPresent());
+        String runningId = workflow.running().orElseThrow().id();
+
+        ReseedReply dry = workflow.reseed(new ReseedWorkflow.ReseedRequest(NEW.getBytes(StandardCharsets.UTF_8), false, List.of(),
+                "true", null));
+
+        assertThat(dry.status()).isEqualTo(409);
+        assertThat(dry.result()).isEqualTo("rejected");
+        assertThat(dry.dryRun()).isTrue();
+        assertThat(dry.message()).contains("reseed " + runningId + " is running").contains("nothing changed");
+        assertThat(workflow.running()).as("the dry run did not take or clear the lock").map(ReseedWorkflow.Running::id).contains(runningId);
+        assertThat(first.join().status()).isEqualTo(200);
+        assertThat(f.doppler.writes()).as("only the reseed wrote").hasSize(1);
+    }
+
+    @Test
     void theRecordOfTheRolloutIsMetadataOnly() {
         workflow.reseed(request(NEW));
         Deployment d = deployment(flux);
