@@ -151,6 +151,9 @@ class ReseedScriptTest {
         Tools.Result noToken = run(Map.of("KEEPER_API_TOKEN", ""), file.toString());
         assertThat(noToken.exitCode()).isEqualTo(2);
         assertThat(noToken.output()).contains("set KEEPER_API_TOKEN");
+        Tools.Result noUrl = run(Map.of("KEEPER_URL", ""), file.toString());
+        assertThat(noUrl.exitCode()).isEqualTo(2);
+        assertThat(noUrl.output()).contains("set KEEPER_URL");
 
         assertThat(run(Map.of(), "-w", "Bad/Name", file.toString()).exitCode()).isEqualTo(2);
         assertThat(received).as("nothing was sent").isEmpty();
