@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 
@@ -31,6 +38,11 @@ import cloud.angryninja.keeper.opencode.OpenCodeClient;
  * environment, its working directory, all read from the built HelmRelease and mapped onto a folder
  * standing in for the PVC), over a PVC the real init script prepared: the github-copilot provider
  * is loaded, so auth.json is where OpenCode reads it and readable by it.
+ *
+ * <p>Both containers run on stand-ins of their images ({@link ImageLayouts}): the init script under
+ * busybox sh with the alpine/git layout's git, the server with the HelmRelease's PATH mapped onto the
+ * OpenCode image stand-in (busybox applets, ripgrep) and the git the init script copied, and nothing
+ * else: OpenCode sees the clone as a git project.
  */
 class WorkspaceOpenCodeTest {
 
@@ -40,26 +52,43 @@ class WorkspaceOpenCodeTest {
     static Map<String, String> secret;
     static Map<String, String> env;
     static OpenCodeProcess server;
+    static InitScript init;
+    static Path remote;
+    static WireMockServer copilot;
 
     @BeforeAll
     static void startWorkspace() throws Exception {
         InitScript.requireRoot();
         pod = new WorkspacePod("opencode-ha");
-        Path remote = GitFixtures.bareRepository(root.resolve("remote"));
-        InitScript init = new InitScript(pod, root.resolve("pod"));
+        remote = GitFixtures.bareRepository(root.resolve("remote"));
+        init = new InitScript(pod, root.resolve("pod"));
         secret = InitScript.secret(null, InitScript.authJson("gho_" + "a".repeat(36)));
-        Tools.Result prepared = init.run(InitScript.Shell.BUSYBOX, secret, remote.toUri().toString());
+        Path alpineGit = ImageLayouts.alpineGit(root.resolve("image-alpine-git"));
+        Tools.Result prepared = init.run(InitScript.Shell.BUSYBOX, secret, remote.toUri().toString(), ImageLayouts.alpineGitEnv(alpineGit));
         assertThat(prepared.exitCode()).as(prepared.output()).isZero();
+        assertThat(prepared.stdout()).contains("copied to " + init.gitBundle());
 
         String main = pod.mainContainerName();
         JsonNode container = pod.mainContainer();
         assertThat(Yaml.texts(container.path("command"))).containsExactly("opencode");
-        env = pod.env(main, init.volumes, secret);
+        env = pod.env(main, init.volumes, secret, ImageLayouts.openCodeImage(root.resolve("image-opencode")));
+        // Test-only: the tests run as root over a clone owned by 1000:1000 (the pod's server runs as
+        // 1000, the owner); git refuses another user's repository ("dubious ownership") without this.
+        Map<String, String> serverEnv = new java.util.LinkedHashMap<>(env);
+        serverEnv.put("GIT_CONFIG_COUNT", "1");
+        serverEnv.put("GIT_CONFIG_KEY_0", "safe.directory");
+        serverEnv.put("GIT_CONFIG_VALUE_0", init.workspace().toString());
+        copilot = copilotStandIn();
+        // Test-only: the Copilot stand-in on loopback as github-copilot's base URL (the PVC's config folder).
+        Path config = init.initPath(pod.initContainer().path("env").path("XDG_CONFIG_HOME").asText()).resolve("opencode");
+        Files.createDirectories(config);
+        Files.writeString(config.resolve("opencode.json"), "{\"autoupdate\":false,\"share\":\"disabled\",\"provider\":{\"github-copilot\""
+                + ":{\"options\":{\"baseURL\":\"http://127.0.0.1:" + copilot.port() + "\"}}}}");
         Path workingDir = pod.hostPath(main, container.path("workingDir").asText(), init.volumes);
         assertThat(workingDir).isEqualTo(init.workspace());
 
         server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("server"), secret.get("OPENCODE_SERVER_PASSWORD"))
-                .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), env, workingDir)),
+                .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), serverEnv, workingDir)),
                 Duration.ofSeconds(90));
     }
 
@@ -68,29 +97,112 @@ class WorkspaceOpenCodeTest {
         if (server != null) {
             server.close();
         }
+        if (copilot != null) {
+            copilot.stop();
+        }
     }
 
     @Test
-    void theHelmReleaseSetsTheVariablesOpenCodeReads() {
-        assertThat(env).containsKeys("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "OPENCODE_SERVER_PASSWORD")
-                .doesNotContainKey("OPENCODE_PASSWORD");
-        assertThat(env.get("OPENCODE_SERVER_PASSWORD")).isEqualTo(secret.get("OPENCODE_SERVER_PASSWORD"));
+    void theServersPathHoldsOnlyTheImageAndTheCopiedGit() {
+        List<Path> gits = new ArrayList<>();
+        for (String dir : env.get("PATH").split(":")) {
+            Path git = Path.of(dir, "git");
+            if (Files.exists(git)) {
+                gits.add(git);
+            }
+        }
+        assertThat(gits).as("git on the server's PATH").containsExactly(init.gitBundle().resolve("bin/git"));
+        assertThat(Path.of(env.get("GIT_EXEC_PATH"))).isEqualTo(init.gitBundle().resolve("libexec/git-core"));
+        assertThat(pod.mounts(pod.mainContainerName()).stream().filter(m -> m.volume().equals("git")))
+                .as("the copied git, read-only in the server container at the path the init script wrote into its wrapper")
+                .singleElement().satisfies(m -> {
+                    assertThat(m.path()).isEqualTo(pod.initContainer().path("env").path("GIT_BUNDLE_DIR").asText());
+                    assertThat(m.readOnly()).isTrue();
+                });
     }
 
     @Test
-    void githubCopilotIsLoadedFromTheSeededAuthJson() throws Exception {
-        HttpResponse<String> r = get("/config/providers", true);
+    void openCodeSeesTheCloneAsAGitProject() throws Exception {
+        HttpResponse<String> r = get("/project/current", true);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        List<String> ids = new ArrayList<>();
-        new ObjectMapper().readTree(r.body()).path("providers").forEach(p -> ids.add(p.path("id").asText()));
-        assertThat(ids).contains("github-copilot");
+        JsonNode project = new ObjectMapper().readTree(r.body());
+        assertThat(project.path("vcs").asText()).as(r.body()).isEqualTo("git");
+        assertThat(Path.of(project.path("worktree").asText()).toRealPath()).isEqualTo(init.workspace().toRealPath());
+        assertThat(project.path("id").asText()).as("the root commit")
+                .isEqualTo(GitFixtures.git(init.workspace(), "rev-list", "--max-parents=0", "HEAD").stdout().strip());
     }
 
-    @Test
-    void theServerPasswordFromTheSecretGuardsIt() throws Exception {
-        assertThat(get("/global/health", false).statusCode()).isEqualTo(401);
-        assertThat(get("/global/health", true).statusCode()).isEqualTo(200);
+    /** Copilot's chat completions, stand-in: one tool call per turn (read, then write twice), then an answer. */
+    private static WireMockServer copilotStandIn() {
+        WireMockServer standIn = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        standIn.start();
+        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/models")).willReturn(WireMock.aResponse().withStatus(401)));
+        String workspace = init.workspace().toString();
+        List<String> turns = List.of(
+                toolCalls(toolCall("call_read", "read", Map.of("filePath", workspace + "/README.md"))),
+                toolCalls(toolCall("call_edit", "write", Map.of("filePath", workspace + "/README.md", "content", "edited by the session\n")),
+                        toolCall("call_new", "write", Map.of("filePath", workspace + "/notes.txt", "content", "new file\n"))),
+                answer("done"));
+        // Requests without tools (the session's title) get a plain answer; the agent's turns carry tools.
+        standIn.stubFor(WireMock.post(WireMock.urlPathEqualTo("/chat/completions"))
+                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(answer("title"))));
+        String state = Scenario.STARTED;
+        for (int i = 0; i < turns.size(); i++) {
+            String next = i + 1 < turns.size() ? "turn-" + (i + 1) : "answered";
+            standIn.stubFor(WireMock.post(WireMock.urlPathEqualTo("/chat/completions")).withRequestBody(WireMock.matchingJsonPath("$.tools"))
+                    .inScenario("session").whenScenarioStateIs(state)
+                    .willSetStateTo(next).willReturn(WireMock.aResponse().withStatus(200)
+                            .withHeader("Content-Type", "text/event-stream").withBody(turns.get(i))));
+            state = next;
+        }
+        standIn.stubFor(WireMock.post(WireMock.urlPathEqualTo("/chat/completions")).withRequestBody(WireMock.matchingJsonPath("$.tools"))
+                .inScenario("session").whenScenarioStateIs("answered")
+                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(answer("done"))));
+        return standIn;
+    }
+
+    private static ObjectNode toolCall(String id, String tool, Map<String, String> arguments) {
+        ObjectNode args = JsonNodeFactory.instance.objectNode();
+        arguments.forEach(args::put);
+        ObjectNode call = JsonNodeFactory.instance.objectNode().put("id", id).put("type", "function");
+        call.putObject("function").put("name", tool).put("arguments", args.toString());
+        return call;
+    }
+
+    private static String toolCalls(ObjectNode... calls) {
+        ObjectNode delta = JsonNodeFactory.instance.objectNode().put("role", "assistant");
+        var list = delta.putArray("tool_calls");
+        for (int i = 0; i < calls.length; i++) {
+            list.add(calls[i].deepCopy().put("index", i));
+        }
+        return chunk(delta, null) + chunk(JsonNodeFactory.instance.objectNode(), "tool_calls") + "data: [DONE]\n\n";
+    }
+
+    private static String answer(String text) {
+        return chunk(JsonNodeFactory.instance.objectNode().put("role", "assistant").put("content", text), null)
+                + chunk(JsonNodeFactory.instance.objectNode(), "stop") + "data: [DONE]\n\n";
+    }
+
+    private static String chunk(ObjectNode delta, String finishReason) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode().put("id", "c1").put("object", "chat.completion.chunk").put("created", 0)
+                .put("model", "gpt-5-mini");
+        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+            c.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", 2).put("total_tokens", 3);
+        }
+        return "data: " + c + "\n\n";
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + path)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", OpenCodeClient.basicAuth(OpenCodeProcess.USERNAME, server.password()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, boolean authenticated) throws Exception {
