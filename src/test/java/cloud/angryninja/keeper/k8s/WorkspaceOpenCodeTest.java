@@ -133,6 +133,29 @@ class WorkspaceOpenCodeTest {
                 .isEqualTo(GitFixtures.git(init.workspace(), "rev-list", "--max-parents=0", "HEAD").stdout().strip());
     }
 
+    @Test
+    void theHelmReleaseSetsTheVariablesOpenCodeReads() {
+        assertThat(env).containsKeys("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "OPENCODE_SERVER_PASSWORD")
+                .doesNotContainKey("OPENCODE_PASSWORD");
+        assertThat(env.get("OPENCODE_SERVER_PASSWORD")).isEqualTo(secret.get("OPENCODE_SERVER_PASSWORD"));
+    }
+
+    @Test
+    void githubCopilotIsLoadedFromTheSeededAuthJson() throws Exception {
+        HttpResponse<String> r = get("/config/providers", true);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        new ObjectMapper().readTree(r.body()).path("providers").forEach(p -> ids.add(p.path("id").asText()));
+        assertThat(ids).contains("github-copilot");
+    }
+
+    @Test
+    void theServerPasswordFromTheSecretGuardsIt() throws Exception {
+        assertThat(get("/global/health", false).statusCode()).isEqualTo(401);
+        assertThat(get("/global/health", true).statusCode()).isEqualTo(200);
+    }
+
     /** Copilot's chat completions, stand-in: one tool call per turn (read, then write twice), then an answer. */
     private static WireMockServer copilotStandIn() {
         WireMockServer standIn = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
