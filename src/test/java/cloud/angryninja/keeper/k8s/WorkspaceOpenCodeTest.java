@@ -20,12 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 
@@ -54,7 +48,6 @@ class WorkspaceOpenCodeTest {
     static OpenCodeProcess server;
     static InitScript init;
     static Path remote;
-    static WireMockServer copilot;
 
     @BeforeAll
     static void startWorkspace() throws Exception {
@@ -78,12 +71,6 @@ class WorkspaceOpenCodeTest {
         serverEnv.put("GIT_CONFIG_COUNT", "1");
         serverEnv.put("GIT_CONFIG_KEY_0", "safe.directory");
         serverEnv.put("GIT_CONFIG_VALUE_0", init.workspace().toString());
-        copilot = copilotStandIn();
-        // Test-only: the Copilot stand-in on loopback as github-copilot's base URL (the PVC's config folder).
-        Path config = init.initPath(pod.initContainer().path("env").path("XDG_CONFIG_HOME").asText()).resolve("opencode");
-        Files.createDirectories(config);
-        Files.writeString(config.resolve("opencode.json"), "{\"autoupdate\":false,\"share\":\"disabled\",\"provider\":{\"github-copilot\""
-                + ":{\"options\":{\"baseURL\":\"http://127.0.0.1:" + copilot.port() + "\"}}}}");
         Path workingDir = pod.hostPath(main, container.path("workingDir").asText(), init.volumes);
         assertThat(workingDir).isEqualTo(init.workspace());
 
@@ -96,9 +83,6 @@ class WorkspaceOpenCodeTest {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (copilot != null) {
-            copilot.stop();
         }
     }
 
@@ -154,78 +138,6 @@ class WorkspaceOpenCodeTest {
     void theServerPasswordFromTheSecretGuardsIt() throws Exception {
         assertThat(get("/global/health", false).statusCode()).isEqualTo(401);
         assertThat(get("/global/health", true).statusCode()).isEqualTo(200);
-    }
-
-    /** Copilot's chat completions, stand-in: one tool call per turn (read, then write twice), then an answer. */
-    private static WireMockServer copilotStandIn() {
-        WireMockServer standIn = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-        standIn.start();
-        standIn.stubFor(WireMock.get(WireMock.urlPathEqualTo("/models")).willReturn(WireMock.aResponse().withStatus(401)));
-        String workspace = init.workspace().toString();
-        List<String> turns = List.of(
-                toolCalls(toolCall("call_read", "read", Map.of("filePath", workspace + "/README.md"))),
-                toolCalls(toolCall("call_edit", "write", Map.of("filePath", workspace + "/README.md", "content", "edited by the session\n")),
-                        toolCall("call_new", "write", Map.of("filePath", workspace + "/notes.txt", "content", "new file\n"))),
-                answer("done"));
-        // Requests without tools (the session's title) get a plain answer; the agent's turns carry tools.
-        standIn.stubFor(WireMock.post(WireMock.urlPathEqualTo("/chat/completions"))
-                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(answer("title"))));
-        String state = Scenario.STARTED;
-        for (int i = 0; i < turns.size(); i++) {
-            String next = i + 1 < turns.size() ? "turn-" + (i + 1) : "answered";
-            standIn.stubFor(WireMock.post(WireMock.urlPathEqualTo("/chat/completions")).withRequestBody(WireMock.matchingJsonPath("$.tools"))
-                    .inScenario("session").whenScenarioStateIs(state)
-                    .willSetStateTo(next).willReturn(WireMock.aResponse().withStatus(200)
-                            .withHeader("Content-Type", "text/event-stream").withBody(turns.get(i))));
-            state = next;
-        }
-        standIn.stubFor(WireMock.post(WireMock.urlPathEqualTo("/chat/completions")).withRequestBody(WireMock.matchingJsonPath("$.tools"))
-                .inScenario("session").whenScenarioStateIs("answered")
-                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(answer("done"))));
-        return standIn;
-    }
-
-    private static ObjectNode toolCall(String id, String tool, Map<String, String> arguments) {
-        ObjectNode args = JsonNodeFactory.instance.objectNode();
-        arguments.forEach(args::put);
-        ObjectNode call = JsonNodeFactory.instance.objectNode().put("id", id).put("type", "function");
-        call.putObject("function").put("name", tool).put("arguments", args.toString());
-        return call;
-    }
-
-    private static String toolCalls(ObjectNode... calls) {
-        ObjectNode delta = JsonNodeFactory.instance.objectNode().put("role", "assistant");
-        var list = delta.putArray("tool_calls");
-        for (int i = 0; i < calls.length; i++) {
-            list.add(calls[i].deepCopy().put("index", i));
-        }
-        return chunk(delta, null) + chunk(JsonNodeFactory.instance.objectNode(), "tool_calls") + "data: [DONE]\n\n";
-    }
-
-    private static String answer(String text) {
-        return chunk(JsonNodeFactory.instance.objectNode().put("role", "assistant").put("content", text), null)
-                + chunk(JsonNodeFactory.instance.objectNode(), "stop") + "data: [DONE]\n\n";
-    }
-
-    private static String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = JsonNodeFactory.instance.objectNode().put("id", "c1").put("object", "chat.completion.chunk").put("created", 0)
-                .put("model", "gpt-5-mini");
-        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-            c.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", 2).put("total_tokens", 3);
-        }
-        return "data: " + c + "\n\n";
-    }
-
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + path)).timeout(Duration.ofSeconds(120))
-                .header("Authorization", OpenCodeClient.basicAuth(OpenCodeProcess.USERNAME, server.password()))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, boolean authenticated) throws Exception {
