@@ -8,11 +8,19 @@
 #    left alone; anything else in the folder is a half-finished clone and is cleared first.
 #    The PAT reaches git through a throw-away .netrc (0600, outside the PVC, removed on exit):
 #    never in the URL, never in a process's arguments, never printed. No `set -x` here, ever.
+# 3. Copies this image's git into $GIT_BUNDLE_DIR on every start, for the OpenCode container (whose
+#    image has no git): bin/git (a wrapper that gives git alone the copied libraries),
+#    libexec/git-core (git and its helpers), lib (the shared libraries ldd names, the C library
+#    and its loader excepted: those are the OpenCode image's), share/git-core/templates.
+# 4. Writes the commit identity GIT_USER_NAME / GIT_USER_EMAIL into $HOME/.gitconfig on every
+#    start (both or neither). No credential is written anywhere: the workspace is clone-only.
 #
 # Inputs (environment): GIT_REPO_URL (required), XDG_DATA_HOME (required), WORKSPACE_DIR
 # (default /workspace), HOME, XDG_CONFIG_HOME, XDG_STATE_HOME (created when set), SECRETS_DIR
 # (default /secrets; files GITHUB_PAT (optional) and COPILOT_AUTH_JSON), GIT_BRANCH (optional),
-# GIT_USERNAME (default x-access-token), WORKSPACE_OWNER (default 1000:1000), TMPDIR (default /tmp).
+# GIT_USERNAME (default x-access-token), WORKSPACE_OWNER (default 1000:1000), TMPDIR (default /tmp),
+# GIT_BUNDLE_DIR (optional; where git is copied), GIT_USER_NAME and GIT_USER_EMAIL (optional, both or
+# neither).
 #
 # Delivered by a kustomize configMapGenerator into a Kustomization that Flux substitutes after the
 # build: this file must never contain a dollar sign followed by an opening brace (Flux would
@@ -52,6 +60,26 @@ if [ "$(tr -d ' \t\r\n' < "$auth_source" | head -c 1)" != "{" ]; then
 fi
 grep -q '"github-copilot"' < "$auth_source" \
   || fail "$auth_source has no github-copilot entry; auth.json left as it was"
+case "$GIT_BUNDLE_DIR" in
+  '') ;;
+  / | *"'"*) fail "GIT_BUNDLE_DIR must not be / nor hold a single quote" ;;
+  /*) ;;
+  *) fail "GIT_BUNDLE_DIR must be an absolute path" ;;
+esac
+if [ -n "$GIT_USER_NAME" ] || [ -n "$GIT_USER_EMAIL" ]; then
+  if [ -z "$GIT_USER_NAME" ] || [ -z "$GIT_USER_EMAIL" ]; then
+    fail "GIT_USER_NAME and GIT_USER_EMAIL go together (the commit identity); set both or neither"
+  fi
+  case "$GIT_USER_EMAIL" in
+    *'<'* | *'>'* | *' '*) fail "GIT_USER_EMAIL must be a plain address (no spaces, no angle brackets)" ;;
+    ?*@?*) ;;
+    *) fail "GIT_USER_EMAIL must be an address (name@domain)" ;;
+  esac
+  case "$GIT_USER_NAME" in
+    *'<'* | *'>'*) fail "GIT_USER_NAME must not hold angle brackets" ;;
+  esac
+  [ -n "$HOME" ] || fail "HOME is not set (the commit identity goes into \$HOME/.gitconfig)"
+fi
 
 # ---- folders on the PVC, owned by the workspace user ---------------------------------------------
 # Creates a folder and each missing parent, every one owned by $OWNER (kubelet or a root run would
@@ -81,6 +109,74 @@ chown "$OWNER" "$auth_partial"
 chmod 600 "$auth_partial"
 mv -f "$auth_partial" "$auth_target"
 log "auth.json written to $auth_target (0600, $OWNER)"
+
+# ---- git for the OpenCode container, on every start ---------------------------------------------
+# From this image's own git, wherever its layout puts it: `git --exec-path` names git-core, the
+# templates sit beside it (share/git-core/templates of the same prefix), ldd names the libraries.
+is_elf() {
+  case "$(head -c 4 "$1" 2> /dev/null)" in
+    ?ELF) return 0 ;;
+  esac
+  return 1
+}
+# Copies the libraries ldd names for $1 into $GIT_BUNDLE_DIR/lib, the C library and its loader
+# excepted (the binaries name the loader by its absolute path: the OpenCode image's own is used).
+copy_libraries() {
+  ldd "$1" > "$staging_dir/ldd" 2>&1 || fail "ldd $1 failed: $(head -n 1 "$staging_dir/ldd")"
+  if grep -q 'not found' "$staging_dir/ldd"; then
+    fail "$1 needs a library this image does not have: $(grep 'not found' "$staging_dir/ldd" | head -n 1)"
+  fi
+  sed -n 's|^[[:space:]]*\([^[:space:]]*\) => \(/[^[:space:]]*\).*|\1 \2|p' "$staging_dir/ldd" > "$staging_dir/libs"
+  while read -r soname path; do
+    case "$soname" in
+      ld-* | libc.so* | libc.musl-*) continue ;;
+    esac
+    if [ ! -e "$GIT_BUNDLE_DIR/lib/$soname" ]; then
+      cp -L "$path" "$GIT_BUNDLE_DIR/lib/$soname"
+      library_count=$((library_count + 1))
+    fi
+  done < "$staging_dir/libs"
+}
+if [ -n "$GIT_BUNDLE_DIR" ]; then
+  git_binary=$(command -v git) || fail "no git on this image's PATH to copy"
+  git_core=$(git --exec-path) || fail "git --exec-path failed"
+  [ -d "$git_core" ] || fail "git's exec path $git_core is not a folder"
+  git_templates="$(dirname "$(dirname "$git_core")")/share/git-core/templates"
+  ensure_dir "$GIT_BUNDLE_DIR"
+  # The folder may be a mount point (an emptyDir): clear what an earlier start left, not the folder.
+  # shellcheck disable=SC2115 # GIT_BUNDLE_DIR is never empty or / here: both are refused above.
+  rm -rf "$GIT_BUNDLE_DIR/bin" "$GIT_BUNDLE_DIR/libexec" "$GIT_BUNDLE_DIR/lib" "$GIT_BUNDLE_DIR/share"
+  mkdir -p "$GIT_BUNDLE_DIR/bin" "$GIT_BUNDLE_DIR/libexec" "$GIT_BUNDLE_DIR/lib" "$GIT_BUNDLE_DIR/share/git-core"
+  cp -a "$git_core" "$GIT_BUNDLE_DIR/libexec/git-core"
+  rm -f "$GIT_BUNDLE_DIR/libexec/git-core/git"
+  cp -L "$git_binary" "$GIT_BUNDLE_DIR/libexec/git-core/git"
+  if [ -d "$git_templates" ]; then
+    cp -a "$git_templates" "$GIT_BUNDLE_DIR/share/git-core/templates"
+  else
+    mkdir "$GIT_BUNDLE_DIR/share/git-core/templates"
+  fi
+  library_count=0
+  for file in "$GIT_BUNDLE_DIR"/libexec/git-core/*; do
+    if [ -f "$file" ] && [ ! -L "$file" ] && is_elf "$file"; then
+      copy_libraries "$file"
+    fi
+  done
+  # The libraries for git and what it starts (its helpers, hooks), not for OpenCode's own process.
+  printf '#!/bin/sh\n# git copied from the init container image by init-workspace.sh.\nLD_LIBRARY_PATH=%s exec %s "$@"\n' \
+    "'$GIT_BUNDLE_DIR/lib'" "'$GIT_BUNDLE_DIR/libexec/git-core/git'" > "$GIT_BUNDLE_DIR/bin/git"
+  chmod 755 "$GIT_BUNDLE_DIR/bin/git"
+  log "git $(git --version | sed 's/^git version //') copied to $GIT_BUNDLE_DIR ($library_count libraries)"
+fi
+
+# ---- the commit identity, on every start -----------------------------------------------------------
+if [ -n "$GIT_USER_NAME" ]; then
+  git config --file "$HOME/.gitconfig" user.name "$GIT_USER_NAME"
+  git config --file "$HOME/.gitconfig" user.email "$GIT_USER_EMAIL"
+  chown "$OWNER" "$HOME/.gitconfig"
+  log "commit identity $GIT_USER_NAME <$GIT_USER_EMAIL> written to $HOME/.gitconfig"
+else
+  log "no GIT_USER_NAME / GIT_USER_EMAIL; $HOME/.gitconfig left as it was"
+fi
 
 # ---- the clone, only when there is no complete one -----------------------------------------------
 is_complete_clone() {

@@ -70,12 +70,25 @@ final class InitScript {
         return initPath(pod.initContainer().path("env").path("XDG_DATA_HOME").asText() + "/opencode/auth.json");
     }
 
+    /** The host folder standing in for the init container's GIT_BUNDLE_DIR (git for the server container). */
+    Path gitBundle() {
+        return initPath(pod.initContainer().path("env").path("GIT_BUNDLE_DIR").asText());
+    }
+
     Path tmp() {
         return initPath("/tmp");
     }
 
     /** One start of the init container, with these Secret keys and this repository URL. */
     Tools.Result run(Shell shell, Map<String, String> secretData, String repoUrl) {
+        return run(shell, secretData, repoUrl, Map.of());
+    }
+
+    /**
+     * One start of the init container, {@code imageEnv} standing in for what the image adds to the
+     * environment (its PATH, see {@link ImageLayouts#alpineGitEnv}).
+     */
+    Tools.Result run(Shell shell, Map<String, String> secretData, String repoUrl, Map<String, String> imageEnv) {
         String init = pod.initContainerName();
         writeSecret(secretData);
         List<String> command = Yaml.texts(pod.initContainer().path("command"));
@@ -87,6 +100,8 @@ final class InitScript {
         assertThat(env.get("GIT_REPO_URL")).as("the workspace's repository URL").startsWith("https://github.com/");
         env.put("GIT_REPO_URL", repoUrl);
         env.put("TMPDIR", tmp().toString()); // in the pod /tmp is this emptyDir; the script defaults to /tmp
+        imageEnv.forEach((k, v) -> assertThat(env).as("the image's %s, not the HelmRelease's", k).doesNotContainKey(k));
+        env.putAll(imageEnv);
         return Tools.run(host, root, env, true, Duration.ofSeconds(60));
     }
 

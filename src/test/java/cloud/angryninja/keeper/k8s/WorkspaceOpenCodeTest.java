@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ import cloud.angryninja.keeper.opencode.OpenCodeClient;
  * environment, its working directory, all read from the built HelmRelease and mapped onto a folder
  * standing in for the PVC), over a PVC the real init script prepared: the github-copilot provider
  * is loaded, so auth.json is where OpenCode reads it and readable by it.
+ *
+ * <p>Both containers run on stand-ins of their images ({@link ImageLayouts}): the init script under
+ * busybox sh with the alpine/git layout's git, the server with the HelmRelease's PATH mapped onto the
+ * OpenCode image stand-in (busybox applets, ripgrep) and the git the init script copied, and nothing
+ * else: OpenCode sees the clone as a git project.
  */
 class WorkspaceOpenCodeTest {
 
@@ -40,34 +46,44 @@ class WorkspaceOpenCodeTest {
     static Map<String, String> secret;
     static Map<String, String> env;
     static OpenCodeProcess server;
+    static InitScript init;
+    static Path remote;
 
     @BeforeAll
     static void startWorkspace() throws Exception {
         InitScript.requireRoot();
         pod = new WorkspacePod("opencode-ha");
-        Path remote = GitFixtures.bareRepository(root.resolve("remote"));
+        remote = GitFixtures.bareRepository(root.resolve("remote"));
         // The repository has the branch the workspace clones (opencode-ha: ha-v2-config, its GIT_BRANCH).
         String branch = pod.initContainer().path("env").path("GIT_BRANCH").asText("");
         if (!branch.isEmpty()) {
             GitFixtures.git(remote, "branch", branch, "main");
         }
-        InitScript init = new InitScript(pod, root.resolve("pod"));
+        init = new InitScript(pod, root.resolve("pod"));
         secret = InitScript.secret(null, InitScript.authJson("gho_" + "a".repeat(36)));
-        Tools.Result prepared = init.run(InitScript.Shell.BUSYBOX, secret, remote.toUri().toString());
+        Path alpineGit = ImageLayouts.alpineGit(root.resolve("image-alpine-git"));
+        Tools.Result prepared = init.run(InitScript.Shell.BUSYBOX, secret, remote.toUri().toString(), ImageLayouts.alpineGitEnv(alpineGit));
         assertThat(prepared.exitCode()).as(prepared.output()).isZero();
         if (!branch.isEmpty()) {
             assertThat(GitFixtures.git(init.workspace(), "rev-parse", "--abbrev-ref", "HEAD").stdout().strip()).isEqualTo(branch);
         }
+        assertThat(prepared.stdout()).contains("copied to " + init.gitBundle());
 
         String main = pod.mainContainerName();
         JsonNode container = pod.mainContainer();
         assertThat(Yaml.texts(container.path("command"))).containsExactly("opencode");
-        env = pod.env(main, init.volumes, secret);
+        env = pod.env(main, init.volumes, secret, ImageLayouts.openCodeImage(root.resolve("image-opencode")));
+        // Test-only: the tests run as root over a clone owned by 1000:1000 (the pod's server runs as
+        // 1000, the owner); git refuses another user's repository ("dubious ownership") without this.
+        Map<String, String> serverEnv = new java.util.LinkedHashMap<>(env);
+        serverEnv.put("GIT_CONFIG_COUNT", "1");
+        serverEnv.put("GIT_CONFIG_KEY_0", "safe.directory");
+        serverEnv.put("GIT_CONFIG_VALUE_0", init.workspace().toString());
         Path workingDir = pod.hostPath(main, container.path("workingDir").asText(), init.volumes);
         assertThat(workingDir).isEqualTo(init.workspace());
 
         server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("server"), secret.get("OPENCODE_SERVER_PASSWORD"))
-                .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), env, workingDir)),
+                .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), serverEnv, workingDir)),
                 Duration.ofSeconds(90));
     }
 
@@ -76,6 +92,37 @@ class WorkspaceOpenCodeTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void theServersPathHoldsOnlyTheImageAndTheCopiedGit() {
+        List<Path> gits = new ArrayList<>();
+        for (String dir : env.get("PATH").split(":")) {
+            Path git = Path.of(dir, "git");
+            if (Files.exists(git)) {
+                gits.add(git);
+            }
+        }
+        assertThat(gits).as("git on the server's PATH").containsExactly(init.gitBundle().resolve("bin/git"));
+        assertThat(Path.of(env.get("GIT_EXEC_PATH"))).isEqualTo(init.gitBundle().resolve("libexec/git-core"));
+        assertThat(pod.mounts(pod.mainContainerName()).stream().filter(m -> m.volume().equals("git")))
+                .as("the copied git, read-only in the server container at the path the init script wrote into its wrapper")
+                .singleElement().satisfies(m -> {
+                    assertThat(m.path()).isEqualTo(pod.initContainer().path("env").path("GIT_BUNDLE_DIR").asText());
+                    assertThat(m.readOnly()).isTrue();
+                });
+    }
+
+    @Test
+    void openCodeSeesTheCloneAsAGitProject() throws Exception {
+        HttpResponse<String> r = get("/project/current", true);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode project = new ObjectMapper().readTree(r.body());
+        assertThat(project.path("vcs").asText()).as(r.body()).isEqualTo("git");
+        assertThat(Path.of(project.path("worktree").asText()).toRealPath()).isEqualTo(init.workspace().toRealPath());
+        assertThat(project.path("id").asText()).as("the root commit")
+                .isEqualTo(GitFixtures.git(init.workspace(), "rev-list", "--max-parents=0", "HEAD").stdout().strip());
     }
 
     @Test

@@ -144,6 +144,16 @@ final class WorkspacePod {
 
     /** A container's environment on the host: paths mapped onto the volumes, secretKeyRefs resolved. */
     Map<String, String> env(String container, Map<String, Path> volumes, Map<String, String> secretData) {
+        return env(container, volumes, secretData, null);
+    }
+
+    /**
+     * As {@link #env(String, Map, Map)}; a search path (PATH: absolute folders joined by colons) has
+     * each folder on a volume mapped onto it, and each other folder, the image's own, under
+     * {@code imageRoot} (a folder standing in for the image's filesystem), or left as the host's
+     * folder when {@code imageRoot} is null.
+     */
+    Map<String, String> env(String container, Map<String, Path> volumes, Map<String, String> secretData, Path imageRoot) {
         Map<String, String> env = new LinkedHashMap<>();
         container(container).path("env").properties().forEach(e -> {
             JsonNode v = e.getValue();
@@ -156,7 +166,17 @@ final class WorkspacePod {
                 assertThat(value).as("secret key %s", ref.path("key").asText()).isNotNull();
             } else {
                 value = v.asText();
-                if (value.startsWith("/")) {
+                if (value.startsWith("/") && value.contains(":")) {
+                    List<String> dirs = new ArrayList<>();
+                    for (String dir : value.split(":")) {
+                        assertThat(dir).as("a folder of %s in container %s", e.getKey(), container).startsWith("/");
+                        boolean onVolume = mounts(container).stream()
+                                .anyMatch(m -> dir.equals(m.path()) || dir.startsWith(m.path() + "/"));
+                        dirs.add(onVolume ? hostPath(container, dir, volumes).toString()
+                                : imageRoot == null ? dir : imageRoot.resolve(dir.substring(1)).toString());
+                    }
+                    value = String.join(":", dirs);
+                } else if (value.startsWith("/")) {
                     value = hostPath(container, value, volumes).toString();
                 }
             }
