@@ -89,6 +89,22 @@ final class InitScript {
      * environment (its PATH, see {@link ImageLayouts#alpineGitEnv}).
      */
     Tools.Result run(Shell shell, Map<String, String> secretData, String repoUrl, Map<String, String> imageEnv) {
+        return start(shell, secretData, repoUrl, imageEnv, Map.of());
+    }
+
+    /** One start with some of the HelmRelease's environment values replaced ({@code ""}: set but empty). */
+    Tools.Result runOverriding(Shell shell, Map<String, String> secretData, String repoUrl, Map<String, String> overrides) {
+        overrides.keySet().forEach(k -> assertThat(pod.initContainer().path("env").has(k)).as("the HelmRelease sets %s", k).isTrue());
+        return start(shell, secretData, repoUrl, Map.of(), overrides);
+    }
+
+    /** {@code $HOME/.gitconfig} as the init container writes it. */
+    Path gitConfig() {
+        return initPath(pod.initContainer().path("env").path("HOME").asText() + "/.gitconfig");
+    }
+
+    private Tools.Result start(Shell shell, Map<String, String> secretData, String repoUrl, Map<String, String> imageEnv,
+            Map<String, String> overrides) {
         String init = pod.initContainerName();
         writeSecret(secretData);
         List<String> command = Yaml.texts(pod.initContainer().path("command"));
@@ -102,6 +118,7 @@ final class InitScript {
         env.put("TMPDIR", tmp().toString()); // in the pod /tmp is this emptyDir; the script defaults to /tmp
         imageEnv.forEach((k, v) -> assertThat(env).as("the image's %s, not the HelmRelease's", k).doesNotContainKey(k));
         env.putAll(imageEnv);
+        env.putAll(overrides);
         return Tools.run(host, root, env, true, Duration.ofSeconds(60));
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.angryninja.keeper.k8s.InitScript.Shell;
 
@@ -196,6 +199,39 @@ class InitScriptTest {
             }
             assertThat(init.authJson()).hasContent(good.strip());
             assertThat(InitScript.mode(init.authJson())).isEqualTo("rw-------");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void theCommitIdentityIsWrittenAndABadIdentityOrGitFolderChangesNothing(Shell shell) throws IOException {
+        InitScript init = new InitScript(pod, podRoot);
+        String good = InitScript.authJson("gho_good");
+        assertThat(init.run(shell, InitScript.secret(null, good), remote.toUri().toString()).exitCode()).isZero();
+        JsonNode env = pod.initContainer().path("env");
+        assertThat(GitFixtures.git(init.gitConfig().getParent(), "config", "--file", init.gitConfig().toString(), "user.name").stdout().strip())
+                .isEqualTo(env.path("GIT_USER_NAME").asText());
+        assertThat(GitFixtures.git(init.gitConfig().getParent(), "config", "--file", init.gitConfig().toString(), "user.email").stdout().strip())
+                .isEqualTo(env.path("GIT_USER_EMAIL").asText());
+        String gitConfig = Files.readString(init.gitConfig());
+
+        Map<Map<String, String>, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(Map.of("GIT_USER_EMAIL", ""), "GIT_USER_NAME and GIT_USER_EMAIL go together");
+        refused.put(Map.of("GIT_USER_NAME", ""), "GIT_USER_NAME and GIT_USER_EMAIL go together");
+        refused.put(Map.of("GIT_USER_EMAIL", "dev@example.com extra"), "GIT_USER_EMAIL must be a plain address");
+        refused.put(Map.of("GIT_USER_EMAIL", "nobody"), "GIT_USER_EMAIL must be an address");
+        refused.put(Map.of("GIT_USER_NAME", "Eve <eve@example.com>"), "GIT_USER_NAME must not hold angle brackets");
+        refused.put(Map.of("GIT_BUNDLE_DIR", "/"), "GIT_BUNDLE_DIR must not be /");
+        refused.put(Map.of("GIT_BUNDLE_DIR", "/opt/gi't"), "GIT_BUNDLE_DIR must not be / nor hold a single quote");
+        refused.put(Map.of("GIT_BUNDLE_DIR", "opt/git"), "GIT_BUNDLE_DIR must be an absolute path");
+        for (Map.Entry<Map<String, String>, String> bad : refused.entrySet()) {
+            Tools.Result run = init.runOverriding(shell, InitScript.secret(null, InitScript.authJson("gho_new")),
+                    remote.toUri().toString(), bad.getKey());
+
+            assertThat(run.exitCode()).as("%s", bad.getKey()).isNotZero();
+            assertThat(run.stderr()).as("%s", bad.getKey()).contains(bad.getValue());
+            assertThat(init.authJson()).as("auth.json after %s", bad.getKey()).hasContent(good.strip());
+            assertThat(init.gitConfig()).as(".gitconfig after %s", bad.getKey()).hasContent(gitConfig);
         }
     }
 
