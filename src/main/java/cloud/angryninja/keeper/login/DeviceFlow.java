@@ -26,7 +26,6 @@ public final class DeviceFlow {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,40}");
 
     private DeviceFlow() {
@@ -189,9 +188,11 @@ public final class DeviceFlow {
             d = d.substring(0, d.length() - 1);
         }
         d = d.toLowerCase(Locale.ROOT);
-        if (d.length() > 253 || !DOMAIN.matcher(d).matches()) {
-            throw new IllegalArgumentException("?enterprise= takes a GitHub Enterprise domain such as company.ghe.com, not '"
-                    + shorten(raw) + "'");
+        // What the reseed stores must pass the strict github-copilot model: refused here, before GitHub makes a token
+        // (each login makes one, and GitHub revokes the oldest past ten) that could not be stored.
+        if (!cloud.angryninja.keeper.copilot.CopilotCredential.isBareDomain(d)) {
+            throw new IllegalArgumentException("?enterprise= takes a GitHub Enterprise domain such as company.ghe.com: a bare DNS"
+                    + " name, no user info, port, path, query or IP address");
         }
         if (d.equals("github.com")) {
             return Optional.empty();

@@ -90,11 +90,11 @@ class DeviceFlowTest {
         assertThat(DeviceFlow.enterpriseDomain("github.com")).isEmpty();
         assertThat(DeviceFlow.enterpriseDomain("company.ghe.com")).contains("company.ghe.com");
         assertThat(DeviceFlow.enterpriseDomain("https://Company.GHE.com/")).contains("company.ghe.com");
-        assertThat(DeviceFlow.enterpriseDomain("ghe.internal:8443")).contains("ghe.internal:8443");
         for (String bad : new String[] {"https://ghe.example.com/path", "user@ghe.example.com", "ghe.example.com?x=1", "-ghe.com",
-                "ghe..com", "ghe.com/#", "ghe com", "ftp://ghe.com", "a".repeat(300)}) {
+                "ghe..com", "ghe.com/#", "ghe com", "ftp://ghe.com", "a".repeat(300), "ghe.internal:8443", "127.0.0.1", "localhost"}) {
             assertThatThrownBy(() -> DeviceFlow.enterpriseDomain(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("?enterprise= takes a GitHub Enterprise domain such as company.ghe.com");
+                    .hasMessageStartingWith("?enterprise= takes a GitHub Enterprise domain such as company.ghe.com")
+                    .message().doesNotContain(bad);
         }
         assertThat(DeviceFlow.host(URI.create("https://github.com"), "https", Optional.empty())).isEqualTo(URI.create("https://github.com"));
         assertThat(DeviceFlow.host(URI.create("https://github.com"), "https", Optional.of("company.ghe.com")))
