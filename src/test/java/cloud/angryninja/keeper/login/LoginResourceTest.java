@@ -10,13 +10,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
@@ -39,15 +35,10 @@ import io.restassured.response.Response;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
-import cloud.angryninja.keeper.kube.ExternalSecrets;
-import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.reseed.RealOpenCodeWorkspaces;
-import cloud.angryninja.keeper.testing.ApiCalls;
+import cloud.angryninja.keeper.reseed.RealWorkspacesCluster;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
-import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
-import cloud.angryninja.keeper.testing.FakeReloader;
 import cloud.angryninja.keeper.testing.LogCapture;
-import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -86,11 +77,9 @@ class LoginResourceTest {
     @RealOpenCodeWorkspaces.World
     RealOpenCodeWorkspaces world;
 
+    static RealWorkspacesCluster cluster;
     static KubernetesClient controllers;
-    static FakeExternalSecretsOperator eso;
     static FakeDeploymentController deployments;
-    static FakeReloader reloader;
-    static final Map<String, String> initialDoppler = new ConcurrentHashMap<>();
     static final LogCapture logs = LogCapture.start();
 
     @BeforeEach
@@ -99,24 +88,9 @@ class LoginResourceTest {
         if (controllers != null) {
             return;
         }
-        controllers = ApiCalls.controllerClient(client);
-        eso = new FakeExternalSecretsOperator(controllers, key -> DopplerWireMock.latestValue(doppler, key)
-                .or(() -> Optional.ofNullable(initialDoppler.get(key)))).start();
-        reloader = new FakeReloader(controllers).start();
-        deployments = new FakeDeploymentController(controllers).stepDelay(Duration.ofMillis(50)).start();
-        deployments.onNewPods((namespace, name) -> world.restart(name, secretValue(workspaces.byName(name).orElseThrow())));
-        String old = TestCredentials.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
-        for (Workspace w : workspaces.all()) {
-            String ns = w.namespace();
-            initialDoppler.put(w.dopplerSecret(), old);
-            controllers.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(ns).resource(MockCluster.externalSecret(ns,
-                    w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), "Periodic")).create();
-            controllers.secrets().inNamespace(ns).resource(MockCluster.secret(ns, w.secret(), w.secretKey(), old)).create();
-            controllers.apps().deployments().inNamespace(ns).resource(MockCluster.deployment(ns, w.deployment(), w.secret(),
-                    w.name().equals("alpha"))).create();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
-                    controllers.apps().deployments().inNamespace(ns).withName(w.deployment()).get()));
-        }
+        cluster = RealWorkspacesCluster.start(client, workspaces, doppler, world);
+        controllers = cluster.controllers;
+        deployments = cluster.deployments;
     }
 
     @AfterAll
@@ -127,21 +101,15 @@ class LoginResourceTest {
             assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
         }
         assertThat(logs.linesContaining("reseeding")).as("the capture saw the login").isNotEmpty();
-        for (AutoCloseable c : new AutoCloseable[] {deployments, reloader, eso, controllers}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the others
-            }
+        if (cluster != null) {
+            cluster.close();
         }
+        cluster = null;
         controllers = null;
     }
 
     String secretValue(Workspace w) {
-        return new String(Base64.getDecoder().decode(controllers.secrets().inNamespace(w.namespace()).withName(w.secret()).get().getData()
-                .get(w.secretKey())), StandardCharsets.UTF_8);
+        return cluster.secretValue(w);
     }
 
     static Response start(String query) {

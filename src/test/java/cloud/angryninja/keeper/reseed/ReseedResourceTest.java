@@ -9,15 +9,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
@@ -42,13 +37,8 @@ import io.restassured.response.Response;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
-import cloud.angryninja.keeper.kube.ExternalSecrets;
-import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.testing.ApiCalls;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
-import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
-import cloud.angryninja.keeper.testing.FakeReloader;
-import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -89,12 +79,10 @@ class ReseedResourceTest {
     @RealOpenCodeWorkspaces.World
     RealOpenCodeWorkspaces world;
 
+    static RealWorkspacesCluster cluster;
     static KubernetesClient controllers;
-    static FakeExternalSecretsOperator eso;
     static FakeDeploymentController deployments;
-    static FakeReloader reloader;
     static ApiCalls calls;
-    static final Map<String, String> initialDoppler = new ConcurrentHashMap<>();
     static final cloud.angryninja.keeper.testing.LogCapture logs = cloud.angryninja.keeper.testing.LogCapture.start();
 
     @BeforeEach
@@ -104,25 +92,10 @@ class ReseedResourceTest {
             calls.clear();
             return;
         }
-        controllers = ApiCalls.controllerClient(client);
+        cluster = RealWorkspacesCluster.start(client, workspaces, doppler, world);
+        controllers = cluster.controllers;
+        deployments = cluster.deployments;
         calls = new ApiCalls(server.getKubernetesMockServer());
-        eso = new FakeExternalSecretsOperator(controllers, key -> DopplerWireMock.latestValue(doppler, key)
-                .or(() -> Optional.ofNullable(initialDoppler.get(key)))).start();
-        reloader = new FakeReloader(controllers).start();
-        deployments = new FakeDeploymentController(controllers).stepDelay(Duration.ofMillis(50)).start();
-        deployments.onNewPods((namespace, name) -> world.restart(name, secretValue(workspace(name))));
-        String old = TestCredentials.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
-        for (Workspace w : workspaces.all()) {
-            String ns = w.namespace();
-            initialDoppler.put(w.dopplerSecret(), old);
-            controllers.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(ns).resource(MockCluster.externalSecret(ns,
-                    w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), "Periodic")).create();
-            controllers.secrets().inNamespace(ns).resource(MockCluster.secret(ns, w.secret(), w.secretKey(), old)).create();
-            controllers.apps().deployments().inNamespace(ns).resource(MockCluster.deployment(ns, w.deployment(), w.secret(),
-                    w.name().equals("alpha"))).create();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
-                    controllers.apps().deployments().inNamespace(ns).withName(w.deployment()).get()));
-        }
         calls.clear();
     }
 
@@ -135,15 +108,10 @@ class ReseedResourceTest {
         }
         assertThat(logs.linesContaining("step=verify_after outcome=success")).as("the capture saw the whole flow").isNotEmpty();
         assertThat(logs.linesContaining("step=live_apply outcome=success")).as("the capture saw the live apply").isNotEmpty();
-        for (AutoCloseable c : new AutoCloseable[] {deployments, reloader, eso, controllers}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the others
-            }
+        if (cluster != null) {
+            cluster.close();
         }
+        cluster = null;
         controllers = null;
     }
 
@@ -152,8 +120,7 @@ class ReseedResourceTest {
     }
 
     String secretValue(Workspace w) {
-        return new String(Base64.getDecoder().decode(controllers.secrets().inNamespace(w.namespace()).withName(w.secret()).get().getData()
-                .get(w.secretKey())), StandardCharsets.UTF_8);
+        return cluster.secretValue(w);
     }
 
     int rollouts() {
@@ -310,7 +277,7 @@ class ReseedResourceTest {
         assertThat(metrics).contains("opencode_keeper_reseed_total{result=\"success\",workspace=\"alpha\"} 1.0");
 
         // The same reseed again: Doppler already holds it, the recorded rollouts are current, nothing restarts.
-        initialDoppler.replaceAll((name, value) -> DopplerWireMock.latestValue(doppler, name).orElseThrow());
+        cluster.initialDoppler().replaceAll((name, value) -> DopplerWireMock.latestValue(doppler, name).orElseThrow());
         doppler.resetAll();
         doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH))
                 .willReturn(okJson(JSON.writeValueAsString(Map.of("name", "X", "value", Map.of("raw", reduced, "computed", reduced))))));
