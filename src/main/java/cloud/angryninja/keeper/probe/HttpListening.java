@@ -31,6 +31,11 @@ public class HttpListening {
         started.countDown();
     }
 
+    /** Whether the application is shutting down (its beans may be gone). */
+    public boolean shuttingDown() {
+        return shutDown;
+    }
+
     /**
      * Waits until the HTTP server listens or {@code deadline} passed; answers whether the caller may go on: false once
      * the application shuts down (or the waiting thread is interrupted), true otherwise, listening or not.

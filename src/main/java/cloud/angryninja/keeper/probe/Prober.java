@@ -136,12 +136,12 @@ public class Prober {
             case JOINED -> {
                 states.putIfAbsent(w.name(), WorkspaceState.pending(w.name()));
                 if (leads.getAsBoolean()) {
-                    Thread.ofVirtual().name("probe-joined-" + w.name()).start(() -> probeNow(w));
+                    background("probe-joined-" + w.name(), () -> probeNow(w));
                 }
             }
             case CHANGED -> {
                 if (leads.getAsBoolean()) {
-                    Thread.ofVirtual().name("probe-changed-" + w.name()).start(() -> probeNow(w));
+                    background("probe-changed-" + w.name(), () -> probeNow(w));
                 }
             }
             case LEFT -> {
@@ -188,7 +188,7 @@ public class Prober {
      * keeper's own port; at most one probe timeout of waiting), so the keeper is ready as soon as it has looked once.
      */
     void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        Thread.ofVirtual().name("probe-first-cycle").start(() -> {
+        background("probe-first-cycle", () -> {
             if (httpListening != null && !httpListening.awaitUnlessShutDown(probeConfig.timeout())) {
                 return;
             }
@@ -197,11 +197,28 @@ public class Prober {
         });
     }
 
+    /**
+     * Runs {@code work} on its own virtual thread. What it throws once the application shuts down (a probe still
+     * running when a short-lived application stops, its beans gone) is dropped; before that it is thrown as usual.
+     */
+    private void background(String name, Runnable work) {
+        Thread.ofVirtual().name(name).start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                if (httpListening == null || !httpListening.shuttingDown()) {
+                    throw e;
+                }
+                LOG.debugf("%s ended by the shutdown: %s", name, e.getClass().getSimpleName());
+            }
+        });
+    }
+
     /** A new leader probes at once; a replica that stops leading forgets what it saw. */
     void onLeadership(@jakarta.enterprise.event.Observes Leadership.LeadershipChange change) {
         if (change.leading()) {
             metrics.startLeading();
-            Thread.ofVirtual().name("probe-new-leader").start(this::scheduledCycle);
+            background("probe-new-leader", this::scheduledCycle);
         } else {
             states.replaceAll((name, old) -> WorkspaceState.pending(name));
             rateLimitedAt.clear();
