@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
 
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 
@@ -48,6 +49,7 @@ class WorkspaceOpenCodeTest {
     static OpenCodeProcess server;
     static InitScript init;
     static Path remote;
+    static WireMockServer copilot;
 
     @BeforeAll
     static void startWorkspace() throws Exception {
@@ -81,6 +83,13 @@ class WorkspaceOpenCodeTest {
         serverEnv.put("GIT_CONFIG_VALUE_0", init.workspace().toString());
         Path workingDir = pod.hostPath(main, container.path("workingDir").asText(), init.volumes);
         assertThat(workingDir).isEqualTo(init.workspace());
+        // Test-only as well: the github-copilot provider pointed at a loopback stand-in of the Copilot API that
+        // answers as a model making one edit ({@link #AGENT_EDIT}), through the config file OpenCode reads.
+        copilot = AgentStandIn.start(AGENT_EDIT);
+        Path config = Path.of(env.get("XDG_CONFIG_HOME")).resolve("opencode");
+        Files.createDirectories(config);
+        Files.writeString(config.resolve("opencode.json"), "{\"provider\":{\"github-copilot\":{\"options\":{\"baseURL\":\""
+                + copilot.baseUrl() + "\"}}}}");
 
         server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("server"), secret.get("OPENCODE_SERVER_PASSWORD"))
                 .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), serverEnv, workingDir)),
@@ -91,6 +100,9 @@ class WorkspaceOpenCodeTest {
     static void stop() {
         if (server != null) {
             server.close();
+        }
+        if (copilot != null) {
+            copilot.stop();
         }
     }
 
@@ -125,6 +137,49 @@ class WorkspaceOpenCodeTest {
                 .isEqualTo(GitFixtures.git(init.workspace(), "rev-list", "--max-parents=0", "HEAD").stdout().strip());
     }
 
+    /** The edit the stand-in model makes: README.md of the remote's first commit, one line changed. */
+    static final String AGENT_EDIT = "*** Begin Patch\n*** Update File: README.md\n@@\n-workspace repository\n+changed by the agent\n*** End Patch";
+
+    /**
+     * OpenCode's undo works in the pod: an edit the agent makes in a session is recorded as a patch of its git
+     * snapshot, and reverting the session's prompt puts the file back. Without git on the PATH the same edit is
+     * made but never recorded, and the revert leaves it (OpenCode 1.18.33, docs/workspace-git.md).
+     */
+    @Test
+    void anEditMadeThroughASessionCanBeReverted() throws Exception {
+        Path readme = init.workspace().resolve("README.md");
+        String before = Files.readString(readme);
+        assertThat(before).isEqualTo("workspace repository\n");
+        String session = post("/session", "{}").path("id").asText();
+
+        JsonNode reply = post("/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\""
+                + AgentStandIn.MODEL + "\"},\"parts\":[{\"type\":\"text\",\"text\":\"Change the first line of README.md.\"}]}");
+
+        assertThat(reply.path("info").path("error").isMissingNode()).as(reply.toString()).isTrue();
+        assertThat(Files.readString(readme)).as("the agent's edit").contains("changed by the agent").doesNotContain("workspace repository");
+        JsonNode messages = new ObjectMapper().readTree(get("/session/" + session + "/message", true).body());
+        List<String> patched = new ArrayList<>();
+        String prompt = null;
+        for (JsonNode m : messages) {
+            if (prompt == null && m.path("info").path("role").asText().equals("user")) {
+                prompt = m.path("info").path("id").asText();
+            }
+            for (JsonNode part : m.path("parts")) {
+                if (part.path("type").asText().equals("patch")) {
+                    part.path("files").forEach(f -> patched.add(f.asText()));
+                }
+            }
+        }
+        assertThat(patched).as("files OpenCode's snapshot recorded as changed").hasSize(1)
+                .allSatisfy(f -> assertThat(Path.of(f).toRealPath()).isEqualTo(readme.toRealPath()));
+
+        JsonNode reverted = post("/session/" + session + "/revert", "{\"messageID\":\"" + prompt + "\"}");
+
+        assertThat(reverted.path("revert").path("messageID").asText()).isEqualTo(prompt);
+        assertThat(Files.readString(readme)).as("README.md after the revert").isEqualTo(before);
+        assertThat(GitFixtures.git(init.workspace(), "status", "--porcelain").stdout()).as("git status").isEmpty();
+    }
+
     @Test
     void theHelmReleaseSetsTheVariablesOpenCodeReads() {
         assertThat(env).containsKeys("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "OPENCODE_SERVER_PASSWORD")
@@ -146,6 +201,16 @@ class WorkspaceOpenCodeTest {
     void theServerPasswordFromTheSecretGuardsIt() throws Exception {
         assertThat(get("/global/health", false).statusCode()).isEqualTo(401);
         assertThat(get("/global/health", true).statusCode()).isEqualTo(200);
+    }
+
+    private static JsonNode post(String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + path)).timeout(Duration.ofSeconds(90))
+                .header("Authorization", OpenCodeClient.basicAuth(OpenCodeProcess.USERNAME, server.password()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request,
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(r.body());
     }
 
     private static HttpResponse<String> get(String path, boolean authenticated) throws Exception {
