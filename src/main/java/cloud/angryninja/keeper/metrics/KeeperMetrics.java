@@ -37,6 +37,7 @@ public class KeeperMetrics {
     public static final String WORKSPACE_UP = "opencode_keeper_workspace_up";
     public static final String PROVIDER_LOADED = "opencode_keeper_copilot_provider_loaded";
     public static final String CREDENTIAL_VALID = "opencode_keeper_copilot_credential_valid";
+    public static final String PROJECT_VCS = "opencode_keeper_workspace_project_vcs";
     public static final String CHECK_ERRORS = "opencode_keeper_copilot_check_errors_total";
     public static final String MODELS = "opencode_keeper_copilot_models";
     public static final String STATE = "opencode_keeper_copilot_state";
@@ -59,6 +60,7 @@ public class KeeperMetrics {
         volatile double providerLoaded = Double.NaN;
         volatile double credentialValid = Double.NaN;
         volatile double models = Double.NaN;
+        volatile double projectVcs = Double.NaN;
         volatile double durationSeconds = Double.NaN;
         /** 0 before the first success, so {@code time() - ts} is large and OpencodeKeeperProbeStale can fire. */
         volatile double lastSuccessSeconds = 0;
@@ -148,6 +150,8 @@ public class KeeperMetrics {
         gauge(meters, "opencode_keeper_copilot_credential_valid",
                 "1 valid, 0 invalid (revoked, expired, no entitlement or unusable auth.json), NaN unknown", workspace, v,
                 x -> x.credentialValid);
+        gauge(meters, PROJECT_VCS, "1 when OpenCode sees its working directory as a git repository, 0 when it sees none, NaN unknown",
+                workspace, v, x -> x.projectVcs);
         gauge(meters, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
         meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
                 .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(meters.registry()));
@@ -178,6 +182,7 @@ public class KeeperMetrics {
         v.credentialValid = state.credential().gaugeValue();
         v.models = state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.PASS ? state.copilotModels()
                 : state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.FAIL ? 0 : Double.NaN;
+        v.projectVcs = state.repository().gaugeValue();
         v.durationSeconds = state.durationMillis() / 1000.0;
         v.state = state.state();
         state.lastSuccess().ifPresent(t -> v.lastSuccessSeconds = t.toEpochMilli() / 1000.0);
@@ -213,6 +218,7 @@ public class KeeperMetrics {
             v.providerLoaded = Double.NaN;
             v.credentialValid = Double.NaN;
             v.models = Double.NaN;
+            v.projectVcs = Double.NaN;
             v.durationSeconds = Double.NaN;
             v.lastSuccessSeconds = Double.NaN;
             v.state = null;

@@ -22,8 +22,8 @@ import cloud.angryninja.keeper.probe.ProbeConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
- * The calls the keeper makes to an OpenCode server, with HTTP basic auth and a per-call deadline: the two read-only
- * probes {@code GET /global/health} and {@code GET /config/providers}, and the two writes of a live reseed,
+ * The calls the keeper makes to an OpenCode server, with HTTP basic auth and a per-call deadline: the read-only
+ * probes {@code GET /global/health}, {@code GET /config/providers} and {@code GET /project/current}, and the two writes of a live reseed,
  * {@code PUT /auth/github-copilot} and {@code POST /instance/dispose}.
  */
 @ApplicationScoped
@@ -45,6 +45,14 @@ public class OpenCodeClient {
 
     /** Whether {@code /config/providers} lists github-copilot with at least one model. */
     public record Provider(boolean loaded, int models, String reason) {
+    }
+
+    /**
+     * What {@code GET /project/current} says of the server's working directory: {@code git} true when OpenCode sees a
+     * git repository ({@code "vcs":"git"}), false when it sees none (the project {@code "global"}: no git on its PATH,
+     * or the directory is not a clone), empty when it could not tell (no answer, another status, another API).
+     */
+    public record Project(Optional<Boolean> git, String reason) {
     }
 
     /** Answer of a write: {@code done} when OpenCode answered 200 {@code true}; {@code reason} never holds the body sent. */
@@ -112,6 +120,43 @@ public class OpenCodeClient {
         } catch (IOException e) {
             return new Provider(false, 0, "GET /config/providers: HTTP 200 but the body is not JSON");
         }
+    }
+
+    public Project project(Workspace workspace) {
+        Answer a = get(workspace, "/project/current");
+        if (a.status != 200) {
+            return new Project(Optional.empty(), a.reason);
+        }
+        try {
+            return project(JSON.readTree(a.body));
+        } catch (IOException e) {
+            return new Project(Optional.empty(), "GET /project/current: HTTP 200 but the body is not JSON");
+        }
+    }
+
+    /** Pure: reads {@code {"id":..., "worktree":..., "vcs":"git"}}; OpenCode 1.18.33 leaves {@code vcs} out for no repository. */
+    static Project project(JsonNode body) {
+        String id = body.path("id").asText("");
+        String worktree = printable(body.path("worktree").asText(""));
+        if (id.isEmpty()) {
+            return new Project(Optional.empty(), "GET /project/current: no project in the answer");
+        }
+        String vcs = body.path("vcs").asText("");
+        if (vcs.equals("git")) {
+            return new Project(Optional.of(true), "OpenCode sees the git repository at " + worktree);
+        }
+        if (!vcs.isEmpty()) {
+            return new Project(Optional.empty(), "OpenCode reports version control " + printable(vcs) + " at " + worktree);
+        }
+        return new Project(Optional.of(false), "OpenCode sees no repository (project " + ("global".equals(id) ? "global" : "without vcs")
+                + ", worktree " + worktree + "): no git on the server's PATH, or its working directory is not a clone");
+    }
+
+    /** At most 200 printable characters of a value the server sent, for a reason. */
+    private static String printable(String value) {
+        String clean = value.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
     }
 
     /** Pure: reads {@code {"providers":[{"id":..., "models":{...}}]}}. */

@@ -39,8 +39,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * Probes every workspace each {@code keeper.probe.interval}: OpenCode up, github-copilot provider
- * loaded, credential accepted by the Copilot API. Workspaces run in parallel on virtual threads,
- * at most {@code keeper.probe.concurrency} at a time, each with its three probes in parallel; a
+ * loaded, credential accepted by the Copilot API, and (outside the Copilot verdict) whether OpenCode
+ * sees its working directory as a git repository. Workspaces run in parallel on virtual threads,
+ * at most {@code keeper.probe.concurrency} at a time, each with its probes in parallel; a
  * credential shared by several workspaces is checked once per cycle. With leader election on, only
  * the leader probes: a follower skips its cycles, and a replica that stops leading forgets its
  * states and turns its workspace gauges to NaN, so it never reports an old "valid".
@@ -272,7 +273,7 @@ public class Prober {
         return new CycleReport(targets.size(), checks.size(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** Runs the three probes of one workspace now and records the result. */
+    /** Runs the probes of one workspace now and records the result. */
     public WorkspaceState probeNow(Workspace workspace) {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             return probe(workspace, new ConcurrentHashMap<>(), threads);
@@ -301,21 +302,25 @@ public class Prober {
         long start = System.nanoTime();
         Future<OpenCodeClient.Health> health = threads.submit(() -> openCode.health(w));
         Future<OpenCodeClient.Provider> provider = threads.submit(() -> openCode.copilotProvider(w));
+        Future<OpenCodeClient.Project> project = threads.submit(() -> openCode.project(w));
         CredentialOutcome credential = credential(w, checks);
         OpenCodeClient.Health h = awaitOr(health, new OpenCodeClient.Health(false, Optional.empty(), "probe failed"));
         OpenCodeClient.Provider p = awaitOr(provider, new OpenCodeClient.Provider(false, 0, "probe failed"));
+        OpenCodeClient.Project repo = awaitOr(project, new OpenCodeClient.Project(Optional.empty(), "probe failed"));
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 
         WorkspaceState previous = states.getOrDefault(w.name(), WorkspaceState.pending(w.name()));
         ProbeResult up = h.up() ? ProbeResult.pass(h.reason()) : ProbeResult.fail(h.reason());
         ProbeResult loaded = p.loaded() ? ProbeResult.pass(p.reason()) : ProbeResult.fail(p.reason());
+        ProbeResult repository = repo.git().map(git -> git ? ProbeResult.pass(repo.reason()) : ProbeResult.fail(repo.reason()))
+                .orElseGet(() -> ProbeResult.unknown(repo.reason()));
         boolean allPass = up.outcome() == ProbeResult.Outcome.PASS && loaded.outcome() == ProbeResult.Outcome.PASS
                 && credential.result.outcome() == ProbeResult.Outcome.PASS;
         boolean rateLimited = rateLimited(w.name());
         CopilotState verdict = new StateDecision(h.up(), h.otherApi(),
                 h.version().map(verdicts.supportedVersions()::contains).orElse(true), p.loaded(), credential.state, rateLimited).state();
         WorkspaceState state = new WorkspaceState(w.name(), verdict, verdict.sentence(), up, loaded, credential.result,
-                credential.models, h.version().or(previous::openCodeVersion), credential.fingerprint, Optional.of(started), millis,
+                repository, credential.models, h.version().or(previous::openCodeVersion), credential.fingerprint, Optional.of(started), millis,
                 allPass ? Optional.of(started) : previous.lastSuccess());
         if (workspaces.byName(w.name()).isEmpty()) {
             return state; // the workspace left while it was probed
@@ -419,6 +424,7 @@ public class Prober {
         logChange(after.workspace(), "up", before.up(), after.up());
         logChange(after.workspace(), "copilot provider", before.copilotProvider(), after.copilotProvider());
         logChange(after.workspace(), "credential " + after.credentialFingerprint().orElse("-"), before.credential(), after.credential());
+        logChange(after.workspace(), "repository", before.repository(), after.repository());
     }
 
     private static void logChange(String workspace, String what, ProbeResult before, ProbeResult after) {

@@ -17,6 +17,9 @@ import cloud.angryninja.keeper.copilot.CopilotState;
  * @param up                    probe 1: OpenCode answers {@code /global/health} as healthy
  * @param copilotProvider       probe 2: OpenCode lists github-copilot with models
  * @param credential            probe 3: the Copilot API accepts the credential in the Secret
+ * @param repository            OpenCode sees its working directory as a git repository ({@code GET /project/current});
+ *                              not part of the Copilot verdict nor of {@link #healthy()}: a broken git provisioning
+ *                              leaves Copilot working, without project context and undo
  * @param copilotModels         models the Copilot API enables for the credential (0 unless valid)
  * @param openCodeVersion       version reported by OpenCode
  * @param credentialFingerprint first 12 hex chars of SHA-256 of the refresh token
@@ -26,16 +29,16 @@ import cloud.angryninja.keeper.copilot.CopilotState;
  */
 @RegisterForReflection
 public record WorkspaceState(String workspace, CopilotState state, String stateSentence, ProbeResult up,
-        ProbeResult copilotProvider, ProbeResult credential, int copilotModels, Optional<String> openCodeVersion, Optional<String> credentialFingerprint,
+        ProbeResult copilotProvider, ProbeResult credential, ProbeResult repository, int copilotModels, Optional<String> openCodeVersion, Optional<String> credentialFingerprint,
         Optional<Instant> lastProbe, long durationMillis, Optional<Instant> lastSuccess) {
 
     public static WorkspaceState pending(String workspace) {
         return new WorkspaceState(workspace, CopilotState.UNKNOWN, CopilotState.UNKNOWN.sentence(), ProbeResult.PENDING,
-                ProbeResult.PENDING, ProbeResult.PENDING, 0,
+                ProbeResult.PENDING, ProbeResult.PENDING, ProbeResult.PENDING, 0,
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty());
     }
 
-    /** All three probes passed. */
+    /** All three Copilot probes passed (the repository check does not count). */
     public boolean healthy() {
         return up.outcome() == ProbeResult.Outcome.PASS
                 && copilotProvider.outcome() == ProbeResult.Outcome.PASS

@@ -46,35 +46,39 @@ public final class OpenCodeProcess implements AutoCloseable {
      * given), the server password, and optionally a Copilot stand-in.
      */
     public record Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env,
-            Container container, int port) {
+            Container container, int port, boolean gitRepository) {
         public Options {
             env = env == null ? Map.of() : Map.copyOf(env);
         }
 
-        public Options(Path root, String password, String copilotBaseUrl, String authJson, Map<String, String> env) {
-            this(root, password, copilotBaseUrl, authJson, env, null, 0);
-        }
-
         public static Options of(Path root, String password) {
-            return new Options(root, password, null, null, Map.of(), null, 0);
+            return new Options(root, password, null, null, Map.of(), null, 0, false);
         }
 
         public Options withCopilotBaseUrl(String url) {
-            return new Options(root, password, url, authJson, env, container, port);
+            return new Options(root, password, url, authJson, env, container, port, gitRepository);
         }
 
         /** auth.json text written to {@code $XDG_DATA_HOME/opencode/auth.json} before start. */
         public Options withAuthJson(String json) {
-            return new Options(root, password, copilotBaseUrl, json, env, container, port);
+            return new Options(root, password, copilotBaseUrl, json, env, container, port, gitRepository);
         }
 
         public Options withEnv(Map<String, String> extra) {
-            return new Options(root, password, copilotBaseUrl, authJson, extra, container, port);
+            return new Options(root, password, copilotBaseUrl, authJson, extra, container, port, gitRepository);
         }
 
         /** Listen on this loopback port (0, the default: a free one), e.g. to restart a server where clients expect it. */
         public Options withPort(int fixedPort) {
-            return new Options(root, password, copilotBaseUrl, authJson, env, container, fixedPort);
+            return new Options(root, password, copilotBaseUrl, authJson, env, container, fixedPort, gitRepository);
+        }
+
+        /**
+         * The server's working directory is a git repository with one commit (made with the {@code git} on the PATH
+         * unless it is one already), as a workspace's clone is: OpenCode then sees it as its project.
+         */
+        public Options withGitRepository() {
+            return new Options(root, password, copilotBaseUrl, authJson, env, container, port, true);
         }
 
         /**
@@ -84,7 +88,7 @@ public final class OpenCodeProcess implements AutoCloseable {
          * and a free port.
          */
         public Options withContainer(Container spec) {
-            return new Options(root, password, copilotBaseUrl, authJson, env, spec, port);
+            return new Options(root, password, copilotBaseUrl, authJson, env, spec, port, gitRepository);
         }
     }
 
@@ -128,6 +132,9 @@ public final class OpenCodeProcess implements AutoCloseable {
         if (options.authJson() != null) {
             Files.writeString(authJsonPath(root), options.authJson());
         }
+        if (options.gitRepository() && !Files.exists(workspace.resolve(".git"))) {
+            initRepository(workspace, home);
+        }
 
         int port = options.port() > 0 ? options.port() : freePort();
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", "--port", Integer.toString(port), "--hostname", "127.0.0.1")
@@ -147,8 +154,51 @@ public final class OpenCodeProcess implements AutoCloseable {
         return launch(pb, root, port, options.password(), timeout);
     }
 
+    /** Whether an executable {@code git} is on this process's PATH (what {@link Options#withGitRepository()} runs). */
+    public static boolean gitOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "git"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code git init} and one commit of a README in {@code dir}, with the git on the PATH and no user or system config. */
+    private static void initRepository(Path dir, Path home) throws IOException {
+        Files.writeString(dir.resolve("README.md"), "A workspace repository.\n");
+        for (List<String> args : List.of(List.of("init", "-q"), List.of("add", "README.md"), List.of("commit", "-q", "-m", "first"))) {
+            List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=opencode", "-c", "user.email=opencode@localhost",
+                    "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false"));
+            command.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+            Process git;
+            try {
+                git = pb.start();
+            } catch (IOException e) {
+                throw new IOException("git is needed to make the workspace a repository and is not on the PATH", e);
+            }
+            try {
+                String output = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!git.waitFor(30, TimeUnit.SECONDS) || git.exitValue() != 0) {
+                    throw new IOException("git " + args.get(0) + " in " + dir + " failed: " + output.strip());
+                }
+            } catch (InterruptedException e) {
+                git.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while making the workspace a repository", e);
+            }
+        }
+    }
+
     private static OpenCodeProcess startAsContainer(Options options, Duration timeout) throws IOException {
-        if (options.copilotBaseUrl() != null || options.authJson() != null || !options.env().isEmpty()) {
+        if (options.copilotBaseUrl() != null || options.authJson() != null || !options.env().isEmpty() || options.gitRepository()) {
             throw new IllegalArgumentException("a container start takes its whole environment from the container spec");
         }
         Container spec = options.container();

@@ -27,7 +27,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 /**
  * Dev sandbox: each workspace as a real {@code opencode serve} (npm {@code opencode-ai@1.18.33})
  * on a random loopback port, seeded with the auth.json of its sandbox Secret and pointed at the
- * Copilot stand-in. Found on the PATH or in the cache, installed with npm when missing; without
+ * Copilot stand-in, in a folder made a git repository (when git is on the PATH) as a clone is. Found on the PATH or in the cache, installed with npm when missing; without
  * npm the sandbox runs without them and says so in one line.
  */
 @IfBuildProfile("dev")
@@ -83,6 +83,9 @@ public class SandboxOpenCode {
             workspaces.all().forEach(w -> status.put(w.name(), "OpenCode could not be installed"));
             return;
         }
+        if (!OpenCodeProcess.gitOnPath()) {
+            LOG.infof("sandbox: git is not on the PATH; OpenCode sees no repository in the sandbox workspaces (repository: FAIL)");
+        }
         workspaces.all().parallelStream().forEach(this::start);
     }
 
@@ -107,6 +110,9 @@ public class SandboxOpenCode {
             OpenCodeProcess.Options options = OpenCodeProcess.Options.of(root, w.password().orElse(""))
                     .withCopilotBaseUrl(copilot.apiUrl().toString())
                     .withAuthJson(authJson);
+            if (OpenCodeProcess.gitOnPath()) {
+                options = options.withGitRepository(); // a workspace is a clone: OpenCode sees it as a git project
+            }
             OpenCodeProcess p = OpenCodeProcess.start(options, Duration.ofSeconds(90));
             if (stopped) {
                 p.close();

@@ -285,10 +285,51 @@ class ProberTest {
         String body = given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
                 .body("find { it.workspace == 'seeded' }.up.outcome", org.hamcrest.Matchers.equalTo("PASS"))
                 .body("find { it.workspace == 'seeded' }.openCodeVersion", org.hamcrest.Matchers.equalTo("1.18.33"))
+                .body("find { it.workspace == 'seeded' }.repository.outcome", org.hamcrest.Matchers.equalTo("PASS"))
                 .body("find { it.workspace == 'seeded' }.credentialFingerprint", org.hamcrest.Matchers.equalTo(
                         cloud.angryninja.keeper.copilot.CopilotCredential.fingerprint("gho_valid")))
                 .extract().asString();
         assertThat(body).doesNotContain("gho_valid").doesNotContain("pw-seeded");
+    }
+
+    // --- whether OpenCode sees the workspace's repository ---------------------------------------------------------
+
+    private static double projectVcs(String workspace) {
+        return metric(cloud.angryninja.keeper.metrics.KeeperMetrics.PROJECT_VCS, java.util.Map.of("workspace", workspace));
+    }
+
+    @Test
+    void openCodeInAGitRepositorySeesItsProject() {
+        WorkspaceState s = probeWithToken("gho_valid");
+
+        assertThat(s.repository().outcome()).isEqualTo(Outcome.PASS);
+        assertThat(s.repository().reason()).startsWith("OpenCode sees the git repository at ").endsWith("/seeded/workspace");
+        assertThat(projectVcs("seeded")).isEqualTo(1.0);
+    }
+
+    @Test
+    void openCodeOutsideARepositorySeesNoneAndCopilotIsJudgedAsBefore() {
+        WorkspaceState s = prober.probeNow(ws("bare"));
+
+        assertThat(s.repository().outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(s.repository().reason()).startsWith("OpenCode sees no repository (project global, worktree /)");
+        assertThat(projectVcs("bare")).isEqualTo(0.0);
+        // the same real OpenCode without a repository: the Copilot verdict is its own (no auth.json: not_loaded)
+        assertThat(s.state()).isEqualTo(CopilotState.NOT_LOADED);
+    }
+
+    @Test
+    void noAnswerOrAnotherApiLeavesTheRepositoryUnknown() {
+        WorkspaceState down = prober.probeNow(ws("down"));
+        assertThat(down.repository().outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(down.repository().reason()).contains("GET /project/current: cannot connect");
+        assertThat(projectVcs("down")).isNaN();
+        WorkspaceState wrongPassword = prober.probeNow(ws("wrongpw"));
+        assertThat(wrongPassword.repository().reason()).contains("HTTP 401");
+        assertThat(projectVcs("wrongpw")).isNaN();
+        WorkspaceState next = prober.probeNow(ws("next"));
+        assertThat(next.repository().reason()).as("OpenCode 2.x routes").isEqualTo("GET /project/current: HTTP 404");
+        assertThat(projectVcs("next")).isNaN();
     }
 
     // --- the one verdict per workspace ---------------------------------------------------------------------------

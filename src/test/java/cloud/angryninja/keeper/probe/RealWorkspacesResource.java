@@ -28,8 +28,9 @@ import cloud.angryninja.keeper.testing.TestCredentials;
  * Real parts for a {@code @QuarkusTest}: a WireMock stand-in of the Copilot API and real OpenCode
  * 1.18.33 servers on loopback, shared by the whole test class. Workspaces:
  * <ul>
- * <li>{@code seeded}: OpenCode started with auth.json holding {@link #SEEDED_TOKEN}, right password;</li>
- * <li>{@code bare}: OpenCode without auth.json, right password;</li>
+ * <li>{@code seeded}: OpenCode started with auth.json holding {@link #SEEDED_TOKEN}, right password, in a git
+ * repository (as a workspace's clone);</li>
+ * <li>{@code bare}: OpenCode without auth.json, right password, in a folder that is no repository;</li>
  * <li>{@code wrongpw}: the seeded server with a wrong password;</li>
  * <li>{@code down}: a loopback port nobody listens on;</li>
  * <li>with arg {@code standIns=true} also {@code next}: a stand-in of OpenCode 2.x's routes, and
@@ -73,7 +74,8 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
             String copilotBase = copilot.baseUrl();
             String auth = TestCredentials.authJson(seededToken);
             CompletableFuture<OpenCodeProcess> s = CompletableFuture.supplyAsync(() -> start(OpenCodeProcess.Options
-                    .of(root.resolve("seeded"), passwordPrefix + "seeded").withCopilotBaseUrl(copilotBase).withAuthJson(auth)));
+                    .of(root.resolve("seeded"), passwordPrefix + "seeded").withCopilotBaseUrl(copilotBase).withAuthJson(auth)
+                    .withGitRepository()));
             CompletableFuture<OpenCodeProcess> b = CompletableFuture.supplyAsync(() -> start(OpenCodeProcess.Options
                     .of(root.resolve("bare"), passwordPrefix + "bare").withCopilotBaseUrl(copilotBase)));
             seeded = s.join();
