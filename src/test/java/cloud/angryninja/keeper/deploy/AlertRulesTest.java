@@ -30,7 +30,7 @@ class AlertRulesTest {
     Path dir;
 
     @Test
-    void theTenPinnedAlertsAreShipped() {
+    void theElevenPinnedAlertsAreShipped() {
         assertThat(Promtool.shippedAlerts().keySet()).containsExactlyInAnyOrder(
                 "OpencodeCopilotCredentialInvalid",
                 "OpencodeCopilotNoEntitlement",
@@ -38,6 +38,7 @@ class AlertRulesTest {
                 "OpencodeCopilotRateLimited",
                 "OpencodeWorkspaceUnsupported",
                 "OpencodeCopilotProviderNotLoaded",
+                "OpencodeWorkspaceNoRepository",
                 "OpencodeWorkspaceDown",
                 "OpencodeKeeperProbeStale",
                 "OpencodeKeeperReseedFailed",
@@ -49,7 +50,7 @@ class AlertRulesTest {
         Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Tools.Result check = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).contains("SUCCESS: 10 rules found");
+        assertThat(check.output()).contains("SUCCESS: 11 rules found");
     }
 
     @Test

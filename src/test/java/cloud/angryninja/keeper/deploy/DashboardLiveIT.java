@@ -50,9 +50,11 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * {@code prometheus}) on loopback scrapes the packaged keeper every second; the keeper probes
  * every second three workspaces:
  * <ul>
- * <li>{@code opencode-flux}: a real OpenCode server with its auth.json, credential valid;</li>
+ * <li>{@code opencode-flux}: a real OpenCode server with its auth.json, credential valid, in a git
+ * repository;</li>
  * <li>{@code opencode-ha}: a real OpenCode server started without auth.json (the pod that lost
- * it): up, provider not loaded, the credential in its Secret valid;</li>
+ * it): up, provider not loaded, the credential in its Secret valid; its folder is no repository
+ * (the pod whose git did not arrive);</li>
  * <li>{@code opencode-gone}: nothing listens at its URL and it has no Secret: down, credential
  * unknown;</li>
  * <li>{@code opencode-next}: a stand-in of OpenCode 2.x's routes ({@code /api/health}): unsupported.</li>
@@ -68,7 +70,8 @@ class DashboardLiveIT {
     /** The alerts this class drives into firing, each in its step below. */
     static final Set<String> ALERTS_DRIVEN = Set.of("OpencodeCopilotCredentialInvalid", "OpencodeCopilotProviderNotLoaded",
             "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperReseedFailed", "OpencodeKeeperDown",
-            "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported");
+            "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported",
+            "OpencodeWorkspaceNoRepository");
 
     static final String FLUX = "opencode-flux";
     static final String HA = "opencode-ha";
@@ -211,7 +214,7 @@ class DashboardLiveIT {
 
     @Test
     @Order(5)
-    void aWorkspaceUpWithoutItsProviderAndAWorkspaceDownEachFireTheirAlert() {
+    void aWorkspaceUpWithoutItsProviderOrRepositoryAndAWorkspaceDownEachFireTheirAlert() {
         await("OpencodeCopilotProviderNotLoaded").atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> workspaces(prometheus.query(alerts.get("OpencodeCopilotProviderNotLoaded"))).equals(Set.of(HA)));
         await("OpencodeWorkspaceDown").atMost(WAIT).pollInterval(Duration.ofMillis(250))
@@ -219,6 +222,11 @@ class DashboardLiveIT {
         // next answers OpenCode 2.x routes: unsupported, and neither "provider not loaded" nor "down".
         await("OpencodeWorkspaceUnsupported").atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> workspaces(prometheus.query(alerts.get("OpencodeWorkspaceUnsupported"))).equals(Set.of(NEXT)));
+        // ha's folder is no repository to OpenCode; gone (down) and next (2.x: 404) leave the gauge NaN, flux sees its clone.
+        await("OpencodeWorkspaceNoRepository").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> workspaces(prometheus.query(alerts.get("OpencodeWorkspaceNoRepository"))).equals(Set.of(HA)));
+        assertThat(value(prometheus.query("opencode_keeper_workspace_project_vcs"), FLUX)).isEqualTo(1.0);
+        assertThat(value(prometheus.query("opencode_keeper_workspace_project_vcs"), NEXT)).isNaN();
         // The workspace table: one state per workspace, as text.
         Map<String, String> table = new java.util.TreeMap<>();
         for (JsonNode series : prometheus.query(expressions.get("Copilot state / A"))) {
@@ -370,7 +378,8 @@ class DashboardLiveIT {
     private static OpenCodeProcess startOpenCode(String name, String authJson) {
         OpenCodeProcess.Options options = OpenCodeProcess.Options.of(dir.resolve(name), "pw-" + name).withCopilotBaseUrl(copilot.baseUrl());
         try {
-            return OpenCodeProcess.start(authJson == null ? options : options.withAuthJson(authJson), Duration.ofSeconds(90));
+            // a workspace with its auth.json is a clone too; the one without stands for a pod whose provisioning broke
+            return OpenCodeProcess.start(authJson == null ? options : options.withAuthJson(authJson).withGitRepository(), Duration.ofSeconds(90));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -23,9 +23,10 @@ import cloud.angryninja.keeper.manifests.Yaml;
 /** Static checks of the Grafana dashboard: valid JSON, a query in every panel, PromQL that parses. */
 class DashboardTest {
 
-    /** The keeper's metric names as pinned by the core and reseed issues (README metrics table). */
+    /** The keeper's metric names as pinned by the core, reseed and workspace-git issues (docs/metrics.md). */
     static final Set<String> KEEPER_METRICS = Set.of(
             "opencode_keeper_workspace_up",
+            "opencode_keeper_workspace_project_vcs",
             "opencode_keeper_copilot_provider_loaded",
             "opencode_keeper_copilot_credential_valid",
             "opencode_keeper_copilot_check_errors_total",
@@ -66,7 +67,8 @@ class DashboardTest {
     void theDashboardShowsWhatTheIssueAsksFor() {
         String all = String.join("\n", Dashboard.expressions(Dashboard.read()).values());
         assertThat(all).contains(
-                "opencode_keeper_workspace_up", "opencode_keeper_copilot_provider_loaded",
+                "opencode_keeper_workspace_up",
+            "opencode_keeper_workspace_project_vcs", "opencode_keeper_copilot_provider_loaded",
                 "opencode_keeper_copilot_credential_valid", "opencode_keeper_copilot_models",
                 "opencode_keeper_probe_duration_seconds", "time() - (opencode_keeper_probe_last_success_timestamp_seconds > 0)",
                 "opencode_keeper_reseed_total", "opencode_keeper_reseed_last_success_timestamp_seconds",
