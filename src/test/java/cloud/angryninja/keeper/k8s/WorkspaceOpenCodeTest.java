@@ -137,6 +137,19 @@ class WorkspaceOpenCodeTest {
                 .isEqualTo(GitFixtures.git(init.workspace(), "rev-list", "--max-parents=0", "HEAD").stdout().strip());
     }
 
+    @Test
+    void theKeepersRepositoryProbePassesOnIt() throws Exception {
+        OpenCodeClient keeper = new OpenCodeClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+                Duration.ofSeconds(30));
+        OpenCodeClient.Project project = keeper.project(cloud.angryninja.keeper.testing.TestWorkspaces.named(pod.app,
+                server.baseUri().toString(), java.util.Optional.of(server.password()), "opencode"));
+
+        assertThat(project.git()).as(project.reason()).contains(true);
+        String prefix = "OpenCode sees the git repository at ";
+        assertThat(project.reason()).startsWith(prefix);
+        assertThat(Path.of(project.reason().substring(prefix.length())).toRealPath()).isEqualTo(init.workspace().toRealPath());
+    }
+
     /** The edit the stand-in model makes: README.md of the remote's first commit, one line changed. */
     static final String AGENT_EDIT = "*** Begin Patch\n*** Update File: README.md\n@@\n-workspace repository\n+changed by the agent\n*** End Patch";
 
