@@ -288,6 +288,8 @@ class DashboardLiveIT {
         for (String path : new String[] {"/responses", "/chat/completions"}) {
             copilot.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(path)).willReturn(aResponse().withStatus(429)
                     .withHeader("Content-Type", "application/json")
+                    .withHeader(cloud.angryninja.keeper.events.PromptWorkspacesResource.RETRY_AFTER_MS,
+                            cloud.angryninja.keeper.events.PromptWorkspacesResource.RETRY_AFTER_MS_VALUE)
                     .withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited.\",\"code\":\"user_weekly_rate_limited\"}}")));
         }
         await("flux working again").atMost(WAIT).pollInterval(Duration.ofMillis(250))
@@ -301,12 +303,12 @@ class DashboardLiveIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
         String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(session.body()).path("id").asText();
-        // OpenCode retries a 429 for about 75 s before it reports it; the prompt's answer comes then
+        // OpenCode retries a 429 five times (50 ms apart here, as retry-after-ms says) before it reports it
         http.sendAsync(HttpRequest.newBuilder(flux.baseUri().resolve("/session/" + id + "/message")).timeout(Duration.ofMinutes(4))
                 .header("Authorization", basic).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
                         + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
-        await("OpencodeCopilotRateLimited for opencode-flux").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await("OpencodeCopilotRateLimited for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                 .until(() -> workspaces(prometheus.query(alerts.get("OpencodeCopilotRateLimited"))).equals(Set.of(FLUX)));
         assertThat(prometheus.query("opencode_keeper_copilot_auth_errors_total{workspace=\"opencode-flux\", status=\"429\"} > 0"))
                 .hasSize(1);

@@ -142,8 +142,9 @@ class PassiveDetectionTest {
                 "/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
                         + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(4)));
 
-        // OpenCode 1.18.33 retries a 429 five times (about 75 s) before it reports session.error with statusCode 429
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+        // OpenCode 1.18.33 retries a 429 five times (50 ms apart, as the stand-in's retry-after-ms says) before it
+        // reports session.error with statusCode 429
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> authErrors("victim", 429).orElse(0.0) > before);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> prober.state("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);

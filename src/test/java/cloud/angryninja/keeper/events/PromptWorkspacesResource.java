@@ -41,6 +41,14 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
             + "\"limits\":{\"max_context_window_tokens\":128000,\"max_output_tokens\":16000,\"max_prompt_tokens\":112000},"
             + "\"supports\":{\"streaming\":true,\"tool_calls\":true}}}]}";
     static final String REVOKED = "revoked";
+    /**
+     * OpenCode 1.18.33 retries a 429 five times before it reports {@code session.error}, waiting as a
+     * {@code retry-after-ms} header says, else 2 s doubling (about 75 s in all). The stand-ins say 50 ms ({@link #RETRY_AFTER_MS_VALUE}):
+     * the same five retries and the same events, in about a second.
+     */
+    public static final String RETRY_AFTER_MS = "retry-after-ms";
+    /** The value of {@link #RETRY_AFTER_MS} the stand-ins send. */
+    public static final String RETRY_AFTER_MS_VALUE = "50";
 
     private WireMockServer copilot;
     private OpenCodeProcess server;
@@ -89,7 +97,7 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
 
     /**
      * The stand-in with the quota used up: {@code /models} accepts the credential, every chat request
-     * answers 429 {@code user_weekly_rate_limited} as GitHub does.
+     * answers 429 {@code user_weekly_rate_limited} as GitHub does, with {@link #RETRY_AFTER_MS} {@link #RETRY_AFTER_MS_VALUE}.
      */
     static void stubRateLimited(WireMockServer copilot) {
         copilot.resetAll();
@@ -97,7 +105,7 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS)));
         for (String path : new String[] {"/responses", "/chat/completions"}) {
             copilot.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
-                    .withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited.\",\"code\":\"user_weekly_rate_limited\"}}")));
+                    .withHeader(RETRY_AFTER_MS, RETRY_AFTER_MS_VALUE).withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited.\",\"code\":\"user_weekly_rate_limited\"}}")));
         }
     }
 
