@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,13 +23,19 @@ public class HttpListening {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean shutDown;
 
-    void onStart(@Observes HttpServerStart event) {
+    /** Quarkus fires {@link HttpServerStart} asynchronously: a synchronous observer never hears it. */
+    void onStart(@ObservesAsync HttpServerStart event) {
         started.countDown();
     }
 
     void onStop(@Observes ShutdownEvent event) {
         shutDown = true;
         started.countDown();
+    }
+
+    /** Whether the HTTP server has been heard to listen; false once the application shuts down. */
+    public boolean listening() {
+        return started.getCount() == 0 && !shutDown;
     }
 
     /** Whether the application is shutting down (its beans may be gone). */

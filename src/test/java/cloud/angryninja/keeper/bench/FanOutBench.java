@@ -55,6 +55,7 @@ class FanOutBench {
     static final int[] CONCURRENCY = {64, 256};
     static final String PROVIDERS = "{\"providers\":[{\"id\":\"github-copilot\",\"source\":\"custom\",\"options\":{\"apiKey\":\"\"},"
             + "\"models\":{\"gpt-5-mini\":{},\"claude-sonnet-4.6\":{}}}],\"default\":{}}";
+    static final String PROJECT = "{\"id\":\"2f6755bb87b03596f71505820a2d29500af08029\",\"worktree\":\"/workspace\",\"vcs\":\"git\"}";
 
     @Test
     void cycleTimeAt2And50And500Workspaces() throws Exception {
@@ -69,6 +70,8 @@ class FanOutBench {
                     .withHeader("Content-Type", "application/json").withBody("{\"healthy\":true,\"version\":\"1.18.33\"}")));
             upstream.stubFor(get(urlPathMatching("/ws/\\d+/config/providers")).willReturn(aResponse().withFixedDelay(LATENCY_MS)
                     .withHeader("Content-Type", "application/json").withBody(PROVIDERS)));
+            upstream.stubFor(get(urlPathMatching("/ws/\\d+/project/current")).willReturn(aResponse().withFixedDelay(LATENCY_MS)
+                    .withHeader("Content-Type", "application/json").withBody(PROJECT)));
             upstream.stubFor(get(urlPathMatching("/copilot/models")).willReturn(aResponse().withFixedDelay(LATENCY_MS)
                     .withHeader("Content-Type", "application/json").withBody("{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true}]}")));
 
