@@ -3,32 +3,26 @@ package cloud.angryninja.keeper.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpServer;
-
-import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.ScriptKeeper;
+import cloud.angryninja.keeper.testing.ScriptKeeper.Answer;
+import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
 
 /**
- * {@code scripts/reseed --login} run for real (sh, real curl) against a loopback stand-in of the keeper that plays
+ * {@code scripts/reseed --login} run for real against a loopback stand-in of the keeper ({@link ScriptKeeper}) that plays
  * {@code POST /login} and a sequence of {@code GET /login/{id}} answers: the query it sends, the code and URL it
  * prints, the reseed steps it prints at the end, its exit codes, and that the API token is on no command line and
  * in no output.
@@ -43,65 +37,31 @@ class LoginScriptTest {
             + "reseed r1, credential 0123456789ab\nalpha input success 1 ms: ok\nalpha verify_after success 9 ms: verified\n"
             + "result: success (HTTP 200) in 20 ms: every target workspace verified\n";
 
-    record Received(String method, String path, String query, Map<String, List<String>> headers) {
-    }
-
-    record Answer(int status, String body) {
-    }
-
     @TempDir
     Path tmp;
-    HttpServer keeper;
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    ScriptKeeper keeper;
+    List<Received> received;
     volatile Answer start = new Answer(202, STARTED);
     final ConcurrentLinkedQueue<Answer> looks = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void start() throws IOException {
-        keeper = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        keeper.createContext("/", exchange -> {
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
-                    Map.copyOf(exchange.getRequestHeaders())));
-            Answer a = exchange.getRequestMethod().equals("POST") ? start
-                    : looks.size() > 1 ? looks.poll() : looks.peek();
-            byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain;charset=UTF-8");
-            exchange.sendResponseHeaders(a.status(), out.length);
-            exchange.getResponseBody().write(out);
-            exchange.close();
-        });
-        keeper.start();
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path wrapper = bin.resolve("curl");
-        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"" + tmp.resolve("curl-args") + "\"\nexec "
-                + Tools.require("curl") + " \"$@\"\n");
-        wrapper.toFile().setExecutable(true);
+        // POST /login answers start; each GET /login/{id} the next look, the last one again and again
+        keeper = ScriptKeeper.start(tmp, r -> r.method().equals("POST") ? start : looks.size() > 1 ? looks.poll() : looks.peek());
+        received = keeper.received();
     }
 
     @AfterEach
     void stop() {
-        keeper.stop(0);
+        keeper.close();
     }
 
-    Tools.Result run(Map<String, String> extraEnv, String... args) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"),
-                "HOME", tmp.resolve("home").toString(),
-                "KEEPER_URL", "http://127.0.0.1:" + keeper.getAddress().getPort(),
-                "KEEPER_API_TOKEN", TOKEN,
-                "KEEPER_LOGIN_POLL", "0"));
+    Tools.Result run(Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new HashMap<>(Map.of("KEEPER_LOGIN_POLL", "0"));
         env.putAll(extraEnv);
-        env.values().removeIf(String::isEmpty);
-        List<String> command = new ArrayList<>(List.of(Tools.require("sh").toString(), Repo.root().resolve("scripts/reseed").toString(),
-                "--login"));
-        command.addAll(List.of(args));
-        Tools.Result r = Tools.run(command, tmp, env, true, Duration.ofSeconds(60));
-        assertThat(r.output()).as("output").doesNotContain(TOKEN);
-        Path curlArgs = tmp.resolve("curl-args");
-        if (Files.exists(curlArgs)) {
-            assertThat(Files.readString(curlArgs)).as("curl's command line").doesNotContain(TOKEN);
-        }
-        return r;
+        List<String> all = new ArrayList<>(List.of("--login"));
+        all.addAll(List.of(args));
+        return keeper.run(TOKEN, env, all);
     }
 
     @Test

@@ -81,10 +81,7 @@ class LoginServiceTest {
     @AfterEach
     void stop() {
         services.forEach(LoginService::stop);
-        logs.close();
-        for (String secret : List.of(NEW_TOKEN, OLD_TOKEN, GitHubWireMock.DEVICE_CODE)) {
-            assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
-        }
+        logs.closeAndAssertNoLineHolds(NEW_TOKEN, OLD_TOKEN, GitHubWireMock.DEVICE_CODE);
         github.stop();
         f.close();
     }

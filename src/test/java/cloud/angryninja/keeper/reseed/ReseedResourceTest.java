@@ -101,11 +101,8 @@ class ReseedResourceTest {
 
     @AfterAll
     static void stopControllers() {
-        logs.close();
-        for (String secret : List.of(RealOpenCodeWorkspaces.NEW_TOKEN, RealOpenCodeWorkspaces.OLD_TOKEN, RealOpenCodeWorkspaces.REVOKED_TOKEN,
-                OTHER_PROVIDER_KEY, DopplerWireMock.TOKEN, "test-token")) {
-            assertThat(logs.linesContaining(secret)).as("log lines holding a secret").isEmpty();
-        }
+        logs.closeAndAssertNoLineHolds(RealOpenCodeWorkspaces.NEW_TOKEN, RealOpenCodeWorkspaces.OLD_TOKEN, RealOpenCodeWorkspaces.REVOKED_TOKEN,
+                OTHER_PROVIDER_KEY, DopplerWireMock.TOKEN, "test-token");
         assertThat(logs.linesContaining("step=verify_after outcome=success")).as("the capture saw the whole flow").isNotEmpty();
         assertThat(logs.linesContaining("step=live_apply outcome=success")).as("the capture saw the live apply").isNotEmpty();
         if (cluster != null) {

@@ -3,90 +3,55 @@ package cloud.angryninja.keeper.reseed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpServer;
-
-import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.ScriptKeeper;
+import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
 
 /**
- * {@code scripts/reseed} run for real (sh, real curl) against a loopback stand-in of the keeper that records what it
- * receives: the file it reads (default path or argument), the headers and query it sends, what it prints, its exit
- * codes, and that the token is on no command line and in no output. A {@code curl} wrapper first on the PATH
- * records curl's arguments, then runs the real curl.
+ * {@code scripts/reseed} run for real against a loopback stand-in of the keeper ({@link ScriptKeeper}): the file it
+ * reads (default path or argument), the headers and query it sends, what it prints, its exit codes, and that the
+ * token and the credential are on no command line and in no output.
  */
 class ReseedScriptTest {
 
     static final String TOKEN = "apiCANARYscript7c1e";
     static final String AUTH = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_SCRIPTcanary42\"}}";
 
-    record Received(String method, String path, String query, Map<String, List<String>> headers, String body) {
-    }
-
     @TempDir
     Path tmp;
-    HttpServer keeper;
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    ScriptKeeper keeper;
+    List<Received> received;
     volatile int status = 200;
     volatile String answer = "reseed abc, credential 0123456789ab\nalpha input success 1 ms: ok\nresult: success (HTTP 200) in 5 ms: done\n";
 
     @BeforeEach
     void start() throws IOException {
-        keeper = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        keeper.createContext("/", exchange -> {
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
-                    Map.copyOf(exchange.getRequestHeaders()), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain;charset=UTF-8");
-            exchange.sendResponseHeaders(status, out.length);
-            exchange.getResponseBody().write(out);
-            exchange.close();
-        });
-        keeper.start();
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path wrapper = bin.resolve("curl");
-        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"" + tmp.resolve("curl-args") + "\"\nexec "
-                + Tools.require("curl") + " \"$@\"\n");
-        wrapper.toFile().setExecutable(true);
+        keeper = ScriptKeeper.start(tmp, r -> new ScriptKeeper.Answer(status, answer));
+        received = keeper.received();
     }
 
     @AfterEach
     void stop() {
-        keeper.stop(0);
+        keeper.close();
     }
 
     Tools.Result run(Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
-                "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"),
-                "HOME", tmp.resolve("home").toString(),
-                "KEEPER_URL", "http://127.0.0.1:" + keeper.getAddress().getPort(),
-                "KEEPER_API_TOKEN", TOKEN));
-        env.putAll(extraEnv);
-        env.values().removeIf(String::isEmpty);
-        List<String> command = new java.util.ArrayList<>(List.of(Tools.require("sh").toString(), Repo.root().resolve("scripts/reseed").toString()));
-        command.addAll(List.of(args));
-        Tools.Result r = Tools.run(command, tmp, env, true, Duration.ofSeconds(60));
-        assertThat(r.output()).as("output").doesNotContain(TOKEN).doesNotContain("gho_SCRIPTcanary42");
-        return r;
+        return keeper.run(TOKEN, extraEnv, List.of(args), "gho_SCRIPTcanary42");
     }
 
     String curlArgs() throws IOException {
-        return Files.readString(tmp.resolve("curl-args"));
+        return keeper.curlArgs();
     }
 
     @Test
@@ -203,7 +168,7 @@ class ReseedScriptTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stdout()).as("the body, then a newline").isEqualTo(answer + "\n");
-        assertThat(r.stderr()).isEqualTo("reseed: posting " + file + " to " + "http://127.0.0.1:" + keeper.getAddress().getPort() + "/reseed\n"
+        assertThat(r.stderr()).isEqualTo("reseed: posting " + file + " to " + keeper.url() + "/reseed\n"
                 + "reseed: the reply (HTTP 401) lists no steps: nothing was reseeded (is KEEPER_URL the keeper, and KEEPER_API_TOKEN its token?)\n");
 
         status = 200;

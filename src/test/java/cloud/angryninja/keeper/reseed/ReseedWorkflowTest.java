@@ -59,10 +59,7 @@ class ReseedWorkflowTest {
 
     @AfterEach
     void stop() {
-        logs.close();
-        for (String secret : List.of(NEW_TOKEN, OLD_TOKEN, ReseedFixture.REVOKED_TOKEN)) {
-            assertThat(logs.linesContaining(secret)).as("log lines holding a token").isEmpty();
-        }
+        logs.closeAndAssertNoLineHolds(NEW_TOKEN, OLD_TOKEN, ReseedFixture.REVOKED_TOKEN);
         f.close();
     }
 

@@ -56,6 +56,14 @@ public final class LogCapture implements AutoCloseable {
         root.removeHandler(handler);
     }
 
+    /** Stops capturing, then checks that no captured line holds any of {@code secrets}. */
+    public void closeAndAssertNoLineHolds(String... secrets) {
+        close();
+        for (String secret : secrets) {
+            org.assertj.core.api.Assertions.assertThat(linesContaining(secret)).as("log lines holding a secret").isEmpty();
+        }
+    }
+
     private static String render(LogRecord record) {
         StringBuilder text = new StringBuilder(record.getLoggerName() + " " + record.getLevel() + " ");
         String message = record.getMessage();
