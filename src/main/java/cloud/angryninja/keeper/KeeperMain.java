@@ -11,8 +11,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * application's classes (compiled for 21) would fail to load without a word. Then it starts Quarkus as its
  * generated main does.
  *
- * <p>This one class is compiled with {@code --release 17}, the oldest Java that Quarkus 3's launcher runs on (see the
- * {@code launcher} execution of maven-compiler-plugin in pom.xml): it must use nothing newer.
+ * <p>This one class is compiled again with {@code --release 17}, the oldest Java that Quarkus 3's launcher runs on, over
+ * the class compiled for 21 (the {@code launcher-for-java-17} execution of maven-antrun-plugin in pom.xml, at
+ * process-classes): it must use nothing newer.
  */
 @QuarkusMain
 public final class KeeperMain {

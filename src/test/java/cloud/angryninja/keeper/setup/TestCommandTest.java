@@ -61,6 +61,19 @@ class TestCommandTest {
     }
 
     @Test
+    void devModeOnAJavaOlderThan21StopsWithTheSameLineBeforeCompiling() {
+        OldJava.Jvm old = OldJava.require();
+
+        Tools.Result r = Tools.run(List.of(Repo.path("mvnw").toString(), "-B", "-o", "quarkus:dev", "-Dquarkus.console.enabled=false"),
+                Repo.root(), Map.of("JAVA_HOME", old.home().toString(), "HOME", System.getProperty("user.home")), true,
+                Duration.ofSeconds(180));
+
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("opencode-keeper needs JDK 21 or newer to build; this is Java " + old.feature())
+                .doesNotContain("release version 21 not supported").doesNotContain("Compiling");
+    }
+
+    @Test
     void aMissingToolItCannotInstallStopsItWithOneLineNamingThePackages() throws IOException {
         // A copy of the script in a folder with no mvnw: it must stop before Maven, or fail here on the missing wrapper.
         Path repo = Files.createDirectories(tmp.resolve("repo/scripts"));
