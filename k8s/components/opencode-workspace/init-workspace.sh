@@ -17,7 +17,8 @@
 #
 # Inputs (environment): GIT_REPO_URL (required), XDG_DATA_HOME (required), WORKSPACE_DIR
 # (default /workspace), HOME, XDG_CONFIG_HOME, XDG_STATE_HOME (created when set), SECRETS_DIR
-# (default /secrets; files GITHUB_PAT (optional) and COPILOT_AUTH_JSON), GIT_BRANCH (optional),
+# (default /secrets; file GITHUB_PAT, optional), CREDENTIAL_DIR (default /credential; file
+# COPILOT_AUTH_JSON), GIT_BRANCH (optional),
 # GIT_USERNAME (default x-access-token), WORKSPACE_OWNER (default 1000:1000), TMPDIR (default /tmp),
 # GIT_BUNDLE_DIR (optional; where git is copied), GIT_USER_NAME and GIT_USER_EMAIL (optional, both or
 # neither).
@@ -38,6 +39,7 @@ fail() {
 [ -n "$XDG_DATA_HOME" ] || fail "XDG_DATA_HOME is not set (OpenCode reads \$XDG_DATA_HOME/opencode/auth.json)"
 [ -n "$WORKSPACE_DIR" ] || WORKSPACE_DIR=/workspace
 [ -n "$SECRETS_DIR" ] || SECRETS_DIR=/secrets
+[ -n "$CREDENTIAL_DIR" ] || CREDENTIAL_DIR=/credential
 [ -n "$TMPDIR" ] || TMPDIR=/tmp
 OWNER=$WORKSPACE_OWNER
 [ -n "$OWNER" ] || OWNER=1000:1000
@@ -45,7 +47,7 @@ OWNER=$WORKSPACE_OWNER
 case "$WORKSPACE_DIR" in
   /) fail "WORKSPACE_DIR must not be /" ;;
 esac
-auth_source="$SECRETS_DIR/COPILOT_AUTH_JSON"
+auth_source="$CREDENTIAL_DIR/COPILOT_AUTH_JSON"
 pat_source="$SECRETS_DIR/GITHUB_PAT"
 
 case "$GIT_REPO_URL" in
