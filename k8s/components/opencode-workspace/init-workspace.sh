@@ -9,8 +9,9 @@
 #    file stays as it is. Details below, at "auth.json".
 # 2. Clones $GIT_REPO_URL into $WORKSPACE_DIR once: a complete clone (.git with a valid HEAD) is
 #    left alone; anything else in the folder is a half-finished clone and is cleared first.
-#    The PAT reaches git through a throw-away .netrc (0600, outside the PVC, removed on exit):
-#    never in the URL, never in a process's arguments, never printed. No `set -x` here, ever.
+#    The PAT reaches git through a credential helper that reads it from the Secret's file when git
+#    asks and answers on a pipe: never written to any file, never in a URL, never in a process's
+#    arguments or environment, never printed. No `set -x` here, ever.
 # 3. Copies this image's git into $GIT_BUNDLE_DIR on every start, for the OpenCode container (whose
 #    image has no git): bin/git (a wrapper that gives git alone the copied libraries),
 #    libexec/git-core (git and its helpers), lib (the shared libraries ldd names, the C library
@@ -22,8 +23,8 @@
 # (default /workspace), HOME, XDG_CONFIG_HOME, XDG_STATE_HOME (created when set), SECRETS_DIR
 # (default /secrets; file GITHUB_PAT, optional), CREDENTIAL_DIR (default /credential; file
 # COPILOT_AUTH_JSON), GIT_BRANCH (optional), GIT_USERNAME (default x-access-token), WORKSPACE_OWNER
-# (default 1000:1000), TMPDIR (default /tmp; copies of the credential are made there),
-# GIT_BUNDLE_DIR (optional; where git is copied), GIT_USER_NAME
+# (default 1000:1000), TMPDIR (default /tmp: in the pod a folder no other container mounts; copies
+# of the credential are made there), GIT_BUNDLE_DIR (optional; where git is copied), GIT_USER_NAME
 # and GIT_USER_EMAIL (optional, both or neither).
 #
 # Secrets (the PAT, the Secret's auth.json, the workspace's auth.json) are read through
@@ -547,9 +548,11 @@ else
 fi
 
 # ---- the clone, only when there is no complete one -----------------------------------------------
+# git here never reads the configuration the agent can write ($HOME/.gitconfig and
+# $XDG_CONFIG_HOME/git/config are on the PVC): GIT_CONFIG_GLOBAL=/dev/null.
 is_complete_clone() {
   [ -d "$WORKSPACE_DIR/.git" ] \
-    && git -c safe.directory="$WORKSPACE_DIR" -C "$WORKSPACE_DIR" rev-parse --verify --quiet HEAD > /dev/null 2>&1
+    && GIT_CONFIG_GLOBAL=/dev/null git -c safe.directory="$WORKSPACE_DIR" -C "$WORKSPACE_DIR" rev-parse --verify --quiet HEAD > /dev/null 2>&1
 }
 
 if is_complete_clone; then
@@ -565,30 +568,40 @@ if [ -n "$(ls -A "$WORKSPACE_DIR")" ]; then
   rm -rf "$WORKSPACE_DIR"/* "$WORKSPACE_DIR"/.[!.]* "$WORKSPACE_DIR"/..?*
 fi
 
+# The PAT reaches git through this credential helper and nothing else: git runs it (`!` snippets run
+# with /bin/sh) with the action (get, store, erase) as $1 and the request on stdin. For `get` of the
+# repository's own scheme and host it reads the PAT from the Secret's file with `read` and hands it
+# over on git's pipe with `printf`, both shell builtins; store and erase are read and ignored. So no
+# file ever holds the PAT (nothing is left behind, whatever kills this container), and no process
+# has it in its arguments or environment: the variables below name the file, not its content.
+# shellcheck disable=SC2016 # expanded by the helper's shell, when git runs it
+credential_helper='!f() { wanted=0; while IFS= read -r line && [ -n "$line" ]; do case "$line" in "protocol=$INIT_GIT_PROTOCOL" | "host=$INIT_GIT_HOST") wanted=$((wanted + 1)) ;; esac; done; [ "$1" = get ] && [ "$wanted" = 2 ] && [ -s "$INIT_GIT_PAT_FILE" ] || return 0; pat=; IFS= read -r pat < "$INIT_GIT_PAT_FILE" || [ -n "$pat" ]; printf "username=%s\npassword=%s\n" "$INIT_GIT_USERNAME" "$pat"; }; f'
+INIT_GIT_PAT_FILE=
 case "$GIT_REPO_URL" in
   http://* | https://*)
     if [ -s "$pat_source" ]; then
-      # The host .netrc names: scheme, path and port stripped (the URL holds no credentials).
-      host=$(printf '%s\n' "$GIT_REPO_URL" | sed -e 's|^[A-Za-z][A-Za-z0-9+.-]*://||' -e 's|[/:].*$||')
-      pat=
-      IFS= read -r pat < "$pat_source" || [ -n "$pat" ]
-      # printf is a shell builtin: the PAT goes straight into the file, never into argv.
-      (umask 077 && printf 'machine %s\nlogin %s\npassword %s\n' "$host" "$GIT_USERNAME" "$pat" > "$staging_dir/.netrc")
-      pat=
-      log "cloning with the PAT from $pat_source (through .netrc for $host)"
+      INIT_GIT_PAT_FILE=$pat_source
+      log "cloning with the PAT from $pat_source (through a credential helper; no file holds it)"
     else
       log "no PAT in $pat_source; cloning anonymously"
     fi ;;
 esac
+# What git names in its request: the URL's scheme, and its host with the port when it has one.
+INIT_GIT_PROTOCOL=$(printf '%s\n' "$GIT_REPO_URL" | sed -e 's|:.*$||')
+INIT_GIT_HOST=$(printf '%s\n' "$GIT_REPO_URL" | sed -e 's|^[A-Za-z][A-Za-z0-9+.-]*://||' -e 's|/.*$||')
+INIT_GIT_USERNAME=$GIT_USERNAME
+export INIT_GIT_PAT_FILE INIT_GIT_PROTOCOL INIT_GIT_HOST INIT_GIT_USERNAME
 
 log "cloning $GIT_REPO_URL into $WORKSPACE_DIR"
 set -- clone --quiet
 if [ -n "$GIT_BRANCH" ]; then
   set -- "$@" --branch "$GIT_BRANCH"
 fi
-# HOME points git (and curl's .netrc lookup) at the throw-away folder; no prompt may wait for input.
-if ! HOME="$staging_dir" GIT_TERMINAL_PROMPT=0 git -c credential.helper= "$@" -- "$GIT_REPO_URL" "$WORKSPACE_DIR"; then
+# HOME is an empty private folder (curl would read a .netrc in HOME); the only credential helper is
+# the one above; no prompt may wait for input.
+if ! HOME="$staging_dir" GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 \
+  git -c credential.helper= -c "credential.helper=$credential_helper" "$@" -- "$GIT_REPO_URL" "$WORKSPACE_DIR"; then
   fail "git clone of $GIT_REPO_URL failed; the next start clears the folder and tries again"
 fi
 chown -R "$OWNER" "$WORKSPACE_DIR"
-log "cloned $(git -c safe.directory="$WORKSPACE_DIR" -C "$WORKSPACE_DIR" rev-parse --short HEAD)"
+log "cloned $(GIT_CONFIG_GLOBAL=/dev/null git -c safe.directory="$WORKSPACE_DIR" -C "$WORKSPACE_DIR" rev-parse --short HEAD)"

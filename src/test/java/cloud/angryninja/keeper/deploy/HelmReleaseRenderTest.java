@@ -126,7 +126,7 @@ class HelmReleaseRenderTest {
             assertThat(volumes.get("credential").path("secret").path("secretName").asText())
                     .isEqualTo(credential.path("spec").path("target").path("name").asText());
             assertThat(volumes.get("credential").path("secret").has("items")).as("the credential Secret, all of it").isFalse();
-            // Secrets are mounted in the init container only.
+            // Secrets and the init container's /tmp (its copies of the credential) are mounted in the init container only.
             Map<String, List<String>> mountedBy = new LinkedHashMap<>();
             for (String list : List.of("initContainers", "containers")) {
                 for (JsonNode c : pod.path(list)) {
@@ -138,9 +138,15 @@ class HelmReleaseRenderTest {
                     }
                 }
             }
-            for (String v : List.of("secrets", "credential")) {
+            for (String v : List.of("secrets", "credential", "init-tmp")) {
                 assertThat(mountedBy.get(v)).as("containers mounting %s", v).containsExactly("init-workspace");
             }
+            assertThat(volumes.get("init-tmp").path("emptyDir").path("medium").asText()).isEqualTo("Memory");
+            assertThat(init.path("env").findValuesAsText("name")).as("the script's TMPDIR is /tmp, its default").doesNotContain("TMPDIR");
+            List<JsonNode> initMounts = new ArrayList<>();
+            init.path("volumeMounts").forEach(initMounts::add);
+            assertThat(initMounts).filteredOn(m -> m.path("mountPath").asText().equals("/tmp")).singleElement()
+                    .satisfies(m -> assertThat(m.path("name").asText()).as("the init container's /tmp").isEqualTo("init-tmp"));
             List<String> configMaps = K8sTree.all(BUILT.get(app), "ConfigMap").stream().map(K8sTree::name).toList();
             assertThat(configMaps).contains(volumes.get("init-script").path("configMap").path("name").asText());
 
