@@ -400,7 +400,10 @@ seed_auth() {
     return 0
   fi
   # A private copy: kubelet may swap the mounted Secret's files while this runs.
-  cat < "$auth_source" > "$staging_dir/credential.json"
+  if ! cat < "$auth_source" > "$staging_dir/credential.json" 2> /dev/null; then
+    warn "auth.json left as it was: $auth_source could not be read"
+    return 0
+  fi
   json get "$staging_dir/credential.json" > "$staging_dir/entry.json"
   case "$json_status" in
     10) ;;

@@ -250,6 +250,32 @@ class InitScriptAuthTest {
         }
     }
 
+    /** auth.json that is a symbolic link (to a file elsewhere) or a folder: not followed, not replaced. */
+    @ParameterizedTest
+    @EnumSource(Shell.class)
+    void aLinkOrAFolderInPlaceOfAuthJsonIsLeftAlone(Shell shell) throws IOException {
+        InitScript link = new InitScript(pod, podRoot.resolve("link"));
+        Files.createDirectories(link.authJson().getParent());
+        Path elsewhere = podRoot.resolve("elsewhere.json");
+        Files.writeString(elsewhere, "{\"openai\":{}}");
+        Files.createSymbolicLink(link.authJson(), elsewhere);
+        InitScript folder = new InitScript(pod, podRoot.resolve("folder"));
+        Files.createDirectories(folder.authJson());
+
+        for (InitScript init : List.of(link, folder)) {
+            Tools.Result run = run(init, shell, InitScript.secret(null, secretWith("gho_new")), remote);
+
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            assertThat(run.stderr()).contains("init-workspace: WARNING: auth.json left as it was: " + init.authJson() + " is not a regular file");
+            assertThat(run.output().lines().filter(l -> l.contains("auth.json"))).hasSize(1);
+            assertThat(init.seededMarker()).doesNotExist();
+            assertThat(run.stdout()).contains("cloned ");
+        }
+        assertThat(link.authJson()).isSymbolicLink();
+        assertThat(elsewhere).hasContent("{\"openai\":{}}");
+        assertThat(folder.authJson()).isDirectory().isEmptyDirectory();
+    }
+
     @ParameterizedTest
     @EnumSource(Shell.class)
     void aSecretWithoutAUsableEntryChangesNothingAndThePodStarts(Shell shell) throws IOException {
