@@ -134,7 +134,10 @@ class InitScriptTest {
     void thePatReachesGitThroughACredentialHelperAndNothingElse(Shell shell) throws IOException {
         InitScript init = new InitScript(pod, podRoot);
         String pat = InitScript.fakePat();
-        try (GitHttpServer server = new GitHttpServer(remote, "x-access-token", pat, () -> whereThePatIs(init, pat))) {
+        // Processes at every authenticated request; files (a walk of every volume) at the first one.
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (GitHttpServer server = new GitHttpServer(remote, "x-access-token", pat,
+                () -> first.getAndSet(false) ? whereThePatIs(init, pat) : SecretScan.processesHolding(pat))) {
             Tools.Result run = init.run(shell, InitScript.secret(pat, InitScript.authJson("gho_x")), server.url());
 
             assertThat(run.exitCode()).as(run.output()).isZero();
