@@ -96,7 +96,12 @@ class HelmReleaseRenderTest {
             JsonNode deployment = rendered(app, "Deployment");
             assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(1);
             assertThat(deployment.path("spec").path("strategy").path("type").asText()).isEqualTo("Recreate");
-            assertThat(deployment.path("metadata").path("annotations").path("reloader.stakater.com/auto").asText()).isEqualTo("true");
+            // Reloader restarts the pod for the workspace's own Secret only, never for the credential (given live).
+            JsonNode annotations = deployment.path("metadata").path("annotations");
+            assertThat(annotations.has("reloader.stakater.com/auto")).isFalse();
+            assertThat(annotations.path("secret.reloader.stakater.com/reload").asText())
+                    .isEqualTo(K8sTree.named(BUILT.get(app), "ExternalSecret", app).path("spec").path("target").path("name").asText())
+                    .isEqualTo(app + "-secret");
             JsonNode pod = podSpec(app);
             assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as("no API token in %s's pod", app).isFalse();
             assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
@@ -115,6 +120,33 @@ class HelmReleaseRenderTest {
             JsonNode es = K8sTree.named(BUILT.get(app), "ExternalSecret", app);
             assertThat(volumes.get("secrets").path("secret").path("secretName").asText())
                     .isEqualTo(es.path("spec").path("target").path("name").asText());
+            assertThat(volumes.get("secrets").path("secret").path("items").findValuesAsText("key")).as("of its own Secret, the PAT alone")
+                    .containsExactly("GITHUB_PAT");
+            JsonNode credential = K8sTree.named(BUILT.get(app), "ExternalSecret", app + "-copilot");
+            assertThat(volumes.get("credential").path("secret").path("secretName").asText())
+                    .isEqualTo(credential.path("spec").path("target").path("name").asText());
+            assertThat(volumes.get("credential").path("secret").has("items")).as("the credential Secret, all of it").isFalse();
+            // Secrets and the init container's /tmp (its copies of the credential) are mounted in the init container only.
+            Map<String, List<String>> mountedBy = new LinkedHashMap<>();
+            for (String list : List.of("initContainers", "containers")) {
+                for (JsonNode c : pod.path(list)) {
+                    for (JsonNode m : c.path("volumeMounts")) {
+                        mountedBy.computeIfAbsent(m.path("name").asText(), v -> new ArrayList<>()).add(c.path("name").asText());
+                        if (volumes.get(m.path("name").asText()).has("secret")) {
+                            assertThat(m.has("subPath")).as("a Secret as a folder: a subPath never sees a new value").isFalse();
+                        }
+                    }
+                }
+            }
+            for (String v : List.of("secrets", "credential", "init-tmp")) {
+                assertThat(mountedBy.get(v)).as("containers mounting %s", v).containsExactly("init-workspace");
+            }
+            assertThat(volumes.get("init-tmp").path("emptyDir").path("medium").asText()).isEqualTo("Memory");
+            assertThat(init.path("env").findValuesAsText("name")).as("the script's TMPDIR is /tmp, its default").doesNotContain("TMPDIR");
+            List<JsonNode> initMounts = new ArrayList<>();
+            init.path("volumeMounts").forEach(initMounts::add);
+            assertThat(initMounts).filteredOn(m -> m.path("mountPath").asText().equals("/tmp")).singleElement()
+                    .satisfies(m -> assertThat(m.path("name").asText()).as("the init container's /tmp").isEqualTo("init-tmp"));
             List<String> configMaps = K8sTree.all(BUILT.get(app), "ConfigMap").stream().map(K8sTree::name).toList();
             assertThat(configMaps).contains(volumes.get("init-script").path("configMap").path("name").asText());
 
@@ -177,17 +209,20 @@ class HelmReleaseRenderTest {
             JsonNode service = rendered(app, "Service");
             assertThat(url.getHost()).isEqualTo(K8sTree.name(service) + "." + config.workspace(app, "namespace") + ".svc.cluster.local");
             assertThat(url.getPort()).isEqualTo(service.path("spec").path("ports").get(0).path("port").asInt());
-            String mounted = null;
+            List<String> mounted = new ArrayList<>();
             for (JsonNode v : podSpec(app).path("volumes")) {
                 if (v.has("secret")) {
-                    mounted = v.path("secret").path("secretName").asText();
+                    mounted.add(v.path("secret").path("secretName").asText());
                 }
             }
-            assertThat(config.workspace(app, "secret")).as("the Secret %s's pod mounts", app).isEqualTo(mounted);
+            assertThat(mounted).as("the Secrets %s's pod mounts", app).contains(config.workspace(app, "secret"));
             JsonNode es = K8sTree.named(BUILT.get(app), "ExternalSecret", config.workspace(app, "external-secret"));
-            assertThat(es.path("spec").path("target").path("name").asText()).isEqualTo(mounted);
+            assertThat(es.path("spec").path("target").path("name").asText()).isEqualTo(config.workspace(app, "secret"));
+            // The workspace's own Secret: the server's password (and the report token the keeper reads).
+            String own = container(podSpec(app), "containers", "app").path("env").findValues("secretKeyRef").getFirst().path("name").asText();
             deployments.add(K8sTree.name(deployment));
-            secrets.add(mounted);
+            secrets.add(config.workspace(app, "secret"));
+            secrets.add(own);
             externalSecrets.add(K8sTree.name(es));
         }
         JsonNode role = K8sTree.single(BUILT.get(K8sTree.KEEPER), "Role");

@@ -130,13 +130,14 @@ class KeeperManifestsTest {
             String prefix = "keeper.workspaces." + ws + ".";
             assertThat(CONFIG.get(prefix + "url")).isEqualTo("http://" + ws + ".opencode.svc.cluster.local:4096");
             assertThat(CONFIG.get(prefix + "namespace")).isEqualTo("opencode");
-            assertThat(CONFIG.get(prefix + "secret")).isEqualTo(ws + "-secret");
+            assertThat(CONFIG.get(prefix + "secret")).isEqualTo(ws + "-copilot");
+            assertThat(CONFIG.get(prefix + "external-secret")).isEqualTo(ws + "-copilot");
             assertThat(CONFIG.get(prefix + "secret-key")).isEqualTo("COPILOT_AUTH_JSON");
             assertThat(CONFIG.get(prefix + "doppler-secret"))
                     .isEqualTo(ws.toUpperCase(Locale.ROOT).replace('-', '_') + "_COPILOT_AUTH_JSON");
             assertThat(CONFIG.get(prefix + "password")).matches("\\$\\{[A-Z_]+}");
         }
-        assertThat(CONFIG.get("keeper.doppler.project")).isEqualTo("k3s-cluster");
+        assertThat(CONFIG.get("keeper.doppler.project")).as("the Doppler project of the opencode credentials alone").isEqualTo("opencode-keeper");
         assertThat(CONFIG.get("keeper.doppler.config")).isEqualTo("prd");
         assertThat(CONFIG.get("keeper.probe.interval")).isEqualTo("60s");
         assertThat(CONFIG.get("keeper.api.token")).isEqualTo("${KEEPER_API_TOKEN}");
@@ -157,7 +158,7 @@ class KeeperManifestsTest {
         }
         for (String ws : WORKSPACES) {
             String passwordVariable = KeeperConfig.variable(CONFIG.workspace(ws, "password"));
-            assertThat(secretOf.get(passwordVariable)).isEqualTo(CONFIG.workspace(ws, "secret") + "/OPENCODE_SERVER_PASSWORD");
+            assertThat(secretOf.get(passwordVariable)).as("the workspace's own Secret").isEqualTo(ws + "-secret/OPENCODE_SERVER_PASSWORD");
         }
         JsonNode externalSecret = K8sTree.named(BUILT, "ExternalSecret", "opencode-keeper");
         String keeperSecret = externalSecret.path("spec").path("target").path("name").asText();
@@ -172,30 +173,34 @@ class KeeperManifestsTest {
         assertThat(externalSecret.path("spec").path("secretStoreRef").path("name").asText()).isEqualTo("doppler-secrets");
     }
 
-    /** Least privilege: only what the config's workspaces need, by name, and nothing else. */
+    /**
+     * Least privilege: only what the config's workspaces need, by name, and nothing else: the credential's
+     * ExternalSecret and Secret and the Deployment for a reseed, the workspace's own Secret (its report
+     * token) for a get alone.
+     */
     @Test
     void theRoleGrantsExactlyTheWorkspacesObjectsByName() {
         JsonNode role = K8sTree.named(BUILT, "Role", "opencode-keeper");
-        Map<String, Set<String>> names = new TreeMap<>();
         Map<String, Set<String>> verbs = new TreeMap<>();
         for (JsonNode rule : role.path("rules")) {
             assertThat(rule.toString()).doesNotContain("\"*\"");
             assertThat(rule.path("resourceNames").size()).as("resourceNames of %s", rule).isPositive();
             assertThat(rule.path("resources").size()).isOne();
             String resource = rule.path("apiGroups").get(0).asText() + "/" + rule.path("resources").get(0).asText();
-            names.computeIfAbsent(resource, k -> new TreeSet<>()).addAll(Yaml.texts(rule.path("resourceNames")));
-            verbs.computeIfAbsent(resource, k -> new TreeSet<>()).addAll(Yaml.texts(rule.path("verbs")));
+            for (String name : Yaml.texts(rule.path("resourceNames"))) {
+                verbs.computeIfAbsent(resource + " " + name, k -> new TreeSet<>()).addAll(Yaml.texts(rule.path("verbs")));
+            }
         }
-        assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "external-secrets.io/externalsecrets", CONFIG.workspaceValues("external-secret"),
-                "/secrets", CONFIG.workspaceValues("secret"),
-                "apps/deployments", CONFIG.workspaceValues("deployment")));
         // list and watch: the informers behind waitUntilCondition, with a metadata.name field selector
         // (KeeperRoleTest runs the code and checks each call against these rules).
-        assertThat(verbs).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "external-secrets.io/externalsecrets", Set.of("get", "patch", "list", "watch"),
-                "/secrets", Set.of("get", "list", "watch"),
-                "apps/deployments", Set.of("get", "patch", "list", "watch")));
+        Map<String, Set<String>> expected = new TreeMap<>();
+        for (String ws : WORKSPACES) {
+            expected.put("external-secrets.io/externalsecrets " + CONFIG.workspace(ws, "external-secret"), Set.of("get", "patch", "list", "watch"));
+            expected.put("/secrets " + CONFIG.workspace(ws, "secret"), Set.of("get", "list", "watch"));
+            expected.put("/secrets " + ws + "-secret", Set.of("get"));
+            expected.put("apps/deployments " + CONFIG.workspace(ws, "deployment"), Set.of("get", "patch", "list", "watch"));
+        }
+        assertThat(verbs).containsExactlyInAnyOrderEntriesOf(expected);
         JsonNode binding = K8sTree.named(BUILT, "RoleBinding", "opencode-keeper");
         assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo("Role");
         assertThat(binding.path("roleRef").path("name").asText()).isEqualTo("opencode-keeper");

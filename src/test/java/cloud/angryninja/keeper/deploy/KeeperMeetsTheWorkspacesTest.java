@@ -74,6 +74,10 @@ class KeeperMeetsTheWorkspacesTest {
             return values().path("service").path(services.getFirst());
         }
 
+        boolean dependsOnStores() {
+            return ks.dependsOn().contains(K8sTree.STORES);
+        }
+
         String serviceName() {
             return service().path("forceRename").asText(releaseName());
         }
@@ -82,6 +86,15 @@ class KeeperMeetsTheWorkspacesTest {
             List<String> ports = Yaml.fieldNames(service().path("ports"));
             assertThat(ports).as("ports of the Service of %s", ks.name()).hasSize(1);
             return service().path("ports").path(ports.getFirst()).path("port").asInt();
+        }
+
+        /** The workspace's own Secret: the one holding the token its reporter sends the keeper (and the server password). */
+        String ownSecret() {
+            List<String> owners = K8sTree.all(built, "ExternalSecret").stream()
+                    .filter(es -> cloud.angryninja.keeper.manifests.ExternalSecretKeys.secretKeys(es).contains("KEEPER_REPORT_TOKEN"))
+                    .map(es -> es.path("spec").path("target").path("name").asText()).toList();
+            assertThat(owners).as("Secrets of %s holding KEEPER_REPORT_TOKEN", ks.name()).hasSize(1);
+            return owners.getFirst();
         }
 
         /** The one container's env entry, a secretKeyRef. */
@@ -99,11 +112,11 @@ class KeeperMeetsTheWorkspacesTest {
         }
     }
 
-    /** The workspaces: the Flux Kustomizations of the opencode namespace other than the keeper's. */
+    /** The workspaces: the Flux Kustomizations of the opencode namespace other than the keeper's and the store's. */
     static List<String> workspaces() {
         List<String> names = K8sTree.fluxKustomizations().stream()
                 .filter(ks -> ks.file().startsWith(K8sTree.k8s().resolve("apps/opencode")))
-                .map(K8sTree.FluxKustomization::name).filter(n -> !n.equals(K8sTree.KEEPER)).sorted().toList();
+                .map(K8sTree.FluxKustomization::name).filter(n -> !n.equals(K8sTree.KEEPER) && !n.equals(K8sTree.STORES)).sorted().toList();
         assertThat(names).as("workspaces in k8s/apps/opencode").containsExactlyElementsOf(K8sTree.WORKSPACES);
         return names;
     }
@@ -146,32 +159,60 @@ class KeeperMeetsTheWorkspacesTest {
         JsonNode keeperEnv = K8sTree.single(KEEPER, "HelmRelease").path("spec").path("values").path("controllers")
                 .path(K8sTree.KEEPER).path("containers").path("app").path("env").path(variable).path("valueFrom").path("secretKeyRef");
         JsonNode serverEnv = ws.serverPasswordRef();
-        assertThat(serverEnv.path("name").asText()).isEqualTo(CONFIG.workspace(name, "secret"));
+        assertThat(serverEnv.path("name").asText()).as("the server's password, in the workspace's own Secret").isEqualTo(ws.ownSecret());
+        assertThat(cloud.angryninja.keeper.manifests.ExternalSecretKeys.remoteKeys(ws.externalSecretWriting(ws.ownSecret())))
+                .containsKey(serverEnv.path("key").asText());
         assertThat(keeperEnv.path("name").asText()).as("Secret of %s", variable).isEqualTo(serverEnv.path("name").asText());
         assertThat(keeperEnv.path("key").asText()).as("key of %s", variable).isEqualTo(serverEnv.path("key").asText());
     }
 
-    /** The Role names exactly the workspaces' objects, as their builds name them. */
+    /**
+     * The Role names exactly the workspaces' objects, as their builds name them, each with its verbs: the
+     * credential's ExternalSecret and Secret and the Deployment for a reseed (with the informers' list and
+     * watch), and the workspace's own Secret for a get of its report token alone.
+     */
     @Test
     void theRoleNamesExactlyTheWorkspacesObjects() {
-        Set<String> deployments = new TreeSet<>();
-        Set<String> externalSecrets = new TreeSet<>();
-        Set<String> secrets = new TreeSet<>();
+        Map<String, Set<String>> expected = new TreeMap<>();
         for (String name : workspaces()) {
             Workspace ws = Workspace.of(name);
-            deployments.add(ws.deployment());
             JsonNode es = ws.externalSecretWriting(CONFIG.workspace(name, "secret"));
-            externalSecrets.add(K8sTree.name(es));
-            secrets.add(es.path("spec").path("target").path("name").asText());
+            expected.put("deployments " + ws.deployment(), Set.of("get", "patch", "list", "watch"));
+            expected.put("externalsecrets " + K8sTree.name(es), Set.of("get", "patch", "list", "watch"));
+            expected.put("secrets " + es.path("spec").path("target").path("name").asText(), Set.of("get", "list", "watch"));
+            assertThat(ws.ownSecret()).isNotEqualTo(CONFIG.workspace(name, "secret"));
+            expected.put("secrets " + ws.ownSecret(), Set.of("get"));
         }
-        Map<String, Set<String>> names = new TreeMap<>();
+        Map<String, Set<String>> granted = new TreeMap<>();
         for (JsonNode rule : K8sTree.single(KEEPER, "Role").path("rules")) {
             for (String resource : Yaml.texts(rule.path("resources"))) {
-                names.computeIfAbsent(resource, r -> new TreeSet<>()).addAll(Yaml.texts(rule.path("resourceNames")));
+                for (String object : Yaml.texts(rule.path("resourceNames"))) {
+                    granted.computeIfAbsent(resource + " " + object, r -> new TreeSet<>()).addAll(Yaml.texts(rule.path("verbs")));
+                }
             }
         }
-        assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "deployments", deployments, "externalsecrets", externalSecrets, "secrets", secrets));
+        assertThat(granted).containsExactlyInAnyOrderEntriesOf(expected);
+    }
+
+    /**
+     * The keeper writes the credentials to the Doppler project and config the workspaces' credential
+     * ExternalSecrets read them from (through the namespace's SecretStore), under the names they read.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workspaces")
+    void theKeeperWritesWhereTheCredentialIsReadFrom(String name) {
+        Workspace ws = Workspace.of(name);
+        JsonNode es = ws.externalSecretWriting(CONFIG.workspace(name, "secret"));
+        JsonNode ref = es.path("spec").path("secretStoreRef");
+        assertThat(ref.path("kind").asText()).isEqualTo("SecretStore");
+        List<JsonNode> stores = K8sTree.build(K8sTree.app(K8sTree.STORES));
+        assertThat(K8sTree.fluxKustomization(K8sTree.STORES).targetNamespace()).isEqualTo(ws.namespace());
+        JsonNode doppler = K8sTree.named(stores, "SecretStore", ref.path("name").asText()).path("spec").path("provider").path("doppler");
+        assertThat(CONFIG.get("keeper.doppler.project")).isEqualTo(doppler.path("project").asText()).isNotBlank();
+        assertThat(CONFIG.get("keeper.doppler.config")).isEqualTo(doppler.path("config").asText()).isNotBlank();
+        assertThat(doppler.path("project").asText()).as("not the cluster's Doppler project of every other secret")
+                .isNotEqualTo("k3s-cluster");
+        assertThat(ws.dependsOnStores()).isTrue();
     }
 
     /** Same apiVersion, namespace, source, path layout, target namespace, pruning, labels and APP as the workspaces. */
@@ -179,7 +220,7 @@ class KeeperMeetsTheWorkspacesTest {
     @MethodSource("workspaces")
     void theKeepersFluxKustomizationFollowsTheWorkspacesConventions(String name) {
         K8sTree.FluxKustomization ws = K8sTree.fluxKustomization(name);
-        for (K8sTree.FluxKustomization ks : List.of(ws, KEEPER_KS)) {
+        for (K8sTree.FluxKustomization ks : List.of(ws, KEEPER_KS, K8sTree.fluxKustomization(K8sTree.STORES))) {
             assertThat(ks.spec().path("path").asText()).isEqualTo("./kubernetes/apps/opencode/" + ks.name() + "/app");
             assertThat(ks.spec().path("commonMetadata").path("labels").path("app.kubernetes.io/name").asText()).isEqualTo(ks.name());
             assertThat(ks.substitute()).containsEntry("APP", ks.name());
@@ -195,6 +236,6 @@ class KeeperMeetsTheWorkspacesTest {
         assertThat(ws.dependsOn()).contains("external-secrets-stores");
         assertThat(KEEPER_KS.dependsOn()).contains("external-secrets-stores", name);
         assertThat(Yaml.texts(Yaml.read(K8sTree.k8s().resolve("apps/opencode/kustomization.yaml")).path("resources")))
-                .contains("./" + name + "/ks.yaml", "./" + K8sTree.KEEPER + "/ks.yaml");
+                .contains("./" + name + "/ks.yaml", "./" + K8sTree.KEEPER + "/ks.yaml", "./" + K8sTree.STORES + "/ks.yaml");
     }
 }

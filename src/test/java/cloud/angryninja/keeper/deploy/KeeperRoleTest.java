@@ -48,7 +48,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
  * makes: the reseed steps (forced ESO sync, rollout) run for every workspace of the deployed config
  * on a mock API, with the workspaces' ExternalSecrets as built from k8s/, stand-ins for ESO and the
  * Deployment controller, and the recorded requests decided by RBAC's rules. Every call is allowed,
- * and every grant of the Role is used: nothing broader is granted.
+ * and every grant of the Role is used: nothing broader is granted. The one grant no reseed uses is
+ * the get of each workspace's own Secret, for the report token its reporter sends (the credential
+ * report reads it); a reseed never touches that Secret.
  */
 class KeeperRoleTest {
 
@@ -112,7 +114,23 @@ class KeeperRoleTest {
         assertThat(calls).isNotEmpty();
         assertThat(calls).filteredOn(c -> !role.allows(c)).as("calls the Role refuses").isEmpty();
         Set<String> used = new TreeSet<>(calls.stream().map(RoleRules::grant).toList());
-        assertThat(role.grants()).as("what the Role grants, against what the keeper used").isEqualTo(used);
+        assertThat(used).as("a reseed never reads the workspaces' own Secrets").doesNotContainAnyElementsOf(reportTokenReads());
+        Set<String> forAReseed = new TreeSet<>(role.grants());
+        assertThat(forAReseed.removeAll(reportTokenReads())).isTrue();
+        assertThat(forAReseed).as("what the Role grants (the report-token reads aside), against what the keeper used").isEqualTo(used);
+    }
+
+    /** The get of each workspace's own Secret (the one holding KEEPER_REPORT_TOKEN, as the workspace's build writes it). */
+    Set<String> reportTokenReads() {
+        Set<String> reads = new TreeSet<>();
+        for (String ws : config.workspaces()) {
+            K8sTree.all(K8sTree.build(K8sTree.fluxKustomization(ws).path()), "ExternalSecret").stream()
+                    .filter(es -> ExternalSecretKeys.secretKeys(es).contains("KEEPER_REPORT_TOKEN"))
+                    .forEach(es -> reads.add(RoleRules.grant("get", "", "secrets", es.path("spec").path("target").path("name").asText())));
+        }
+        assertThat(reads).as("the workspaces' own Secrets").hasSize(config.workspaces().size());
+        assertThat(role.grants()).containsAll(reads);
+        return reads;
     }
 
     /**
@@ -161,6 +179,7 @@ class KeeperRoleTest {
             // A wait whose condition already holds at the informer's first list ends before its watch starts, so which
             // watches a fast reseed opens depends on timing; everyCallOfAReseedIsAllowedAndEveryGrantIsUsed, with
             // slow stand-ins, uses every one of them.
+            unused.removeAll(reportTokenReads());
             assertThat(unused).as("grants a successful reseed did not use").allMatch(g -> g.startsWith("watch "));
         }
     }
@@ -186,6 +205,15 @@ class KeeperRoleTest {
         assertThat(role.allows(call("get", "", "secrets", "", "kube-system", secret, ""))).as("another namespace").isFalse();
         assertThat(role.allows(call("patch", "apps", "deployments", "scale", namespace, deployment, ""))).as("a subresource").isFalse();
         assertThat(role.allows(call("patch", "apps", "deployments", "", namespace, deployment, ""))).isTrue();
+
+        // The workspace's own Secret (password, PAT, report token): a get of it, nothing more.
+        String own = "opencode-flux-secret";
+        assertThat(reportTokenReads()).contains(RoleRules.grant("get", "", "secrets", own));
+        assertThat(role.allows(call("get", "", "secrets", "", namespace, own, ""))).isTrue();
+        assertThat(role.allows(call("list", "", "secrets", "", namespace, "", "fieldSelector=metadata.name%3D" + own))).as("list of it").isFalse();
+        assertThat(role.allows(call("watch", "", "secrets", "", namespace, "", "watch=true&fieldSelector=metadata.name%3D" + own)))
+                .as("watch of it").isFalse();
+        assertThat(role.allows(call("patch", "", "secrets", "", namespace, own, ""))).as("patch of it").isFalse();
     }
 
     private static ApiCall call(String verb, String group, String resource, String subresource, String namespace, String name,

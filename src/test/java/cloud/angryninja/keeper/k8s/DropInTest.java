@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.angryninja.keeper.manifests.ClusterSnapshot;
 import cloud.angryninja.keeper.manifests.ClusterSnapshot.FluxKs;
+import cloud.angryninja.keeper.manifests.ExternalSecretKeys;
 import cloud.angryninja.keeper.manifests.FluxSubstitution;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.ManifestSchemas;
@@ -36,7 +37,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
 class DropInTest {
 
     /** The Flux Kustomizations this tree adds. */
-    static final List<String> OURS = List.of("opencode-flux", "opencode-ha", "opencode-keeper");
+    static final List<String> OURS = List.of("opencode-flux", "opencode-ha", "opencode-keeper", K8sTree.STORES);
     /** The cluster's own Kustomizations whose folders the adoption patch changes. */
     static final List<String> PATCHED = List.of("certificates-import", "envoy-gateway");
 
@@ -77,7 +78,68 @@ class DropInTest {
             assertThat(problems).noneMatch(p -> p.startsWith(name + ":"));
         }
         assertThat(adopted().kustomization("opencode-flux").spec().path("dependsOn").findValuesAsText("name"))
-                .contains("volsync", "external-secrets-stores", "rook-ceph-cluster");
+                .contains("volsync", "external-secrets-stores", "rook-ceph-cluster", K8sTree.STORES);
+    }
+
+    /**
+     * Every ExternalSecret of ours reads through a store that exists before it: the one Flux Kustomization
+     * of the adopted cluster that applies the store (a ClusterSecretStore anywhere, a SecretStore in the
+     * ExternalSecret's namespace) is among those it depends on, directly or through others. So the
+     * workspaces' credential ExternalSecrets find the namespace's SecretStore, whose token ExternalSecret
+     * finds the cluster's doppler-secrets, and the dependencies have no cycle.
+     */
+    @Test
+    void everyExternalSecretReadsThroughAStoreItsKustomizationWaitsFor() {
+        List<String> checked = new ArrayList<>();
+        for (String name : OURS) {
+            FluxKs ks = adopted().kustomization(name);
+            Set<String> before = dependencies(ks);
+            assertThat(before).as("%s depends on itself", name).doesNotContain(name);
+            for (JsonNode es : K8sTree.all(built(name), "ExternalSecret")) {
+                JsonNode ref = es.path("spec").path("secretStoreRef");
+                String kind = ref.path("kind").asText("SecretStore");
+                String store = ref.path("name").asText();
+                List<String> appliers = new ArrayList<>();
+                for (FluxKs other : adopted().kustomizations()) {
+                    Optional<List<JsonNode>> objects = adopted().build(other, OURS.contains(other.name()));
+                    boolean applies = objects.orElse(List.of()).stream().anyMatch(o -> kind.equals(o.path("kind").asText())
+                            && store.equals(K8sTree.name(o)) && (kind.equals("ClusterSecretStore")
+                                    || other.spec().path("targetNamespace").asText().equals(ks.spec().path("targetNamespace").asText())));
+                    if (applies) {
+                        appliers.add(other.name());
+                    }
+                }
+                String id = name + " " + K8sTree.id(es);
+                assertThat(appliers).as("%s: Kustomizations applying its %s %s", id, kind, store).singleElement()
+                        .satisfies(a -> assertThat(before).as("%s: what %s waits for", id, name).contains(a));
+                checked.add(K8sTree.name(es) + " -> " + kind + "/" + store + " (" + appliers.getFirst() + ")");
+            }
+        }
+        assertThat(checked).contains("opencode-flux-copilot -> SecretStore/doppler-opencode-keeper (opencode-stores)",
+                "opencode-ha-copilot -> SecretStore/doppler-opencode-keeper (opencode-stores)",
+                "doppler-opencode-keeper-token -> ClusterSecretStore/doppler-secrets (external-secrets-stores)",
+                "opencode-flux -> ClusterSecretStore/doppler-secrets (external-secrets-stores)");
+        // The SecretStore reads its Doppler token from the Secret the stores' own ExternalSecret writes.
+        List<JsonNode> stores = built(K8sTree.STORES);
+        JsonNode token = K8sTree.single(stores, "SecretStore").path("spec").path("provider").path("doppler").path("auth")
+                .path("secretRef").path("dopplerToken");
+        JsonNode writer = K8sTree.single(stores, "ExternalSecret");
+        assertThat(writer.path("spec").path("target").path("name").asText()).isEqualTo(token.path("name").asText());
+        assertThat(ExternalSecretKeys.remoteKeys(writer)).containsOnlyKeys(token.path("key").asText());
+    }
+
+    /** The names of the Flux Kustomizations {@code ks} waits for, directly or through others. */
+    private static Set<String> dependencies(FluxKs ks) {
+        Set<String> seen = new java.util.TreeSet<>();
+        java.util.Deque<FluxKs> todo = new java.util.ArrayDeque<>(List.of(ks));
+        while (!todo.isEmpty()) {
+            for (String dep : todo.pop().spec().path("dependsOn").findValuesAsText("name")) {
+                if (seen.add(dep)) {
+                    todo.push(adopted().kustomization(dep));
+                }
+            }
+        }
+        return seen;
     }
 
     /** Each Flux Kustomization's missing source, path outside the artifact or unknown dependency. */
@@ -164,6 +226,9 @@ class DropInTest {
         assertThat(served).contains(ours.path("spec").path("secretName").asText());
 
         for (String name : OURS) {
+            if (K8sTree.all(built(name), "HelmRelease").isEmpty()) {
+                continue; // the store's Kustomization: no release, no route
+            }
             JsonNode release = K8sTree.single(built(name), "HelmRelease");
             for (JsonNode route : release.path("spec").path("values").path("route")) {
                 for (String host : Yaml.texts(route.path("hostnames"))) {

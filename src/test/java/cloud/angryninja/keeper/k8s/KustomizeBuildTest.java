@@ -63,7 +63,7 @@ class KustomizeBuildTest {
     @Test
     void everyWorkspaceAppIsBuiltWithItsOwnKsValues() {
         assertThat(K8sTree.fluxKustomizations()).extracting(K8sTree.FluxKustomization::name)
-                .containsExactly("opencode-flux", "opencode-ha", "opencode-keeper");
+                .containsExactly("opencode-flux", "opencode-ha", "opencode-keeper", K8sTree.STORES);
         for (K8sTree.FluxKustomization ks : K8sTree.fluxKustomizations()) {
             assertThat(ks.path()).as("spec.path of %s", ks.file()).isDirectory();
             assertThat(ks.path().resolve("kustomization.yaml")).exists();

@@ -51,6 +51,7 @@ class ManifestSchemaTest {
         List<String> kinds = K8sTree.kustomizationDirs().stream().flatMap(d -> K8sTree.build(d).stream())
                 .map(r -> r.path("apiVersion").asText() + " " + r.path("kind").asText()).distinct().sorted().toList();
         assertThat(kinds).contains("helm.toolkit.fluxcd.io/v2 HelmRelease", "external-secrets.io/v1 ExternalSecret",
+                "external-secrets.io/v1 SecretStore",
                 "source.toolkit.fluxcd.io/v1 OCIRepository",
                 "kustomize.toolkit.fluxcd.io/v1 Kustomization",
                 "volsync.backube/v1alpha1 ReplicationSource", "volsync.backube/v1alpha1 ReplicationDestination", "monitoring.coreos.com/v1 PrometheusRule",

@@ -138,7 +138,11 @@ class PitfallContractTest {
             for (String container : List.of(pod.initContainerName(), pod.mainContainerName())) {
                 pod.mounts(container).stream().filter(m -> m.type().equals("secret")).forEach(m -> secretMountedIn.add(container));
             }
-            assertThat(secretMountedIn).as("containers that see the Secret's files").containsExactly(pod.initContainerName());
+            assertThat(secretMountedIn).as("containers that see the Secrets' files").isNotEmpty().containsOnly(pod.initContainerName());
+            // Of the workspace's own Secret the init container sees the PAT alone (not the password, not the report token).
+            JsonNode own = pod.values.path("persistence").properties().stream().map(java.util.Map.Entry::getValue)
+                    .filter(i -> i.path("name").asText().equals(app + "-secret")).findFirst().orElseThrow();
+            assertThat(own.path("items").findValuesAsText("key")).containsExactly("GITHUB_PAT");
         }
     }
 
@@ -162,21 +166,39 @@ class PitfallContractTest {
         assertThat(global.path("spec").path("tcpKeepalive").isObject()).isTrue();
     }
 
+    /**
+     * ESO owns both Secrets of a workspace and resyncs them on the keeper's force-sync: the workspace's own
+     * ({@code <app>-secret}: PAT, password, report token) from the cluster's Doppler by the workspace's prefix,
+     * and the Copilot credential ({@code <app>-copilot}) from the Doppler project of the opencode credentials
+     * alone, through the namespace's SecretStore.
+     */
     @Test
     void pitfall06_externalSecretOverwritesManuallySeededCopilotAuth() {
         for (String app : K8sTree.WORKSPACES) {
-            JsonNode es = K8sTree.all(workspace(app), "ExternalSecret").stream().filter(e -> K8sTree.name(e).equals(app))
-                    .findFirst().orElseThrow();
+            JsonNode es = K8sTree.named(workspace(app), "ExternalSecret", app);
             JsonNode spec = es.path("spec");
             assertThat(spec.path("secretStoreRef").path("kind").asText()).isEqualTo("ClusterSecretStore");
             assertThat(spec.path("secretStoreRef").path("name").asText()).isEqualTo("doppler-secrets");
             assertThat(spec.path("target").path("name").asText()).isEqualTo(app + "-secret");
-            assertThat(spec.path("target").path("creationPolicy").asText()).isEqualTo("Owner");
-            assertThat(spec.path("refreshPolicy").asText()).as("CreatedOnce would ignore force-sync").isEqualTo("Periodic");
-            assertThat(spec.path("refreshInterval").asText()).isNotEmpty().isNotEqualTo("0").isNotEqualTo("0s");
-            assertThat(remoteKey(es, "COPILOT_AUTH_JSON")).isEqualTo(dopplerPrefix(app) + "COPILOT_AUTH_JSON");
+            assertThat(ExternalSecretKeys.remoteKeys(es)).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                    "GITHUB_PAT", dopplerPrefix(app) + "GITHUB_PAT",
+                    "OPENCODE_SERVER_PASSWORD", dopplerPrefix(app) + "PASSWORD",
+                    "KEEPER_REPORT_TOKEN", dopplerPrefix(app) + "REPORT_TOKEN"));
             assertThat(spec.path("dataFrom").findValuesAsText("path")).as("house style: find by prefix").containsExactly(dopplerPrefix(app));
             assertThat(spec.path("target").path("template").path("engineVersion").asText()).isEqualTo("v2");
+
+            JsonNode credential = K8sTree.named(workspace(app), "ExternalSecret", app + "-copilot");
+            assertThat(credential.path("spec").path("secretStoreRef").path("kind").asText()).isEqualTo("SecretStore");
+            assertThat(credential.path("spec").path("secretStoreRef").path("name").asText()).isEqualTo("doppler-opencode-keeper");
+            assertThat(credential.path("spec").path("target").path("name").asText()).isEqualTo(app + "-copilot");
+            assertThat(ExternalSecretKeys.remoteKeys(credential))
+                    .containsExactlyEntriesOf(java.util.Map.of("COPILOT_AUTH_JSON", dopplerPrefix(app) + "COPILOT_AUTH_JSON"));
+            for (JsonNode owned : List.of(es, credential)) {
+                JsonNode s = owned.path("spec");
+                assertThat(s.path("target").path("creationPolicy").asText()).isEqualTo("Owner");
+                assertThat(s.path("refreshPolicy").asText()).as("CreatedOnce would ignore force-sync").isEqualTo("Periodic");
+                assertThat(s.path("refreshInterval").asText()).isNotEmpty().isNotEqualTo("0").isNotEqualTo("0s");
+            }
         }
     }
 
@@ -187,15 +209,18 @@ class PitfallContractTest {
         bootstrap = bootstrap.substring(0, bootstrap.indexOf("\n## ", 4));
         Set<String> keys = new HashSet<>();
         for (String app : K8sTree.WORKSPACES) {
-            JsonNode es = K8sTree.named(workspace(app), "ExternalSecret", app);
-            keys.addAll(ExternalSecretKeys.remoteKeys(es).values());
+            for (String es : List.of(app, app + "-copilot")) { // the cluster's templates/volsync's use its existing entries
+                keys.addAll(ExternalSecretKeys.remoteKeys(K8sTree.named(workspace(app), "ExternalSecret", es)).values());
+            }
             K8sTree.FluxKustomization ks = K8sTree.fluxKustomizationOf(K8sTree.app(app)).orElseThrow();
             List<String> deps = new ArrayList<>();
             ks.manifest().path("spec").path("dependsOn").forEach(d -> deps.add(d.path("name").asText()));
-            assertThat(deps).contains("external-secrets-stores", "rook-ceph-cluster", "volsync");
+            assertThat(deps).contains("external-secrets-stores", K8sTree.STORES, "rook-ceph-cluster", "volsync");
         }
-        assertThat(keys).contains("OPENCODE_FLUX_GITHUB_PAT", "OPENCODE_FLUX_PASSWORD", "OPENCODE_FLUX_COPILOT_AUTH_JSON",
-                "OPENCODE_HA_GITHUB_PAT", "OPENCODE_HA_PASSWORD", "OPENCODE_HA_COPILOT_AUTH_JSON");
+        K8sTree.all(K8sTree.build(K8sTree.app(K8sTree.STORES)), "ExternalSecret").forEach(es -> keys.addAll(ExternalSecretKeys.remoteKeys(es).values()));
+        assertThat(keys).contains("OPENCODE_FLUX_GITHUB_PAT", "OPENCODE_FLUX_PASSWORD", "OPENCODE_FLUX_REPORT_TOKEN", "OPENCODE_FLUX_COPILOT_AUTH_JSON",
+                "OPENCODE_HA_GITHUB_PAT", "OPENCODE_HA_PASSWORD", "OPENCODE_HA_REPORT_TOKEN", "OPENCODE_HA_COPILOT_AUTH_JSON",
+                "OPENCODE_STORES_DOPPLER_TOKEN");
         for (String key : keys) {
             assertThat(bootstrap).as("the runbook's bootstrap lists Doppler variable %s", key).contains("`" + key + "`");
         }
@@ -259,20 +284,30 @@ class PitfallContractTest {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".sops."))).isEmpty();
         }
         for (String app : K8sTree.WORKSPACES) {
-            assertThat(K8sTree.all(everything, "ExternalSecret").stream()
-                    .filter(e -> e.path("spec").path("target").path("name").asText().equals(app + "-secret")))
-                    .as("writers of %s-secret", app).hasSize(1);
+            for (String secret : List.of(app + "-secret", app + "-copilot")) {
+                assertThat(K8sTree.all(everything, "ExternalSecret").stream()
+                        .filter(e -> e.path("spec").path("target").path("name").asText().equals(secret)))
+                        .as("writers of %s", secret).hasSize(1);
+            }
         }
     }
 
+    /**
+     * A reseed reaches the workspace: the init container reads the credential Secret at every start (the keeper
+     * gives the running server a new credential live). Reloader restarts the pod for the workspace's own Secret
+     * (password, PAT, report token) and never for the credential: a reseed must not kill running sessions.
+     */
     @Test
     void pitfall11_copilotTokenExpiryNeedsAReseedPath() throws IOException {
         for (String app : K8sTree.WORKSPACES) {
             WorkspacePod pod = new WorkspacePod(app);
-            assertThat(pod.controller().path("annotations").path("reloader.stakater.com/auto").asText())
-                    .as("a new Secret value rolls the pod").isEqualTo("true");
-            assertThat(pod.mounts(pod.initContainerName())).as("the init container reads the Secret at every start")
-                    .anyMatch(m -> m.type().equals("secret") && m.item().path("name").asText().equals(app + "-secret"));
+            JsonNode annotations = pod.controller().path("annotations");
+            assertThat(annotations.path("secret.reloader.stakater.com/reload").asText().split(","))
+                    .as("the Secrets whose change restarts the pod").containsExactly(app + "-secret");
+            assertThat(Yaml.fieldNames(annotations)).as("no other Reloader annotation (auto would also watch the credential)")
+                    .filteredOn(a -> a.contains("reloader.stakater.com")).containsExactly("secret.reloader.stakater.com/reload");
+            assertThat(pod.mounts(pod.initContainerName())).as("the init container reads the credential at every start")
+                    .anyMatch(m -> m.type().equals("secret") && m.item().path("name").asText().equals(app + "-copilot"));
         }
         String runbook = Files.readString(Repo.root().resolve("docs/runbook.md"));
         assertThat(runbook).contains("expired Copilot credential").contains("POST /reseed").contains("force-sync");

@@ -32,7 +32,8 @@ import cloud.angryninja.keeper.opencode.OpenCodeClient;
  * The real OpenCode server started exactly as the workspace's HelmRelease starts it (its args, its
  * environment, its working directory, all read from the built HelmRelease and mapped onto a folder
  * standing in for the PVC), over a PVC the real init script prepared: the github-copilot provider
- * is loaded, so auth.json is where OpenCode reads it and readable by it.
+ * is loaded, so auth.json is where OpenCode reads it and readable by it, and a provider the person
+ * had added in the workspace is loaded beside it (the script merged the Secret's entry into the file).
  *
  * <p>Both containers run on stand-ins of their images ({@link ImageLayouts}): the init script under
  * busybox sh with the alpine/git layout's git, the server with the HelmRelease's PATH mapped onto the
@@ -63,6 +64,10 @@ class WorkspaceOpenCodeTest {
         }
         init = new InitScript(pod, root.resolve("pod"));
         secret = InitScript.secret(null, InitScript.authJson("gho_" + "a".repeat(36)));
+        // A provider the person added in the workspace, in the file as OpenCode writes it: the init script adds
+        // the Secret's github-copilot entry and keeps it.
+        Files.createDirectories(init.authJson().getParent());
+        Files.writeString(init.authJson(), WORKSPACE_PROVIDER);
         Path alpineGit = ImageLayouts.alpineGit(root.resolve("image-alpine-git"));
         Tools.Result prepared = init.run(InitScript.Shell.BUSYBOX, secret, remote.toUri().toString(), ImageLayouts.alpineGitEnv(alpineGit));
         assertThat(prepared.exitCode()).as(prepared.output()).isZero();
@@ -200,14 +205,19 @@ class WorkspaceOpenCodeTest {
         assertThat(env.get("OPENCODE_SERVER_PASSWORD")).isEqualTo(secret.get("OPENCODE_SERVER_PASSWORD"));
     }
 
+    static final String WORKSPACE_PROVIDER = "{\n  \"anthropic\": {\n    \"type\": \"api\",\n    \"key\": \"sk-ant-workspace\"\n  }\n}\n";
+
     @Test
-    void githubCopilotIsLoadedFromTheSeededAuthJson() throws Exception {
+    void githubCopilotIsLoadedFromTheSeededAuthJsonBesideTheWorkspacesOwnProvider() throws Exception {
         HttpResponse<String> r = get("/config/providers", true);
 
         assertThat(r.statusCode()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         new ObjectMapper().readTree(r.body()).path("providers").forEach(p -> ids.add(p.path("id").asText()));
-        assertThat(ids).contains("github-copilot");
+        assertThat(ids).contains("github-copilot", "anthropic");
+        JsonNode file = new ObjectMapper().readTree(init.authJson().toFile());
+        assertThat(file.path("anthropic")).isEqualTo(new ObjectMapper().readTree(WORKSPACE_PROVIDER).path("anthropic"));
+        assertThat(Yaml.fieldNames(file)).containsExactly("github-copilot", "anthropic");
     }
 
     @Test

@@ -11,15 +11,18 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.manifests.ExternalSecretKeys;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 
 /**
  * A workspace pod as its built HelmRelease (bjw-s app-template values) describes it, laid onto
- * host folders: each persistence item becomes a folder (the PVC, the Secret's files, the generated
+ * host folders: each persistence item becomes a folder (the PVC, the files of a Secret, as the built
+ * ExternalSecret writing it names its keys and the item's items select them, the generated
  * ConfigMap's files, emptyDirs), and container paths and environment map onto them through the
  * item's advancedMounts. Lets the tests run the init script and OpenCode exactly as configured.
  */
@@ -96,9 +99,39 @@ final class WorkspacePod {
         return K8sTree.named(resources, "ConfigMap", name);
     }
 
+    /** The keys of a Secret of the workspace, as the one built ExternalSecret writing it names them. */
+    Set<String> secretKeys(String secret) {
+        List<JsonNode> writers = K8sTree.all(resources, "ExternalSecret").stream()
+                .filter(es -> es.path("spec").path("target").path("name").asText().equals(secret)).toList();
+        assertThat(writers).as("ExternalSecrets of %s writing Secret %s", app, secret).hasSize(1);
+        return ExternalSecretKeys.remoteKeys(writers.getFirst()).keySet();
+    }
+
+    /**
+     * The files a secret volume holds, file name to content: every key of its Secret that
+     * {@code secretData} (key to value, over all the workspace's Secrets) has, or only the item's
+     * {@code items}, each of which must be there (kubelet would not mount the volume otherwise).
+     */
+    Map<String, String> secretFiles(JsonNode item, Map<String, String> secretData) {
+        Set<String> keys = secretKeys(item.path("name").asText());
+        Map<String, String> files = new LinkedHashMap<>();
+        if (item.has("items")) {
+            for (JsonNode selected : item.path("items")) {
+                String key = selected.path("key").asText();
+                assertThat(keys).as("keys of Secret %s", item.path("name").asText()).contains(key);
+                assertThat(secretData).as("the Secret's data, for the item %s", key).containsKey(key);
+                files.put(selected.path("path").asText(), secretData.get(key));
+            }
+        } else {
+            keys.stream().filter(secretData::containsKey).forEach(k -> files.put(k, secretData.get(k)));
+        }
+        return files;
+    }
+
     /**
      * Host folders for every persistence item under {@code root}: the PVC empty (or as left by an
-     * earlier run), the Secret's keys as files, the ConfigMap's keys as files, emptyDirs empty.
+     * earlier run), the Secrets' keys as files (none for no {@code secretData}), the ConfigMap's keys
+     * as files, emptyDirs empty.
      */
     Map<String, Path> volumes(Path root, Map<String, String> secretData) {
         Map<String, Path> volumes = new LinkedHashMap<>();
@@ -109,8 +142,8 @@ final class WorkspacePod {
                 Files.createDirectories(dir);
                 switch (item.path("type").asText("persistentVolumeClaim")) {
                     case "secret" -> {
-                        assertThat(item.path("name").asText()).isEqualTo(app + "-secret");
-                        for (Map.Entry<String, String> s : secretData.entrySet()) {
+                        Map<String, String> files = secretData.isEmpty() ? Map.of() : secretFiles(item, secretData);
+                        for (Map.Entry<String, String> s : files.entrySet()) {
                             Files.writeString(dir.resolve(s.getKey()), s.getValue());
                         }
                     }
@@ -161,7 +194,8 @@ final class WorkspacePod {
             if (v.isObject()) {
                 JsonNode ref = v.path("valueFrom").path("secretKeyRef");
                 assertThat(ref.isObject()).as("env %s of %s: only secretKeyRef is simulated", e.getKey(), container).isTrue();
-                assertThat(ref.path("name").asText()).as("secret of env %s", e.getKey()).isEqualTo(app + "-secret");
+                assertThat(secretKeys(ref.path("name").asText())).as("keys of the Secret of env %s", e.getKey())
+                        .contains(ref.path("key").asText());
                 value = secretData.get(ref.path("key").asText());
                 assertThat(value).as("secret key %s", ref.path("key").asText()).isNotNull();
             } else {

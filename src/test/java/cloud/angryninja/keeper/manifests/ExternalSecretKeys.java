@@ -45,6 +45,15 @@ public final class ExternalSecretKeys {
         return keys;
     }
 
+    /** The keys of the ExternalSecret's target Secret, whatever their values: {@code data[].secretKey} and the template's. */
+    public static java.util.Set<String> secretKeys(JsonNode externalSecret) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        JsonNode spec = externalSecret.path("spec");
+        spec.path("data").forEach(d -> keys.add(d.path("secretKey").asText()));
+        spec.path("target").path("template").path("data").fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     /** NAME of a template value that is exactly {@code {{ .NAME }}}. */
     public static Optional<String> templateName(String value) {
         Matcher m = ONE_NAME.matcher(value.strip());

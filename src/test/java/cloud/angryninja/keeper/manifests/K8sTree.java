@@ -32,6 +32,8 @@ public final class K8sTree {
     public static final List<String> WORKSPACES = List.of("opencode-flux", "opencode-ha");
     /** The keeper's own Flux Kustomization (and app name). */
     public static final String KEEPER = "opencode-keeper";
+    /** The namespace's secret store (SecretStore doppler-opencode-keeper and its token), a Flux Kustomization of its own. */
+    public static final String STORES = "opencode-stores";
 
     private static final Map<Path, List<JsonNode>> BUILDS = new ConcurrentHashMap<>();
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The command-line tools the tests run for real (kubectl, promtool, prometheus, shellcheck, git,
@@ -55,6 +56,16 @@ public final class Tools {
      * only PATH, then {@code env} is added. Kills the process tree when the deadline passes.
      */
     public static Result run(List<String> command, Path dir, Map<String, String> env, boolean clearEnv, Duration timeout) {
+        return run(command, dir, env, clearEnv, timeout, process -> {
+        });
+    }
+
+    /**
+     * As {@link #run(List, Path, Map, boolean, Duration)}; {@code whileRunning} gets the process as soon
+     * as it has started (to watch it, or to kill it) and returns before the wait for its end begins.
+     */
+    public static Result run(List<String> command, Path dir, Map<String, String> env, boolean clearEnv, Duration timeout,
+            Consumer<Process> whileRunning) {
         try {
             Path out = Files.createTempFile("cmd-out", ".txt");
             Path err = Files.createTempFile("cmd-err", ".txt");
@@ -74,6 +85,7 @@ public final class Tools {
                 pb.environment().putAll(env);
                 long start = System.nanoTime();
                 Process process = pb.start();
+                whileRunning.accept(process);
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
