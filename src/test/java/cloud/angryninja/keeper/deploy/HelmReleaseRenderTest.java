@@ -102,6 +102,15 @@ class HelmReleaseRenderTest {
             assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
             assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(1000);
             assertThat(pod.path("securityContext").path("fsGroup").asInt()).isEqualTo(1000);
+            // The PVC's pod is never scheduled on talos02 (the cluster's PVC apps' exclusion; DropInTest compares the form).
+            JsonNode term = pod.path("affinity").path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")
+                    .path("nodeSelectorTerms");
+            assertThat(term).as("%s's node selector terms", app).singleElement().satisfies(t -> assertThat(t.path("matchExpressions"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.path("key").asText()).isEqualTo("kubernetes.io/hostname");
+                        assertThat(e.path("operator").asText()).isEqualTo("NotIn");
+                        assertThat(Yaml.texts(e.path("values"))).containsExactly("talos02");
+                    }));
             JsonNode init = container(pod, "initContainers", "init-workspace");
             assertThat(init.path("resources").path("requests").path("memory").asText()).isNotBlank();
             assertThat(init.path("resources").path("limits").path("memory").asText()).isNotBlank();

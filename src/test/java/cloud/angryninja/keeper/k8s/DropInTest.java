@@ -294,6 +294,75 @@ class DropInTest {
                 .isLessThanOrEqualTo(streamIdle.minusSeconds(20));
     }
 
+    /**
+     * A first install of a workspace waits for VolSync's restore into the new PVC, two image pulls, the clone and the
+     * startup probe: Helm's install and upgrade get at least the Kustomization's health-check timeout (10 minutes or
+     * more), and that covers the startup probe's own budget with five minutes to spare.
+     */
+    @Test
+    void theWorkspacesFirstInstallFitsTheirTimeouts() {
+        for (String name : K8sTree.WORKSPACES) {
+            FluxKs ks = adopted().kustomization(name);
+            Duration health = parse(ks.spec().path("timeout").asText("5m"));
+            assertThat(health).as("%s: the Kustomization's health-check timeout", name).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
+            JsonNode spec = K8sTree.single(built(name), "HelmRelease").path("spec");
+            Duration all = parse(spec.path("timeout").asText("5m"));
+            JsonNode startup = spec.path("values").path("controllers").elements().next().path("containers").path("app")
+                    .path("probes").path("startup").path("spec");
+            Duration probe = Duration.ofSeconds(startup.path("initialDelaySeconds").asLong(0)
+                    + startup.path("periodSeconds").asLong(10) * startup.path("failureThreshold").asLong(3));
+            assertThat(probe).as("%s: the startup probe's budget", name).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+            for (String action : List.of("install", "upgrade")) {
+                // Flux: spec.<action>.timeout, else spec.timeout, else Helm's 5 minutes.
+                Duration timeout = spec.path(action).has("timeout") ? parse(spec.path(action).path("timeout").asText()) : all;
+                assertThat(timeout).as("%s: Helm %s timeout", name, action).isGreaterThanOrEqualTo(health)
+                        .isGreaterThanOrEqualTo(probe.plusMinutes(5));
+            }
+            assertThat(all).as("%s: spec.timeout (rollback, uninstall)", name).isGreaterThanOrEqualTo(health);
+        }
+    }
+
+    /** Our HelmReleases reconcile on the cluster's cadence: interval 30m, three retries on install and upgrade. */
+    @Test
+    void ourHelmReleasesReconcileAndRetryAsTheClustersDo() {
+        List<JsonNode> peers = clusterHelmReleases();
+        Map<String, Long> retries = new java.util.TreeMap<>();
+        peers.forEach(hr -> retries.merge(hr.path("spec").path("install").path("remediation").path("retries").asText("none"), 1L, Long::sum));
+        assertThat(retries.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey())
+                .as("the install retries most of the cluster's HelmReleases use (%s)", retries).isEqualTo("3");
+        assertThat(peers).as("the cluster's HelmReleases reconciled every 30m").anyMatch(hr -> hr.path("spec").path("interval").asText().equals("30m"));
+        for (String name : OURS) {
+            JsonNode spec = K8sTree.single(built(name), "HelmRelease").path("spec");
+            assertThat(spec.path("interval").asText()).as("%s interval", name).isEqualTo("30m");
+            for (String action : List.of("install", "upgrade")) {
+                assertThat(spec.path(action).path("remediation").path("retries").asInt()).as("%s %s retries", name, action).isEqualTo(3);
+            }
+        }
+    }
+
+    /** The workspaces have a PVC: they keep off talos02 exactly as the cluster's other apps with a PVC do. */
+    @Test
+    void theWorkspacesKeepOffTalos02AsTheClustersPvcAppsDo() {
+        List<JsonNode> forms = clusterHelmReleases().stream().map(hr -> hr.path("spec").path("values").path("defaultPodOptions").path("affinity"))
+                .filter(a -> a.toString().contains("\"talos02\"")).distinct().toList();
+        assertThat(forms).as("the cluster's talos02 exclusion, one form").hasSize(1);
+        for (String name : K8sTree.WORKSPACES) {
+            JsonNode values = K8sTree.single(built(name), "HelmRelease").path("spec").path("values");
+            assertThat(values.path("persistence").path("data").path("type").asText()).isEqualTo("persistentVolumeClaim");
+            assertThat(values.path("defaultPodOptions").path("affinity")).as("%s's affinity", name).isEqualTo(forms.getFirst());
+        }
+    }
+
+    /** Every HelmRelease of the cluster's own apps, as its files declare it. */
+    private static List<JsonNode> clusterHelmReleases() {
+        try (java.util.stream.Stream<Path> files = Files.walk(ClusterSnapshot.pristine().root().resolve("kubernetes/apps"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".yaml") && !f.getFileName().toString().contains(".sops."))
+                    .flatMap(f -> Yaml.readAll(f).stream()).filter(d -> "HelmRelease".equals(d.path("kind").asText())).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The keeper's application.properties as the cluster gets it (the built ConfigMap). */
     private static Map<String, String> keeperConfig() {
         JsonNode cm = K8sTree.named(built("opencode-keeper"), "ConfigMap", "opencode-keeper-config");
