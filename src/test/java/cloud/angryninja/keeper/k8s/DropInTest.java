@@ -254,6 +254,43 @@ class DropInTest {
     }
 
     /**
+     * The cluster's pre-commit hooks (.pre-commit-config.yaml) would change nothing of what the adoption brings: every
+     * file of k8s/ and every file the patch changes ends with exactly one newline (end-of-file-fixer), no line ends in
+     * a space or a tab (trailing-whitespace), the YAML parses (check-yaml) and no file is over 500 KB
+     * (check-added-large-files). The first commit of the adoption passes them untouched.
+     */
+    @Test
+    void theClustersPreCommitHooksWouldChangeNothingTheAdoptionBrings() throws java.io.IOException {
+        List<String> hooks = Yaml.read(ClusterSnapshot.location().resolve(".pre-commit-config.yaml")).path("repos").findValuesAsText("id");
+        assertThat(hooks).contains("end-of-file-fixer", "trailing-whitespace", "check-yaml", "check-added-large-files");
+        List<Path> files = new ArrayList<>();
+        ClusterSnapshot.treeFiles().forEach(f -> files.add(adopted().root().resolve("kubernetes").resolve(f.toString())));
+        for (Path patch : ClusterSnapshot.adoptionPatches()) {
+            Tools.Result r = Tools.run(ClusterSnapshot.pristine().root(), Duration.ofSeconds(30), "git", "apply", "--numstat", patch.toString());
+            r.stdout().lines().map(l -> l.split("\t")[2]).forEach(f -> files.add(adopted().root().resolve(f)));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            String name = adopted().root().relativize(file).toString();
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (bytes.length > 500 * 1024) {
+                problems.add(name + ": over 500 KB");
+            }
+            if (!text.isEmpty() && (!text.endsWith("\n") || text.endsWith("\n\n") || text.endsWith("\n\r\n"))) {
+                problems.add(name + ": does not end with exactly one newline");
+            }
+            text.lines().filter(l -> l.endsWith(" ") || l.endsWith("\t")).findFirst()
+                    .ifPresent(l -> problems.add(name + ": trailing whitespace on \"" + l.strip() + "\""));
+            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                Yaml.readAll(text);
+            }
+        }
+        assertThat(files).hasSizeGreaterThan(ClusterSnapshot.treeFiles().size());
+        assertThat(problems).as("what the cluster's pre-commit hooks would change").isEmpty();
+    }
+
+    /**
      * POST /reseed answers only when the reseed ends; Envoy resets a stream silent for longer than its
      * stream idle timeout (Envoy Gateway 1.7.1: ClientTrafficPolicy timeout.http.streamIdleTimeout,
      * default 5 min). The deployed keeper's deadlines add up to less, with a margin.
@@ -350,6 +387,34 @@ class DropInTest {
             JsonNode values = K8sTree.single(built(name), "HelmRelease").path("spec").path("values");
             assertThat(values.path("persistence").path("data").path("type").asText()).isEqualTo("persistentVolumeClaim");
             assertThat(values.path("defaultPodOptions").path("affinity")).as("%s's affinity", name).isEqualTo(forms.getFirst());
+        }
+    }
+
+    /**
+     * What the namespace's prune guard does, as its comment says: cluster-apps (prune: true) applies the Namespace
+     * with kustomize.toolkit.fluxcd.io/prune: disabled, so Flux never deletes it; the workspaces' PVCs carry no such
+     * mark and their Kustomizations prune, so removing a workspace deletes its PVC, and a new one is restored from the
+     * last backup (dataSourceRef: the ReplicationDestination ${APP}-dst).
+     */
+    @Test
+    void theNamespaceGuardKeepsTheNamespaceOnlyAsItsCommentSays() {
+        FluxKs clusterApps = adopted().kustomization("cluster-apps");
+        assertThat(clusterApps.spec().path("prune").asBoolean()).isTrue();
+        // cluster-apps builds kubernetes/apps/opencode as it builds every namespace folder.
+        String aggregate = adopted().kustomize(adopted().root().resolve("kubernetes/apps/opencode")).orElseThrow();
+        JsonNode namespace = FluxSubstitution.documents(aggregate).stream().map(Yaml::read).filter(r -> r.path("kind").asText().equals("Namespace"))
+                .findFirst().orElseThrow(() -> new AssertionError("cluster-apps applies no Namespace opencode"));
+        assertThat(K8sTree.name(namespace)).isEqualTo("opencode");
+        assertThat(namespace.path("metadata").path("labels").path("kustomize.toolkit.fluxcd.io/prune").asText()).isEqualTo("disabled");
+        assertThat(Repo.read(K8sTree.k8s().resolve("apps/opencode/namespace.yaml"))).contains("guards the Namespace object only")
+                .contains("PVC included");
+        for (String name : K8sTree.WORKSPACES) {
+            assertThat(adopted().kustomization(name).spec().path("prune").asBoolean()).as("%s prunes", name).isTrue();
+            JsonNode pvc = K8sTree.single(built(name), "PersistentVolumeClaim");
+            assertThat(pvc.path("metadata").toString()).as("%s's PVC is not guarded", name).doesNotContain("kustomize.toolkit.fluxcd.io/prune");
+            assertThat(pvc.path("spec").path("dataSourceRef").path("kind").asText()).isEqualTo("ReplicationDestination");
+            assertThat(pvc.path("spec").path("dataSourceRef").path("name").asText()).isEqualTo(name + "-dst");
+            assertThat(K8sTree.named(built(name), "ReplicationDestination", name + "-dst")).isNotNull();
         }
     }
 
