@@ -171,6 +171,58 @@ class HelmReleaseRenderTest {
         assertThat(K8sTree.name(service)).as("the scrape job the alerts name").isEqualTo("opencode-keeper");
     }
 
+    /**
+     * The keeper's HTTPRoute serves its API to the LAN and nothing else: every path of a REST resource of the keeper
+     * (the sandbox is dev-only) matches one of its rules, Quarkus's /q/ endpoints (health, metrics) and the root match
+     * none. Matching as the Gateway API defines PathPrefix: whole path elements.
+     */
+    @Test
+    void theKeepersRouteServesItsApiAndNotItsHealthOrMetrics() throws java.io.IOException {
+        JsonNode route = rendered(K8sTree.KEEPER, "HTTPRoute");
+        List<String> prefixes = new ArrayList<>();
+        for (JsonNode rule : route.path("spec").path("rules")) {
+            assertThat(rule.path("matches").size()).as("a rule without matches serves every path").isPositive();
+            for (JsonNode match : rule.path("matches")) {
+                assertThat(match.path("path").path("type").asText()).isEqualTo("PathPrefix");
+                assertThat(match.has("headers") || match.has("queryParams") || match.has("method")).isFalse();
+                prefixes.add(match.path("path").path("value").asText());
+            }
+        }
+        List<String> api = apiRoots();
+        assertThat(api).contains("/reseed", "/login", "/workspaces");
+        for (String path : api) {
+            for (String request : List.of(path, path + "/x1", path + "?workspace=opencode-ha")) {
+                assertThat(served(prefixes, request)).as("%s is served (route prefixes %s)", request, prefixes).isTrue();
+            }
+        }
+        for (String request : List.of("/", "/q/metrics", "/q/health", "/q/health/ready", "/q/health/live", "/sandbox/copilot/models",
+                "/reseedx", "/workspacesx", "/q/dev-ui")) {
+            assertThat(served(prefixes, request)).as("%s is not served (route prefixes %s)", request, prefixes).isFalse();
+        }
+    }
+
+    /** The class-level @Path of every REST resource of the keeper (not the REST client interfaces, not the dev sandbox). */
+    static List<String> apiRoots() throws java.io.IOException {
+        java.util.regex.Pattern classPath = java.util.regex.Pattern.compile("(?m)^@Path\\(\"([^\"]+)\"\\)");
+        List<String> roots = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(cloud.angryninja.keeper.manifests.Repo.path("src/main/java"))) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/sandbox/")).toList()) {
+                String source = java.nio.file.Files.readString(f);
+                java.util.regex.Matcher m = classPath.matcher(source);
+                if (m.find() && !source.contains("public interface")) {
+                    roots.add(m.group(1));
+                }
+            }
+        }
+        return roots;
+    }
+
+    /** Gateway API PathPrefix: the request path (query left off) equals the prefix or continues it with a "/". */
+    static boolean served(List<String> prefixes, String request) {
+        String path = request.contains("?") ? request.substring(0, request.indexOf('?')) : request;
+        return prefixes.stream().anyMatch(p -> p.equals("/") || path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
+    }
+
     /** The keeper's configuration and Role name the Services, Deployments and Secrets the workspaces' releases render. */
     @Test
     void theKeepersConfigurationAndRoleNameTheRenderedObjects() {
