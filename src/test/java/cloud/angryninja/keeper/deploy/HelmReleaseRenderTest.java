@@ -154,6 +154,17 @@ class HelmReleaseRenderTest {
                 .isEqualTo(KeeperConfig.CONFIG_MAP);
         assertThat(K8sTree.all(BUILT.get(K8sTree.KEEPER), "ConfigMap").stream().map(K8sTree::name)).contains(configMap);
         assertThat(container(pod, "containers", "app").path("image").asText()).startsWith("ghcr.io/jbaker48/opencode-keeper:");
+        // The pod names its own Secret and no other: a missing workspace Secret never keeps it from starting
+        // (CreateContainerConfigError), and a reseed's rewrite of one never restarts it.
+        JsonNode app = container(pod, "containers", "app");
+        Set<String> secrets = new TreeSet<>(app.path("env").findValues("secretKeyRef").stream().map(r -> r.path("name").asText()).toList());
+        app.path("envFrom").forEach(e -> secrets.add(e.path("secretRef").path("name").asText()));
+        pod.path("volumes").forEach(v -> {
+            if (v.has("secret")) {
+                secrets.add(v.path("secret").path("secretName").asText());
+            }
+        });
+        assertThat(secrets).as("Secrets the keeper's pod reads").containsExactly(annotations.path("secret.reloader.stakater.com/reload").asText());
 
         JsonNode service = rendered(K8sTree.KEEPER, "Service");
         assertSelects(service, deployment);

@@ -78,6 +78,19 @@ class DropInTest {
         }
         assertThat(adopted().kustomization("opencode-flux").spec().path("dependsOn").findValuesAsText("name"))
                 .contains("volsync", "external-secrets-stores", "rook-ceph-cluster");
+        // The keeper stands alone: nothing it waits for, directly or not, is a workspace it repairs.
+        assertThat(dependencies(adopted(), "opencode-keeper")).as("what opencode-keeper waits for").isNotEmpty()
+                .doesNotContainAnyElementsOf(K8sTree.WORKSPACES);
+    }
+
+    /** Every Flux Kustomization {@code name} waits for, directly or through others. */
+    private static Set<String> dependencies(ClusterSnapshot repo, String name) {
+        Set<String> seen = new java.util.TreeSet<>();
+        java.util.Deque<String> next = new java.util.ArrayDeque<>(List.of(name));
+        while (!next.isEmpty()) {
+            repo.kustomization(next.pop()).spec().path("dependsOn").findValuesAsText("name").stream().filter(seen::add).forEach(next::add);
+        }
+        return seen;
     }
 
     /** Each Flux Kustomization's missing source, path outside the artifact or unknown dependency. */
