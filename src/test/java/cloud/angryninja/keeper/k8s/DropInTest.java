@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.angryninja.keeper.manifests.ClusterSnapshot;
 import cloud.angryninja.keeper.manifests.ClusterSnapshot.FluxKs;
 import cloud.angryninja.keeper.manifests.FluxSubstitution;
+import cloud.angryninja.keeper.manifests.Json5;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.ManifestSchemas;
 import cloud.angryninja.keeper.manifests.Repo;
@@ -429,6 +430,137 @@ class DropInTest {
             assertThat(pvc.path("spec").path("dataSourceRef").path("name").asText()).isEqualTo(name + "-dst");
             assertThat(K8sTree.named(built(name), "ReplicationDestination", name + "-dst")).isNotNull();
         }
+    }
+
+    /** Tag and digest, as the cluster pins its images: {@code tag: v2.49.1@sha256:<64 hex>}. */
+    static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
+    /** The keeper's own image before its first release has a version tag; a digest, once added, has the same form. */
+    static final Pattern KEEPER_TAG = Pattern.compile("\\d+\\.\\d+\\.\\d+(@sha256:[0-9a-f]{64})?");
+    static final String KEEPER_IMAGE = "ghcr.io/jbaker48/opencode-keeper";
+
+    /** Repository to tag of every container and init container image of our HelmReleases, as Flux applies them. */
+    static Map<String, String> ourImages() {
+        Map<String, String> images = new java.util.TreeMap<>();
+        for (String name : OURS) {
+            JsonNode values = K8sTree.single(built(name), "HelmRelease").path("spec").path("values");
+            for (JsonNode controller : values.path("controllers")) {
+                for (String list : List.of("containers", "initContainers")) {
+                    for (JsonNode container : controller.path(list)) {
+                        JsonNode image = container.path("image");
+                        String before = images.put(image.path("repository").asText(), image.path("tag").asText());
+                        assertThat(before == null || before.equals(image.path("tag").asText()))
+                                .as("%s is used with one tag only", image.path("repository").asText()).isTrue();
+                    }
+                }
+            }
+        }
+        return images;
+    }
+
+    /**
+     * Third-party images are pinned by tag and digest, as the cluster's own apps pin theirs; the keeper's image has a
+     * version tag the release pushes (its digest is known only after the first release: docs/deploy.md).
+     */
+    @Test
+    void thirdPartyImagesArePinnedByTagAndDigestAsThePeersPinTheirs() {
+        long peers = clusterHelmReleases().stream().flatMap(hr -> hr.findValues("tag").stream()).map(JsonNode::asText)
+                .filter(t -> PINNED.matcher(t).matches()).count();
+        assertThat(peers).as("images of the cluster pinned by tag@sha256").isGreaterThanOrEqualTo(10);
+        Map<String, String> images = ourImages();
+        assertThat(images).containsKeys("ghcr.io/anomalyco/opencode", "docker.io/alpine/git", KEEPER_IMAGE);
+        images.forEach((repository, tag) -> {
+            if (repository.equals(KEEPER_IMAGE)) {
+                assertThat(tag).as(repository).matches(KEEPER_TAG);
+            } else {
+                assertThat(tag).as("%s is pinned by tag and digest", repository).matches(PINNED);
+            }
+        });
+        assertThat(images.get("ghcr.io/anomalyco/opencode")).as("the OpenCode the tests run")
+                .startsWith(cloud.angryninja.keeper.sandbox.OpenCodeInstall.VERSION + "@");
+    }
+
+    /**
+     * The patch adds the opencode rules to the cluster's Renovate config (.github/renovate.json5, JSON5): appended after
+     * every rule of the cluster, which stays as it was, so nothing overrides them. Their matchers match the image names
+     * our HelmReleases use, in files the cluster's Renovate reads: OpenCode stays below 2.0 (1.18.33 allowed, 2.0.x
+     * not); alpine/git (its musl) and the keeper's image (it goes with its own tree) wait for a hand approval on the
+     * Dependency Dashboard, which the cluster has.
+     */
+    @Test
+    void renovateKeepsOpenCodeBelow2AndWaitsForApprovalOfAlpineGitAndTheKeeper() {
+        JsonNode before = Json5.read(ClusterSnapshot.pristine().root().resolve(".github/renovate.json5"));
+        JsonNode after = Json5.read(adopted().root().resolve(".github/renovate.json5"));
+        List<JsonNode> rulesBefore = new ArrayList<>();
+        before.path("packageRules").forEach(rulesBefore::add);
+        List<JsonNode> rulesAfter = new ArrayList<>();
+        after.path("packageRules").forEach(rulesAfter::add);
+        assertThat(rulesAfter.subList(0, rulesBefore.size())).as("the cluster's rules, unchanged and first").isEqualTo(rulesBefore);
+        List<JsonNode> ours = rulesAfter.subList(rulesBefore.size(), rulesAfter.size());
+        assertThat(ours).as("the rules the patch adds").hasSize(3);
+        com.fasterxml.jackson.databind.node.ObjectNode rest = after.deepCopy();
+        rest.remove("packageRules");
+        com.fasterxml.jackson.databind.node.ObjectNode restBefore = before.deepCopy();
+        restBefore.remove("packageRules");
+        assertThat(rest).as("everything else of the cluster's config").isEqualTo(restBefore);
+        assertThat(after.path("dependencyDashboard").asBoolean() || Yaml.texts(after.path("extends")).contains(":dependencyDashboard"))
+                .as("a Dependency Dashboard to approve on").isTrue();
+
+        Map<String, String> images = ourImages();
+        String openCode = "ghcr.io/anomalyco/opencode";
+        JsonNode pin = single(ours, openCode);
+        assertThat(pin.path("allowedVersions").asText()).isEqualTo("<2.0.0");
+        String current = images.get(openCode).substring(0, images.get(openCode).indexOf('@'));
+        for (String version : List.of(current, "1.18.34", "1.99.0")) {
+            assertThat(allowed(pin, version)).as("Renovate may propose OpenCode %s", version).isTrue();
+        }
+        for (String version : List.of("2.0.0", "2.0.3", "3.1.0")) {
+            assertThat(allowed(pin, version)).as("Renovate may propose OpenCode %s", version).isFalse();
+        }
+        for (String held : List.of("docker.io/alpine/git", KEEPER_IMAGE)) {
+            assertThat(images).containsKey(held);
+            assertThat(single(ours, held).path("dependencyDashboardApproval").asBoolean()).as("%s waits for approval", held).isTrue();
+        }
+
+        // Renovate reads the files that hold these images (its helm-values and flux managers' fileMatch).
+        for (String manager : List.of("helm-values", "flux")) {
+            List<Pattern> fileMatch = Yaml.texts(after.path(manager).path("fileMatch")).stream().map(Pattern::compile).toList();
+            assertThat(fileMatch).as("%s.fileMatch", manager).isNotEmpty();
+            for (Path rel : ClusterSnapshot.treeFiles()) {
+                String file = "kubernetes/" + rel;
+                String text = Repo.read(K8sTree.k8s().resolve(rel.toString()));
+                if (images.keySet().stream().anyMatch(text::contains)) {
+                    assertThat(fileMatch).as("%s reads %s", manager, file).anyMatch(f -> f.matcher(file).find());
+                }
+            }
+        }
+    }
+
+    /** The one rule of {@code rules} whose docker matchers match {@code image}. */
+    private static JsonNode single(List<JsonNode> rules, String image) {
+        List<JsonNode> matching = rules.stream().filter(r -> Yaml.texts(r.path("matchDatasources")).contains("docker"))
+                .filter(r -> Yaml.texts(r.path("matchPackageNames")).stream().anyMatch(m -> renovateMatches(m, image))).toList();
+        assertThat(matching).as("rules matching %s", image).hasSize(1);
+        return matching.getFirst();
+    }
+
+    /** Renovate's matchPackageNames entry: /regex/, a glob with *, or the exact name. */
+    static boolean renovateMatches(String matcher, String name) {
+        if (matcher.length() > 1 && matcher.startsWith("/") && matcher.endsWith("/")) {
+            return Pattern.compile(matcher.substring(1, matcher.length() - 1)).matcher(name).find();
+        }
+        if (matcher.contains("*")) {
+            return name.matches(Pattern.quote(matcher).replace("*", "\\E.*\\Q"));
+        }
+        return matcher.equals(name);
+    }
+
+    /** allowedVersions of the form {@code <X.Y.Z}: whether {@code version} is below it. */
+    private static boolean allowed(JsonNode rule, String version) {
+        Matcher m = Pattern.compile("<(\\d+)\\.(\\d+)\\.(\\d+)").matcher(rule.path("allowedVersions").asText());
+        assertThat(m.matches()).as("allowedVersions %s", rule.path("allowedVersions").asText()).isTrue();
+        int[] limit = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        int[] v = java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+        return java.util.Arrays.compare(v, limit) < 0;
     }
 
     /** Every HelmRelease of the cluster's own apps, as its files declare it. */
