@@ -30,6 +30,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.kube.Rollouts;
+import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.Loopback;
@@ -61,9 +62,8 @@ public class DeployedKeeperStandIns implements QuarkusTestResourceLifecycleManag
     public static final String PASSWORD = "deployed-flux-password";
     public static final String OLD = "gho_DEPLOYEDold00000000";
     public static final String NEW = "gho_DEPLOYEDnew11111111";
-    static final String MODELS = "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true}]}";
-    static final String PROVIDERS = "{\"providers\":[{\"id\":\"github-copilot\",\"source\":\"custom\",\"options\":{\"apiKey\":\"\"},"
-            + "\"models\":{\"gpt-5-mini\":{}}}]}";
+    static final String MODELS = ReseedFixture.MODELS;
+    static final String PROVIDERS = ReseedFixture.PROVIDERS;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Marks the test field that receives this resource. */
