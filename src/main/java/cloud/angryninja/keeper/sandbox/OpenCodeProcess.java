@@ -83,7 +83,8 @@ public final class OpenCodeProcess implements AutoCloseable {
 
         /**
          * Starts the server the way a container spec does: exactly {@code container.env()} (plus
-         * PATH), in {@code container.workingDir()}, with {@code container.args()} after the binary.
+         * PATH), in {@code container.workingDir()}, with {@code container.args()} after the binary (or
+         * after {@code container.command()}).
          * The launcher prepares no folders and writes no files; the listener is moved to loopback
          * and a free port.
          */
@@ -92,11 +93,20 @@ public final class OpenCodeProcess implements AutoCloseable {
         }
     }
 
-    /** A container's view of the server: arguments after the binary, environment, working directory. */
-    public record Container(List<String> args, Map<String, String> env, Path workingDir) {
+    /**
+     * A container's view of the server: its command (empty: the image's entrypoint, the binary itself), the arguments
+     * after it, environment, working directory. A command finds {@code opencode} on the environment's PATH.
+     */
+    public record Container(List<String> command, List<String> args, Map<String, String> env, Path workingDir) {
         public Container {
+            command = List.copyOf(command);
             args = List.copyOf(args);
             env = Map.copyOf(env);
+        }
+
+        /** The image's entrypoint (the binary) with {@code args}. */
+        public Container(List<String> args, Map<String, String> env, Path workingDir) {
+            this(List.of(), args, env, workingDir);
         }
     }
 
@@ -205,8 +215,7 @@ public final class OpenCodeProcess implements AutoCloseable {
         Path binary = OpenCodeInstall.require();
         Files.createDirectories(options.root());
         int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(binary.toString());
+        List<String> command = new ArrayList<>(spec.command().isEmpty() ? List.of(binary.toString()) : spec.command());
         command.addAll(onLoopback(spec.args(), port));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(spec.workingDir().toFile())

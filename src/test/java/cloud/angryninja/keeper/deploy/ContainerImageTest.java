@@ -37,7 +37,8 @@ class ContainerImageTest {
     @Test
     void nativeImageIsBuiltByTheMandrelBuilderForThisJavaRelease() {
         Dockerfile.Stage builder = NATIVE.stage("builder");
-        Matcher tag = Pattern.compile("quay\\.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-(\\d+)").matcher(builder.image());
+        // Pinned by tag and digest: the tag moves to every new Mandrel build of that JDK.
+        Matcher tag = Pattern.compile("quay\\.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-(\\d+)@sha256:[0-9a-f]{64}").matcher(builder.image());
         assertThat(tag.matches()).as("builder image %s", builder.image()).isTrue();
         assertThat(Integer.parseInt(tag.group(1))).as("Mandrel JDK vs --release").isGreaterThanOrEqualTo(javaRelease());
         String build = builder.all("RUN").getLast().arguments();
@@ -55,6 +56,45 @@ class ContainerImageTest {
         });
         assertThat(NATIVE.finalStage().last("ENTRYPOINT").orElseThrow().arguments())
                 .startsWith("[\"/deployments/application\"").contains("-Dquarkus.http.host=0.0.0.0");
+    }
+
+    /**
+     * The native executable's heap is capped in the image's entrypoint, as the JVM image caps its own (a native
+     * executable's default maximum heap is 80% of the container's memory limit), no lower than the JVM's cap, and
+     * the keeper's pod has room for it: the memory request holds the cap, the limit twice the cap.
+     */
+    @Test
+    void theNativeHeapIsCappedAndThePodIsSizedForIt() {
+        Matcher xmx = Pattern.compile("\"-Xmx(\\d+)m\"").matcher(NATIVE.finalStage().last("ENTRYPOINT").orElseThrow().arguments());
+        assertThat(xmx.find()).as("-Xmx in the native entrypoint").isTrue();
+        int nativeCap = Integer.parseInt(xmx.group(1));
+        Matcher jvm = Pattern.compile("-Xmx(\\d+)m").matcher(JVM.finalStage().env("JDK_JAVA_OPTIONS").orElseThrow());
+        assertThat(jvm.find()).isTrue();
+        assertThat(nativeCap).isGreaterThanOrEqualTo(Integer.parseInt(jvm.group(1)));
+        JsonNode resources = KEEPER_CONTAINER.path("resources");
+        assertThat(mebibytes(resources.path("requests").path("memory").asText())).isGreaterThanOrEqualTo(nativeCap);
+        assertThat(mebibytes(resources.path("limits").path("memory").asText())).isGreaterThanOrEqualTo(2 * nativeCap);
+    }
+
+    /**
+     * The native build targets a CPU baseline every amd64 node runs (Mandrel's default, x86-64-v3, needs AVX2, BMI2 and
+     * FMA): the native profile, which Dockerfile.native's package step activates, passes -march=x86-64-v2 (or the
+     * older compatibility). CpuBaselineTest shows the Nehalem model the release runs it on has what x86-64-v2 needs.
+     */
+    @Test
+    void theNativeBuildTargetsACpuBaselineEveryAmd64NodeRuns() {
+        String profile = POM.substring(POM.indexOf("<id>native</id>"));
+        profile = profile.substring(0, profile.indexOf("</profile>"));
+        Matcher args = Pattern.compile("<quarkus\\.native\\.additional-build-args>([^<]+)</quarkus\\.native\\.additional-build-args>").matcher(profile);
+        assertThat(args.find()).as("quarkus.native.additional-build-args in the native profile").isTrue();
+        assertThat(List.of(args.group(1).split(","))).containsAnyOf("-march=x86-64-v2", "-march=compatibility");
+        assertThat(NATIVE.stage("builder").all("RUN").getLast().arguments()).contains("-D" + nativeProfileProperty());
+    }
+
+    private static int mebibytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
+        assertThat(m.matches()).as("memory quantity %s", quantity).isTrue();
+        return Integer.parseInt(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
     }
 
     @Test

@@ -107,6 +107,15 @@ class HelmReleaseRenderTest {
             assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
             assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(1000);
             assertThat(pod.path("securityContext").path("fsGroup").asInt()).isEqualTo(1000);
+            // The PVC's pod is never scheduled on talos02 (the cluster's PVC apps' exclusion; DropInTest compares the form).
+            JsonNode term = pod.path("affinity").path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")
+                    .path("nodeSelectorTerms");
+            assertThat(term).as("%s's node selector terms", app).singleElement().satisfies(t -> assertThat(t.path("matchExpressions"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.path("key").asText()).isEqualTo("kubernetes.io/hostname");
+                        assertThat(e.path("operator").asText()).isEqualTo("NotIn");
+                        assertThat(Yaml.texts(e.path("values"))).containsExactly("talos02");
+                    }));
             JsonNode init = container(pod, "initContainers", "init-workspace");
             assertThat(init.path("resources").path("requests").path("memory").asText()).isNotBlank();
             assertThat(init.path("resources").path("limits").path("memory").asText()).isNotBlank();
@@ -177,6 +186,17 @@ class HelmReleaseRenderTest {
                 .isEqualTo(KeeperConfig.CONFIG_MAP);
         assertThat(K8sTree.all(BUILT.get(K8sTree.KEEPER), "ConfigMap").stream().map(K8sTree::name)).contains(configMap);
         assertThat(container(pod, "containers", "app").path("image").asText()).startsWith("ghcr.io/jbaker48/opencode-keeper:");
+        // The pod names its own Secret and no other: a missing workspace Secret never keeps it from starting
+        // (CreateContainerConfigError), and a reseed's rewrite of one never restarts it.
+        JsonNode app = container(pod, "containers", "app");
+        Set<String> secrets = new TreeSet<>(app.path("env").findValues("secretKeyRef").stream().map(r -> r.path("name").asText()).toList());
+        app.path("envFrom").forEach(e -> secrets.add(e.path("secretRef").path("name").asText()));
+        pod.path("volumes").forEach(v -> {
+            if (v.has("secret")) {
+                secrets.add(v.path("secret").path("secretName").asText());
+            }
+        });
+        assertThat(secrets).as("Secrets the keeper's pod reads").containsExactly(annotations.path("secret.reloader.stakater.com/reload").asText());
 
         JsonNode service = rendered(K8sTree.KEEPER, "Service");
         assertSelects(service, deployment);
@@ -192,6 +212,58 @@ class HelmReleaseRenderTest {
         service.path("spec").path("ports").forEach(p -> portNames.add(p.path("name").asText()));
         assertThat(portNames).contains(endpoint.path("port").asText());
         assertThat(K8sTree.name(service)).as("the scrape job the alerts name").isEqualTo("opencode-keeper");
+    }
+
+    /**
+     * The keeper's HTTPRoute serves its API to the LAN and nothing else: every path of a REST resource of the keeper
+     * (the sandbox is dev-only) matches one of its rules, Quarkus's /q/ endpoints (health, metrics) and the root match
+     * none. Matching as the Gateway API defines PathPrefix: whole path elements.
+     */
+    @Test
+    void theKeepersRouteServesItsApiAndNotItsHealthOrMetrics() throws java.io.IOException {
+        JsonNode route = rendered(K8sTree.KEEPER, "HTTPRoute");
+        List<String> prefixes = new ArrayList<>();
+        for (JsonNode rule : route.path("spec").path("rules")) {
+            assertThat(rule.path("matches").size()).as("a rule without matches serves every path").isPositive();
+            for (JsonNode match : rule.path("matches")) {
+                assertThat(match.path("path").path("type").asText()).isEqualTo("PathPrefix");
+                assertThat(match.has("headers") || match.has("queryParams") || match.has("method")).isFalse();
+                prefixes.add(match.path("path").path("value").asText());
+            }
+        }
+        List<String> api = apiRoots();
+        assertThat(api).contains("/reseed", "/login", "/workspaces");
+        for (String path : api) {
+            for (String request : List.of(path, path + "/x1", path + "?workspace=opencode-ha")) {
+                assertThat(served(prefixes, request)).as("%s is served (route prefixes %s)", request, prefixes).isTrue();
+            }
+        }
+        for (String request : List.of("/", "/q/metrics", "/q/health", "/q/health/ready", "/q/health/live", "/sandbox/copilot/models",
+                "/reseedx", "/workspacesx", "/q/dev-ui")) {
+            assertThat(served(prefixes, request)).as("%s is not served (route prefixes %s)", request, prefixes).isFalse();
+        }
+    }
+
+    /** The class-level @Path of every REST resource of the keeper (not the REST client interfaces, not the dev sandbox). */
+    static List<String> apiRoots() throws java.io.IOException {
+        java.util.regex.Pattern classPath = java.util.regex.Pattern.compile("(?m)^@Path\\(\"([^\"]+)\"\\)");
+        List<String> roots = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(cloud.angryninja.keeper.manifests.Repo.path("src/main/java"))) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/sandbox/")).toList()) {
+                String source = java.nio.file.Files.readString(f);
+                java.util.regex.Matcher m = classPath.matcher(source);
+                if (m.find() && !source.contains("public interface")) {
+                    roots.add(m.group(1));
+                }
+            }
+        }
+        return roots;
+    }
+
+    /** Gateway API PathPrefix: the request path (query left off) equals the prefix or continues it with a "/". */
+    static boolean served(List<String> prefixes, String request) {
+        String path = request.contains("?") ? request.substring(0, request.indexOf('?')) : request;
+        return prefixes.stream().anyMatch(p -> p.equals("/") || path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
     }
 
     /** The keeper's configuration and Role name the Services, Deployments and Secrets the workspaces' releases render. */

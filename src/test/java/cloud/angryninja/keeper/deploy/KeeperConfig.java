@@ -18,7 +18,9 @@ record KeeperConfig(String text, Properties properties) {
 
     static final String CONFIG_MAP = "opencode-keeper-config";
     private static final Pattern WORKSPACE_KEY = Pattern.compile("keeper\\.workspaces\\.([^.]+)\\..+");
-    private static final Pattern EXPRESSION = Pattern.compile("^\\$\\{([A-Z_][A-Z0-9_]*)}$");
+    /** {@code ${NAME}}, or {@code ${NAME:}}: empty when the variable is missing. */
+    private static final Pattern EXPRESSION = Pattern.compile("^\\$\\{([A-Z_][A-Z0-9_]*)(:)?}$");
+    private static final Pattern ANY_EXPRESSION = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)(?::[^}]*)?}");
 
     static KeeperConfig deployed() {
         String text = K8sTree.named(K8sTree.build(K8sTree.keeperApp()), "ConfigMap", CONFIG_MAP)
@@ -59,20 +61,29 @@ record KeeperConfig(String text, Properties properties) {
         return values;
     }
 
-    /** The environment variable a value of the form {@code ${NAME}} names. */
+    /** The environment variable a value of the form {@code ${NAME}} or {@code ${NAME:}} names. */
     static String variable(String expression) {
+        return expression(expression).group(1);
+    }
+
+    /** Whether the expression has an (empty) default, {@code ${NAME:}}: a missing variable is no start-up error. */
+    static boolean emptyWhenMissing(String expression) {
+        return expression(expression).group(2) != null;
+    }
+
+    private static Matcher expression(String expression) {
         Matcher m = EXPRESSION.matcher(expression);
         if (!m.matches()) {
             throw new AssertionError("not a ${VARIABLE} expression: " + expression);
         }
-        return m.group(1);
+        return m;
     }
 
     /** Every variable named by an expression anywhere in the config. */
     Set<String> variables() {
         Set<String> variables = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
-            Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(properties.getProperty(key));
+            Matcher m = ANY_EXPRESSION.matcher(properties.getProperty(key));
             while (m.find()) {
                 variables.add(m.group(1));
             }

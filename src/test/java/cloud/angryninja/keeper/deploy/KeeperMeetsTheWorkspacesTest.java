@@ -155,15 +155,18 @@ class KeeperMeetsTheWorkspacesTest {
                 .isEqualTo(Yaml.fieldNames(ws.values().path("controllers")).getFirst());
 
         assertThat(CONFIG.workspace(name, "username")).isEqualTo(OpenCodeProcess.USERNAME);
+        // The server reads OPENCODE_SERVER_PASSWORD from its Secret, which its ExternalSecret fills from one Doppler name;
+        // the keeper's own ExternalSecret finds the same Doppler name, which is the variable its config reads.
         String variable = KeeperConfig.variable(CONFIG.workspace(name, "password"));
-        JsonNode keeperEnv = K8sTree.single(KEEPER, "HelmRelease").path("spec").path("values").path("controllers")
-                .path(K8sTree.KEEPER).path("containers").path("app").path("env").path(variable).path("valueFrom").path("secretKeyRef");
         JsonNode serverEnv = ws.serverPasswordRef();
         assertThat(serverEnv.path("name").asText()).as("the server's password, in the workspace's own Secret").isEqualTo(ws.ownSecret());
-        assertThat(cloud.angryninja.keeper.manifests.ExternalSecretKeys.remoteKeys(ws.externalSecretWriting(ws.ownSecret())))
-                .containsKey(serverEnv.path("key").asText());
-        assertThat(keeperEnv.path("name").asText()).as("Secret of %s", variable).isEqualTo(serverEnv.path("name").asText());
-        assertThat(keeperEnv.path("key").asText()).as("key of %s", variable).isEqualTo(serverEnv.path("key").asText());
+        String doppler = cloud.angryninja.keeper.manifests.ExternalSecretKeys.remoteKeys(ws.externalSecretWriting(ws.ownSecret()))
+                .get(serverEnv.path("key").asText());
+        assertThat(doppler).as("the Doppler name of %s's server password", name).isNotBlank();
+        JsonNode keeperSecret = K8sTree.single(KEEPER, "ExternalSecret");
+        assertThat(keeperSecret.path("spec").path("dataFrom").findValuesAsText("path")).as("what the keeper's Secret finds").contains(doppler);
+        assertThat(variable).as("the variable the keeper's config reads for %s", name).isEqualTo(doppler);
+        assertThat(K8sTree.name(keeperSecret)).isNotEqualTo(K8sTree.name(ws.externalSecretWriting(ws.ownSecret())));
     }
 
     /**
@@ -232,9 +235,9 @@ class KeeperMeetsTheWorkspacesTest {
         assertThat(KEEPER_KS.targetNamespace()).isEqualTo(ws.targetNamespace());
         assertThat(KEEPER_KS.spec().path("prune")).isEqualTo(ws.spec().path("prune"));
         assertThat(KEEPER_KS.spec().path("wait")).isEqualTo(ws.spec().path("wait"));
-        // The keeper's pod reads the workspace's Secret and its Role names the workspace's objects.
+        // The keeper stands alone: it must deploy and report while the workspace it repairs is broken or missing.
         assertThat(ws.dependsOn()).contains("external-secrets-stores");
-        assertThat(KEEPER_KS.dependsOn()).contains("external-secrets-stores", name);
+        assertThat(KEEPER_KS.dependsOn()).contains("external-secrets-stores").doesNotContain(name);
         assertThat(Yaml.texts(Yaml.read(K8sTree.k8s().resolve("apps/opencode/kustomization.yaml")).path("resources")))
                 .contains("./" + name + "/ks.yaml", "./" + K8sTree.KEEPER + "/ks.yaml", "./" + K8sTree.STORES + "/ks.yaml");
     }

@@ -79,8 +79,7 @@ class WorkflowsTest {
             assertThat(root.path("permissions").properties()).as("%s top-level permissions", workflow.getFileName())
                     .extracting(Map.Entry::getKey, e -> e.getValue().asText()).containsExactly(org.assertj.core.groups.Tuple.tuple("contents", "read"));
             for (var job : root.path("jobs").properties()) {
-                boolean pushes = steps(job.getValue()).stream()
-                        .anyMatch(s -> s.path("uses").asText().startsWith("docker/build-push-action@") && s.path("with").path("push").asBoolean());
+                boolean pushes = steps(job.getValue()).stream().anyMatch(WorkflowsTest::pushes);
                 for (var permission : job.getValue().path("permissions").properties()) {
                     String level = permission.getValue().asText();
                     if (permission.getKey().equals("packages") && pushes) {
@@ -105,8 +104,19 @@ class WorkflowsTest {
         assertThat(runs(ci.path("jobs").path("test"))).anyMatch(r -> r.contains(".ci/run"));
     }
 
+    /** A step that pushes an image: build-push-action with push, or a run of scripts/release/push or docker push. */
+    private static boolean pushes(JsonNode step) {
+        return step.path("uses").asText().startsWith("docker/build-push-action@") && step.path("with").path("push").asBoolean()
+                || step.path("run").asText().contains("scripts/release/push") || step.path("run").asText().contains("docker push");
+    }
+
+    /**
+     * On a version tag: the tests of .ci/run, then the native image built and loaded (not pushed), its executable, the
+     * executable on Nehalem and the image tested by scripts/release/test-native, and only then the registry login and
+     * the push of that same image under the version and commit tags.
+     */
     @Test
-    void aVersionTagTestsThenPushesTheNativeImageUnderItsVersionAndCommit() {
+    void aVersionTagTestsThenBuildsTestsAndOnlyThenPushesTheNativeImage() {
         JsonNode release = Yaml.read(WORKFLOWS.resolve("release.yaml"));
         JsonNode on = on(release);
         assertThat(on.properties()).extracting(Map.Entry::getKey).containsExactly("push");
@@ -126,12 +136,74 @@ class WorkflowsTest {
         assertThat(meta.path("with").path("images").asText()).isEqualTo("${{ env.IMAGE }}");
         assertThat(meta.path("with").path("tags").asText().lines().map(String::strip).filter(l -> !l.isEmpty()))
                 .containsExactly("type=semver,pattern={{version}}", "type=sha,prefix=sha-");
+        String candidate = image.path("env").path("CANDIDATE").asText();
+        assertThat(candidate).isNotBlank().doesNotContain("/");
         JsonNode build = step(image, "docker/build-push-action@");
         assertThat(build.path("with").path("file").asText()).isEqualTo("Dockerfile.native");
         assertThat(build.path("with").path("context").asText()).isEqualTo(".");
-        assertThat(build.path("with").path("push").asBoolean()).isTrue();
-        assertThat(build.path("with").path("tags").asText()).isEqualTo("${{ steps.meta.outputs.tags }}");
+        assertThat(build.path("with").path("push").asBoolean(true)).as("the build pushes nothing").isFalse();
+        assertThat(build.path("with").path("load").asBoolean()).as("the build loads the image for the tests").isTrue();
+        assertThat(build.path("with").path("tags").asText()).isEqualTo("${{ env.CANDIDATE }}");
         assertThat(Repo.root().resolve(build.path("with").path("file").asText())).isRegularFile();
+
+        List<JsonNode> steps = steps(image);
+        int built = steps.indexOf(build);
+        int java = steps.indexOf(step(image, "actions/setup-java@"));
+        int qemu = indexOfRun(steps, "apt-get install -y -qq --no-install-recommends qemu-user");
+        int tested = indexOfRun(steps, "scripts/release/test-native \"$CANDIDATE\"");
+        int login = steps.indexOf(step(image, "docker/login-action@"));
+        int pushed = indexOfRun(steps, "scripts/release/push \"$CANDIDATE\" $TAGS");
+        assertThat(List.of(java, qemu, built)).allMatch(i -> i < tested);
+        assertThat(tested).as("tests before the registry login").isLessThan(login);
+        assertThat(login).isLessThan(pushed);
+        assertThat(steps.stream().filter(WorkflowsTest::pushes).toList()).as("steps that push").containsExactly(steps.get(pushed));
+        assertThat(steps.get(pushed).path("env").path("TAGS").asText()).isEqualTo("${{ steps.meta.outputs.tags }}");
+        assertThat(runs(image)).anyMatch(r -> r.contains("scripts/release/builder-digest"));
+        for (String script : List.of("test-native", "push", "builder-digest", "on-nehalem")) {
+            assertThat(Repo.root().resolve("scripts/release").resolve(script)).isExecutable();
+        }
+    }
+
+    /**
+     * What scripts/release/test-native runs: DeployedKeeperIT (an @QuarkusIntegrationTest) against the executable of
+     * the image, the same executable under scripts/release/on-nehalem (qemu-x86_64 -cpu Nehalem), and the image run as
+     * the keeper's pod runs it: its user and group, a read-only root with /tmp writable, its memory limit.
+     */
+    @Test
+    void theReleaseTestsRunTheExecutableOnNehalemAndTheImageAsThePodRunsIt() {
+        String script = Repo.read(Repo.root().resolve("scripts/release/test-native"));
+        Matcher it = Pattern.compile("-Dit\\.test=(\\w+)").matcher(script);
+        assertThat(it.find()).isTrue();
+        Path itClass = Repo.root().resolve("src/test/java/cloud/angryninja/keeper/deploy/" + it.group(1) + ".java");
+        assertThat(Repo.read(itClass)).contains("@QuarkusIntegrationTest");
+        assertThat(script).contains("-Dnative ", "-Dquarkus.native.reuse-existing=true", "-Dquarkus.package.output-name=opencode-keeper",
+                "runner=$target/opencode-keeper-runner", "docker cp \"$container:/deployments/application\" \"$runner\"");
+        assertThat(Dockerfile.read(Repo.root().resolve("Dockerfile.native")).finalStage().all("COPY").getLast().operands().getLast())
+                .isEqualTo("/deployments/application");
+        assertThat(Pattern.compile("its -Dnative\\.image\\.path=").matcher(script).results().count()).as("runs of the tests").isEqualTo(3);
+        assertThat(Repo.read(Repo.root().resolve("scripts/release/on-nehalem"))).contains("exec qemu-x86_64 -cpu Nehalem \"$@\"");
+
+        JsonNode values = Yaml.read(K8sTree.keeperApp().resolve("helmrelease.yaml")).path("spec").path("values");
+        JsonNode pod = values.path("defaultPodOptions").path("securityContext");
+        JsonNode container = values.path("controllers").path("opencode-keeper").path("containers").path("app");
+        Matcher run = Pattern.compile("exec docker run (.*) '\\$image' \"\\\\\\$@\"", Pattern.DOTALL).matcher(script);
+        assertThat(run.find()).as("the docker run of the image").isTrue();
+        String options = run.group(1);
+        assertThat(options).contains("--user " + pod.path("runAsUser").asInt() + ":" + pod.path("runAsGroup").asInt())
+                .contains("--memory " + container.path("resources").path("limits").path("memory").asText().replace("Mi", "m"))
+                .contains("--network host");
+        assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(values.path("persistence").path("tmp").path("globalMounts").get(0).path("path").asText()).isEqualTo("/tmp");
+        assertThat(options).contains("--read-only", "--tmpfs /tmp", "--cap-drop ALL");
+    }
+
+    private static int indexOfRun(List<JsonNode> steps, String command) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).path("run").asText().contains(command)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no step runs " + command);
     }
 
     /**
@@ -143,7 +215,8 @@ class WorkflowsTest {
         JsonNode release = Yaml.read(WORKFLOWS.resolve("release.yaml"));
         JsonNode image = Yaml.read(K8sTree.keeperApp().resolve("helmrelease.yaml")).path("spec").path("values").path("controllers")
                 .path("opencode-keeper").path("containers").path("app").path("image");
-        String tag = image.path("tag").asText();
+        // A digest may follow once the release printed it (scripts/release/push): tag: X.Y.Z@sha256:...
+        String tag = image.path("tag").asText().replaceFirst("@sha256:[0-9a-f]{64}$", "");
         assertThat(tag).matches("\\d+\\.\\d+\\.\\d+|sha-[0-9a-f]{7}");
         if (!tag.startsWith("sha-")) {
             assertThat(matchesAny(texts(on(release).path("push").path("tags")), "v" + tag)).as("v%s triggers the release", tag).isTrue();

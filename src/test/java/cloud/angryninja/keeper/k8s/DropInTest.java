@@ -23,6 +23,7 @@ import cloud.angryninja.keeper.manifests.ClusterSnapshot;
 import cloud.angryninja.keeper.manifests.ClusterSnapshot.FluxKs;
 import cloud.angryninja.keeper.manifests.ExternalSecretKeys;
 import cloud.angryninja.keeper.manifests.FluxSubstitution;
+import cloud.angryninja.keeper.manifests.Json5;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.ManifestSchemas;
 import cloud.angryninja.keeper.manifests.Repo;
@@ -38,6 +39,8 @@ class DropInTest {
 
     /** The Flux Kustomizations this tree adds. */
     static final List<String> OURS = List.of("opencode-flux", "opencode-ha", "opencode-keeper", K8sTree.STORES);
+    /** Those of {@link #OURS} that deploy a HelmRelease (the stores' Kustomization has none). */
+    static final List<String> WITH_HELM_RELEASES = List.of("opencode-flux", "opencode-ha", "opencode-keeper");
     /** The cluster's own Kustomizations whose folders the adoption patch changes. */
     static final List<String> PATCHED = List.of("certificates-import", "envoy-gateway");
 
@@ -79,6 +82,9 @@ class DropInTest {
         }
         assertThat(adopted().kustomization("opencode-flux").spec().path("dependsOn").findValuesAsText("name"))
                 .contains("volsync", "external-secrets-stores", "rook-ceph-cluster", K8sTree.STORES);
+        // The keeper stands alone: nothing it waits for, directly or not, is a workspace it repairs.
+        assertThat(dependencies(adopted().kustomization("opencode-keeper"))).as("what opencode-keeper waits for").isNotEmpty()
+                .doesNotContainAnyElementsOf(K8sTree.WORKSPACES);
     }
 
     /**
@@ -319,6 +325,43 @@ class DropInTest {
     }
 
     /**
+     * The cluster's pre-commit hooks (.pre-commit-config.yaml) would change nothing of what the adoption brings: every
+     * file of k8s/ and every file the patch changes ends with exactly one newline (end-of-file-fixer), no line ends in
+     * a space or a tab (trailing-whitespace), the YAML parses (check-yaml) and no file is over 500 KB
+     * (check-added-large-files). The first commit of the adoption passes them untouched.
+     */
+    @Test
+    void theClustersPreCommitHooksWouldChangeNothingTheAdoptionBrings() throws java.io.IOException {
+        List<String> hooks = Yaml.read(ClusterSnapshot.location().resolve(".pre-commit-config.yaml")).path("repos").findValuesAsText("id");
+        assertThat(hooks).contains("end-of-file-fixer", "trailing-whitespace", "check-yaml", "check-added-large-files");
+        List<Path> files = new ArrayList<>();
+        ClusterSnapshot.treeFiles().forEach(f -> files.add(adopted().root().resolve("kubernetes").resolve(f.toString())));
+        for (Path patch : ClusterSnapshot.adoptionPatches()) {
+            Tools.Result r = Tools.run(ClusterSnapshot.pristine().root(), Duration.ofSeconds(30), "git", "apply", "--numstat", patch.toString());
+            r.stdout().lines().map(l -> l.split("\t")[2]).forEach(f -> files.add(adopted().root().resolve(f)));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            String name = adopted().root().relativize(file).toString();
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (bytes.length > 500 * 1024) {
+                problems.add(name + ": over 500 KB");
+            }
+            if (!text.isEmpty() && (!text.endsWith("\n") || text.endsWith("\n\n") || text.endsWith("\n\r\n"))) {
+                problems.add(name + ": does not end with exactly one newline");
+            }
+            text.lines().filter(l -> l.endsWith(" ") || l.endsWith("\t")).findFirst()
+                    .ifPresent(l -> problems.add(name + ": trailing whitespace on \"" + l.strip() + "\""));
+            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                Yaml.readAll(text);
+            }
+        }
+        assertThat(files).hasSizeGreaterThan(ClusterSnapshot.treeFiles().size());
+        assertThat(problems).as("what the cluster's pre-commit hooks would change").isEmpty();
+    }
+
+    /**
      * POST /reseed answers only when the reseed ends; Envoy resets a stream silent for longer than its
      * stream idle timeout (Envoy Gateway 1.7.1: ClientTrafficPolicy timeout.http.streamIdleTimeout,
      * default 5 min). The deployed keeper's deadlines add up to less, with a margin.
@@ -357,6 +400,234 @@ class DropInTest {
                 .isLessThanOrEqualTo(parse(config.getOrDefault("keeper.doppler.retry-max-duration", "120s")));
         assertThat(total).as("worst-case reseed %s against Envoy's stream idle timeout %s", budget, streamIdle)
                 .isLessThanOrEqualTo(streamIdle.minusSeconds(20));
+    }
+
+    /**
+     * A first install of a workspace waits for VolSync's restore into the new PVC, two image pulls, the clone and the
+     * startup probe: Helm's install and upgrade get at least the Kustomization's health-check timeout (10 minutes or
+     * more), and that covers the startup probe's own budget with five minutes to spare.
+     */
+    @Test
+    void theWorkspacesFirstInstallFitsTheirTimeouts() {
+        for (String name : K8sTree.WORKSPACES) {
+            FluxKs ks = adopted().kustomization(name);
+            Duration health = parse(ks.spec().path("timeout").asText("5m"));
+            assertThat(health).as("%s: the Kustomization's health-check timeout", name).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
+            JsonNode spec = K8sTree.single(built(name), "HelmRelease").path("spec");
+            Duration all = parse(spec.path("timeout").asText("5m"));
+            JsonNode startup = spec.path("values").path("controllers").elements().next().path("containers").path("app")
+                    .path("probes").path("startup").path("spec");
+            Duration probe = Duration.ofSeconds(startup.path("initialDelaySeconds").asLong(0)
+                    + startup.path("periodSeconds").asLong(10) * startup.path("failureThreshold").asLong(3));
+            assertThat(probe).as("%s: the startup probe's budget", name).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+            for (String action : List.of("install", "upgrade")) {
+                // Flux: spec.<action>.timeout, else spec.timeout, else Helm's 5 minutes.
+                Duration timeout = spec.path(action).has("timeout") ? parse(spec.path(action).path("timeout").asText()) : all;
+                assertThat(timeout).as("%s: Helm %s timeout", name, action).isGreaterThanOrEqualTo(health)
+                        .isGreaterThanOrEqualTo(probe.plusMinutes(5));
+            }
+            assertThat(all).as("%s: spec.timeout (rollback, uninstall)", name).isGreaterThanOrEqualTo(health);
+        }
+    }
+
+    /** Our HelmReleases reconcile on the cluster's cadence: interval 30m, three retries on install and upgrade. */
+    @Test
+    void ourHelmReleasesReconcileAndRetryAsTheClustersDo() {
+        List<JsonNode> peers = clusterHelmReleases();
+        Map<String, Long> retries = new java.util.TreeMap<>();
+        peers.forEach(hr -> retries.merge(hr.path("spec").path("install").path("remediation").path("retries").asText("none"), 1L, Long::sum));
+        assertThat(retries.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey())
+                .as("the install retries most of the cluster's HelmReleases use (%s)", retries).isEqualTo("3");
+        assertThat(peers).as("the cluster's HelmReleases reconciled every 30m").anyMatch(hr -> hr.path("spec").path("interval").asText().equals("30m"));
+        for (String name : WITH_HELM_RELEASES) {
+            JsonNode spec = K8sTree.single(built(name), "HelmRelease").path("spec");
+            assertThat(spec.path("interval").asText()).as("%s interval", name).isEqualTo("30m");
+            for (String action : List.of("install", "upgrade")) {
+                assertThat(spec.path(action).path("remediation").path("retries").asInt()).as("%s %s retries", name, action).isEqualTo(3);
+            }
+        }
+    }
+
+    /** The workspaces have a PVC: they keep off talos02 exactly as the cluster's other apps with a PVC do. */
+    @Test
+    void theWorkspacesKeepOffTalos02AsTheClustersPvcAppsDo() {
+        List<JsonNode> forms = clusterHelmReleases().stream().map(hr -> hr.path("spec").path("values").path("defaultPodOptions").path("affinity"))
+                .filter(a -> a.toString().contains("\"talos02\"")).distinct().toList();
+        assertThat(forms).as("the cluster's talos02 exclusion, one form").hasSize(1);
+        for (String name : K8sTree.WORKSPACES) {
+            JsonNode values = K8sTree.single(built(name), "HelmRelease").path("spec").path("values");
+            assertThat(values.path("persistence").path("data").path("type").asText()).isEqualTo("persistentVolumeClaim");
+            assertThat(values.path("defaultPodOptions").path("affinity")).as("%s's affinity", name).isEqualTo(forms.getFirst());
+        }
+    }
+
+    /**
+     * What the namespace's prune guard does, as its comment says: cluster-apps (prune: true) applies the Namespace
+     * with kustomize.toolkit.fluxcd.io/prune: disabled, so Flux never deletes it; the workspaces' PVCs carry no such
+     * mark and their Kustomizations prune, so removing a workspace deletes its PVC, and a new one is restored from the
+     * last backup (dataSourceRef: the ReplicationDestination ${APP}-dst).
+     */
+    @Test
+    void theNamespaceGuardKeepsTheNamespaceOnlyAsItsCommentSays() {
+        FluxKs clusterApps = adopted().kustomization("cluster-apps");
+        assertThat(clusterApps.spec().path("prune").asBoolean()).isTrue();
+        // cluster-apps builds kubernetes/apps/opencode as it builds every namespace folder.
+        String aggregate = adopted().kustomize(adopted().root().resolve("kubernetes/apps/opencode")).orElseThrow();
+        JsonNode namespace = FluxSubstitution.documents(aggregate).stream().map(Yaml::read).filter(r -> r.path("kind").asText().equals("Namespace"))
+                .findFirst().orElseThrow(() -> new AssertionError("cluster-apps applies no Namespace opencode"));
+        assertThat(K8sTree.name(namespace)).isEqualTo("opencode");
+        assertThat(namespace.path("metadata").path("labels").path("kustomize.toolkit.fluxcd.io/prune").asText()).isEqualTo("disabled");
+        assertThat(Repo.read(K8sTree.k8s().resolve("apps/opencode/namespace.yaml"))).contains("guards the Namespace object only")
+                .contains("PVC included");
+        for (String name : K8sTree.WORKSPACES) {
+            assertThat(adopted().kustomization(name).spec().path("prune").asBoolean()).as("%s prunes", name).isTrue();
+            JsonNode pvc = K8sTree.single(built(name), "PersistentVolumeClaim");
+            assertThat(pvc.path("metadata").toString()).as("%s's PVC is not guarded", name).doesNotContain("kustomize.toolkit.fluxcd.io/prune");
+            assertThat(pvc.path("spec").path("dataSourceRef").path("kind").asText()).isEqualTo("ReplicationDestination");
+            assertThat(pvc.path("spec").path("dataSourceRef").path("name").asText()).isEqualTo(name + "-dst");
+            assertThat(K8sTree.named(built(name), "ReplicationDestination", name + "-dst")).isNotNull();
+        }
+    }
+
+    /** Tag and digest, as the cluster pins its images: {@code tag: v2.49.1@sha256:<64 hex>}. */
+    static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
+    /** The keeper's own image before its first release has a version tag; a digest, once added, has the same form. */
+    static final Pattern KEEPER_TAG = Pattern.compile("\\d+\\.\\d+\\.\\d+(@sha256:[0-9a-f]{64})?");
+    static final String KEEPER_IMAGE = "ghcr.io/jbaker48/opencode-keeper";
+
+    /** Repository to tag of every container and init container image of our HelmReleases, as Flux applies them. */
+    static Map<String, String> ourImages() {
+        Map<String, String> images = new java.util.TreeMap<>();
+        for (String name : WITH_HELM_RELEASES) {
+            JsonNode values = K8sTree.single(built(name), "HelmRelease").path("spec").path("values");
+            for (JsonNode controller : values.path("controllers")) {
+                for (String list : List.of("containers", "initContainers")) {
+                    for (JsonNode container : controller.path(list)) {
+                        JsonNode image = container.path("image");
+                        String before = images.put(image.path("repository").asText(), image.path("tag").asText());
+                        assertThat(before == null || before.equals(image.path("tag").asText()))
+                                .as("%s is used with one tag only", image.path("repository").asText()).isTrue();
+                    }
+                }
+            }
+        }
+        return images;
+    }
+
+    /**
+     * Third-party images are pinned by tag and digest, as the cluster's own apps pin theirs; the keeper's image has a
+     * version tag the release pushes (its digest is known only after the first release: docs/deploy.md).
+     */
+    @Test
+    void thirdPartyImagesArePinnedByTagAndDigestAsThePeersPinTheirs() {
+        long peers = clusterHelmReleases().stream().flatMap(hr -> hr.findValues("tag").stream()).map(JsonNode::asText)
+                .filter(t -> PINNED.matcher(t).matches()).count();
+        assertThat(peers).as("images of the cluster pinned by tag@sha256").isGreaterThanOrEqualTo(10);
+        Map<String, String> images = ourImages();
+        assertThat(images).containsKeys("ghcr.io/anomalyco/opencode", "docker.io/alpine/git", KEEPER_IMAGE);
+        images.forEach((repository, tag) -> {
+            if (repository.equals(KEEPER_IMAGE)) {
+                assertThat(tag).as(repository).matches(KEEPER_TAG);
+            } else {
+                assertThat(tag).as("%s is pinned by tag and digest", repository).matches(PINNED);
+            }
+        });
+        assertThat(images.get("ghcr.io/anomalyco/opencode")).as("the OpenCode the tests run")
+                .startsWith(cloud.angryninja.keeper.sandbox.OpenCodeInstall.VERSION + "@");
+    }
+
+    /**
+     * The patch adds the opencode rules to the cluster's Renovate config (.github/renovate.json5, JSON5): appended after
+     * every rule of the cluster, which stays as it was, so nothing overrides them. Their matchers match the image names
+     * our HelmReleases use, in files the cluster's Renovate reads: OpenCode stays below 2.0 (1.18.33 allowed, 2.0.x
+     * not); alpine/git (its musl) and the keeper's image (it goes with its own tree) wait for a hand approval on the
+     * Dependency Dashboard, which the cluster has.
+     */
+    @Test
+    void renovateKeepsOpenCodeBelow2AndWaitsForApprovalOfAlpineGitAndTheKeeper() {
+        JsonNode before = Json5.read(ClusterSnapshot.pristine().root().resolve(".github/renovate.json5"));
+        JsonNode after = Json5.read(adopted().root().resolve(".github/renovate.json5"));
+        List<JsonNode> rulesBefore = new ArrayList<>();
+        before.path("packageRules").forEach(rulesBefore::add);
+        List<JsonNode> rulesAfter = new ArrayList<>();
+        after.path("packageRules").forEach(rulesAfter::add);
+        assertThat(rulesAfter.subList(0, rulesBefore.size())).as("the cluster's rules, unchanged and first").isEqualTo(rulesBefore);
+        List<JsonNode> ours = rulesAfter.subList(rulesBefore.size(), rulesAfter.size());
+        assertThat(ours).as("the rules the patch adds").hasSize(3);
+        com.fasterxml.jackson.databind.node.ObjectNode rest = after.deepCopy();
+        rest.remove("packageRules");
+        com.fasterxml.jackson.databind.node.ObjectNode restBefore = before.deepCopy();
+        restBefore.remove("packageRules");
+        assertThat(rest).as("everything else of the cluster's config").isEqualTo(restBefore);
+        assertThat(after.path("dependencyDashboard").asBoolean() || Yaml.texts(after.path("extends")).contains(":dependencyDashboard"))
+                .as("a Dependency Dashboard to approve on").isTrue();
+
+        Map<String, String> images = ourImages();
+        String openCode = "ghcr.io/anomalyco/opencode";
+        JsonNode pin = single(ours, openCode);
+        assertThat(pin.path("allowedVersions").asText()).isEqualTo("<2.0.0");
+        String current = images.get(openCode).substring(0, images.get(openCode).indexOf('@'));
+        for (String version : List.of(current, "1.18.34", "1.99.0")) {
+            assertThat(allowed(pin, version)).as("Renovate may propose OpenCode %s", version).isTrue();
+        }
+        for (String version : List.of("2.0.0", "2.0.3", "3.1.0")) {
+            assertThat(allowed(pin, version)).as("Renovate may propose OpenCode %s", version).isFalse();
+        }
+        for (String held : List.of("docker.io/alpine/git", KEEPER_IMAGE)) {
+            assertThat(images).containsKey(held);
+            assertThat(single(ours, held).path("dependencyDashboardApproval").asBoolean()).as("%s waits for approval", held).isTrue();
+        }
+
+        // Renovate reads the files that hold these images (its helm-values and flux managers' fileMatch).
+        for (String manager : List.of("helm-values", "flux")) {
+            List<Pattern> fileMatch = Yaml.texts(after.path(manager).path("fileMatch")).stream().map(Pattern::compile).toList();
+            assertThat(fileMatch).as("%s.fileMatch", manager).isNotEmpty();
+            for (Path rel : ClusterSnapshot.treeFiles()) {
+                String file = "kubernetes/" + rel;
+                String text = Repo.read(K8sTree.k8s().resolve(rel.toString()));
+                if (images.keySet().stream().anyMatch(text::contains)) {
+                    assertThat(fileMatch).as("%s reads %s", manager, file).anyMatch(f -> f.matcher(file).find());
+                }
+            }
+        }
+    }
+
+    /** The one rule of {@code rules} whose docker matchers match {@code image}. */
+    private static JsonNode single(List<JsonNode> rules, String image) {
+        List<JsonNode> matching = rules.stream().filter(r -> Yaml.texts(r.path("matchDatasources")).contains("docker"))
+                .filter(r -> Yaml.texts(r.path("matchPackageNames")).stream().anyMatch(m -> renovateMatches(m, image))).toList();
+        assertThat(matching).as("rules matching %s", image).hasSize(1);
+        return matching.getFirst();
+    }
+
+    /** Renovate's matchPackageNames entry: /regex/, a glob with *, or the exact name. */
+    static boolean renovateMatches(String matcher, String name) {
+        if (matcher.length() > 1 && matcher.startsWith("/") && matcher.endsWith("/")) {
+            return Pattern.compile(matcher.substring(1, matcher.length() - 1)).matcher(name).find();
+        }
+        if (matcher.contains("*")) {
+            return name.matches(Pattern.quote(matcher).replace("*", "\\E.*\\Q"));
+        }
+        return matcher.equals(name);
+    }
+
+    /** allowedVersions of the form {@code <X.Y.Z}: whether {@code version} is below it. */
+    private static boolean allowed(JsonNode rule, String version) {
+        Matcher m = Pattern.compile("<(\\d+)\\.(\\d+)\\.(\\d+)").matcher(rule.path("allowedVersions").asText());
+        assertThat(m.matches()).as("allowedVersions %s", rule.path("allowedVersions").asText()).isTrue();
+        int[] limit = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        int[] v = java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+        return java.util.Arrays.compare(v, limit) < 0;
+    }
+
+    /** Every HelmRelease of the cluster's own apps, as its files declare it. */
+    private static List<JsonNode> clusterHelmReleases() {
+        try (java.util.stream.Stream<Path> files = Files.walk(ClusterSnapshot.pristine().root().resolve("kubernetes/apps"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".yaml") && !f.getFileName().toString().contains(".sops."))
+                    .flatMap(f -> Yaml.readAll(f).stream()).filter(d -> "HelmRelease".equals(d.path("kind").asText())).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The keeper's application.properties as the cluster gets it (the built ConfigMap). */

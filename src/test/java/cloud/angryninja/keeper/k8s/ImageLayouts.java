@@ -24,8 +24,8 @@ import cloud.angryninja.keeper.manifests.Tools;
  * /usr/share/git-core/templates, and {@code ldd} as musl's is (the loader's {@code --list}). Built
  * from this machine's Debian git; its libraries stay where the system has them (/lib/...), as
  * Alpine's stay in /lib and /usr/lib.</li>
- * <li>{@code ghcr.io/anomalyco/opencode} (the server container): busybox applets (/bin/sh) and
- * ripgrep in /usr/bin. No git: that is the point.</li>
+ * <li>{@code ghcr.io/anomalyco/opencode} (the server container): busybox applets (/bin/sh),
+ * ripgrep in /usr/bin and opencode in /usr/local/bin. No git: that is the point.</li>
  * </ul>
  * The machine is glibc, the images musl: what is proven here is the layout and the copying, not
  * that Alpine's git runs against the OpenCode image's musl (docs/workspace-git.md).
@@ -59,12 +59,16 @@ final class ImageLayouts {
                 "GIT_EXEC_PATH", root.resolve("usr/libexec/git-core").toString());
     }
 
-    /** The OpenCode image stand-in under {@code root}: busybox applets and ripgrep, nothing else. */
+    /**
+     * The OpenCode image stand-in under {@code root}: busybox applets, ripgrep and the OpenCode binary the tests run
+     * (at /usr/local/bin/opencode, on the image's PATH), nothing else.
+     */
     static Path openCodeImage(Path root) {
         busyboxApplets(root.resolve("bin"));
         mkdirs(root.resolve("usr/bin"), root.resolve("usr/local/bin"), root.resolve("sbin"), root.resolve("usr/sbin"),
                 root.resolve("usr/local/sbin"));
         link(root.resolve("usr/bin/rg"), Tools.require("rg"));
+        link(root.resolve("usr/local/bin/opencode"), cloud.angryninja.keeper.sandbox.OpenCodeInstall.require());
         return root;
     }
 

@@ -40,6 +40,21 @@ class ShellcheckTest {
         }
     }
 
+    /** The workspace server container's start line (its {@code sh -c} script in the built HelmRelease) passes too. */
+    @Test
+    void theServerContainersStartScriptPassesShellcheck(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path shellcheck = Tools.require("shellcheck");
+        for (String app : cloud.angryninja.keeper.manifests.K8sTree.WORKSPACES) {
+            List<String> command = cloud.angryninja.keeper.manifests.Yaml.texts(new WorkspacePod(app).mainContainer().path("command"));
+            assertThat(command.subList(0, 2)).containsExactly("/bin/sh", "-c");
+            Path script = dir.resolve(app + "-start.sh");
+            Files.writeString(script, "#!/bin/sh\n" + command.get(2) + "\n");
+            Tools.Result r = Tools.run(List.of(shellcheck.toString(), "--severity=style", script.toString()), null, Map.of(), false,
+                    Duration.ofSeconds(60));
+            assertThat(r.exitCode()).as("shellcheck of %s's start script:\n%s", app, r.output()).isZero();
+        }
+    }
+
     private static boolean isShellScript(Path file) {
         if (file.getFileName().toString().endsWith(".sh")) {
             return true;

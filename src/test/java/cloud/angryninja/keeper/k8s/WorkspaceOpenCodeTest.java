@@ -51,6 +51,7 @@ class WorkspaceOpenCodeTest {
     static InitScript init;
     static Path remote;
     static WireMockServer copilot;
+    static Path image;
 
     @BeforeAll
     static void startWorkspace() throws Exception {
@@ -78,8 +79,8 @@ class WorkspaceOpenCodeTest {
 
         String main = pod.mainContainerName();
         JsonNode container = pod.mainContainer();
-        assertThat(Yaml.texts(container.path("command"))).containsExactly("opencode");
-        env = pod.env(main, init.volumes, secret, ImageLayouts.openCodeImage(root.resolve("image-opencode")));
+        image = ImageLayouts.openCodeImage(root.resolve("image-opencode"));
+        env = pod.env(main, init.volumes, secret, image);
         // Test-only: the tests run as root over a clone owned by 1000:1000 (the pod's server runs as
         // 1000, the owner); git refuses another user's repository ("dubious ownership") without this.
         Map<String, String> serverEnv = new java.util.LinkedHashMap<>(env);
@@ -97,8 +98,17 @@ class WorkspaceOpenCodeTest {
                 + copilot.baseUrl() + "\"}}}}");
 
         server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root.resolve("server"), secret.get("OPENCODE_SERVER_PASSWORD"))
-                .withContainer(new OpenCodeProcess.Container(Yaml.texts(container.path("args")), serverEnv, workingDir)),
+                .withContainer(new OpenCodeProcess.Container(command(), Yaml.texts(container.path("args")), serverEnv, workingDir)),
                 Duration.ofSeconds(90));
+    }
+
+    /** The server container's command, its first word (the image's /bin/sh) on the image stand-in. */
+    static List<String> command() {
+        List<String> command = new ArrayList<>(Yaml.texts(pod.mainContainer().path("command")));
+        assertThat(command).as("the server container's command").isNotEmpty();
+        assertThat(command.getFirst()).isEqualTo("/bin/sh");
+        command.set(0, image.resolve("bin/sh").toString());
+        return command;
     }
 
     @AfterAll
@@ -198,6 +208,42 @@ class WorkspaceOpenCodeTest {
         assertThat(GitFixtures.git(init.workspace(), "status", "--porcelain").stdout()).as("git status").isEmpty();
     }
 
+    /**
+     * The server container starts with one log line saying whether the copied git runs in the OpenCode image (where a
+     * musl too new for the image shows in the cluster), then OpenCode itself, started as the HelmRelease starts it.
+     */
+    @Test
+    void theServerSaysInOneLineThatTheCopiedGitRunsThenStartsOpenCode() throws Exception {
+        List<String> lines = Files.readAllLines(server.root().resolve("opencode.log")).stream().filter(l -> l.startsWith("workspace-git:"))
+                .toList();
+        String version = GitFixtures.git(init.workspace(), "--version").stdout().strip();
+        assertThat(lines).as("the start line").containsExactly("workspace-git: " + version + " runs here (" + init.gitBundle().resolve("bin/git") + ")");
+        assertThat(get("/global/health", true).body()).contains("\"version\":\"" + cloud.angryninja.keeper.sandbox.OpenCodeInstall.VERSION + "\"");
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    /**
+     * When the copied git cannot run (here a git that fails as a musl too new for the image fails: "Error relocating
+     * ... symbol not found", exit 127), the same start line says so, with git's own words, and OpenCode still starts.
+     */
+    @Test
+    void theStartLineSaysWhenTheCopiedGitDoesNotRun(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("git"), "#!/bin/sh\necho 'Error relocating /opt/git/libexec/git-core/git: __stdio_ext: symbol not found' >&2\nexit 127\n");
+        Files.writeString(bin.resolve("opencode"), "#!/bin/sh\necho \"opencode started: $*\"\n");
+        for (String f : List.of("git", "opencode")) {
+            bin.resolve(f).toFile().setExecutable(true);
+        }
+        List<String> command = new ArrayList<>(command());
+        command.addAll(Yaml.texts(pod.mainContainer().path("args")));
+        Tools.Result r = Tools.run(command, dir, Map.of("PATH", bin + ":" + image.resolve("bin")), false, Duration.ofSeconds(30));
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.stdout().lines().toList()).containsExactly(
+                "workspace-git: the copied git does not run here: Error relocating /opt/git/libexec/git-core/git: __stdio_ext: symbol not found",
+                "opencode started: " + String.join(" ", Yaml.texts(pod.mainContainer().path("args"))));
+    }
+
     @Test
     void theHelmReleaseSetsTheVariablesOpenCodeReads() {
         assertThat(env).containsKeys("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "OPENCODE_SERVER_PASSWORD")
@@ -206,6 +252,26 @@ class WorkspaceOpenCodeTest {
     }
 
     static final String WORKSPACE_PROVIDER = "{\n  \"anthropic\": {\n    \"type\": \"api\",\n    \"key\": \"sk-ant-workspace\"\n  }\n}\n";
+
+    /**
+     * OpenCode's cache goes to the emptyDir XDG_CACHE_HOME names, not to $HOME/.cache on the PVC that VolSync backs
+     * up every hour: after the server started (and, in whatever order the tests ran, served a session), OpenCode's
+     * cache folder is on the emptyDir and no .cache folder is anywhere on the PVC.
+     */
+    @Test
+    void openCodesCacheIsOffThePvc() throws Exception {
+        String main = pod.mainContainerName();
+        String cachePath = pod.mainContainer().path("env").path("XDG_CACHE_HOME").asText();
+        assertThat(pod.mounts(main)).filteredOn(m -> m.path().equals(cachePath)).as("the volume at XDG_CACHE_HOME")
+                .singleElement().satisfies(m -> assertThat(m.type()).isEqualTo("emptyDir"));
+        Path cache = Path.of(env.get("XDG_CACHE_HOME"));
+        assertThat(cache.resolve("opencode")).as("OpenCode's cache folder, made at start").isDirectory();
+        String pvc = pod.mounts(main).stream().filter(m -> m.type().equals("persistentVolumeClaim")).findFirst().orElseThrow().volume();
+        try (java.util.stream.Stream<Path> files = Files.walk(init.volumes.get(pvc))) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals(".cache")).toList()).as(".cache folders on the PVC").isEmpty();
+        }
+        assertThat(Path.of(env.get("HOME")).resolve(".cache")).doesNotExist();
+    }
 
     @Test
     void githubCopilotIsLoadedFromTheSeededAuthJsonBesideTheWorkspacesOwnProvider() throws Exception {

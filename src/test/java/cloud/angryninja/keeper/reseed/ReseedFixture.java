@@ -48,8 +48,10 @@ public final class ReseedFixture implements AutoCloseable {
     public static final String NEW_TOKEN = "gho_FIXTUREnew1111";
     public static final String REVOKED_TOKEN = "gho_FIXTURErevoked2";
     public static final String UNKNOWN_TOKEN = "gho_FIXTUREservererr3";
-    static final String MODELS = "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true}]}";
-    static final String PROVIDERS = "{\"providers\":[{\"id\":\"github-copilot\",\"source\":\"custom\",\"options\":{\"apiKey\":\"\"},"
+    /** A Copilot /models answer with one model enabled in the picker. */
+    public static final String MODELS = "{\"data\":[{\"id\":\"gpt-5-mini\",\"model_picker_enabled\":true}]}";
+    /** An OpenCode 1.x /config/providers answer with github-copilot loaded. */
+    public static final String PROVIDERS = "{\"providers\":[{\"id\":\"github-copilot\",\"source\":\"custom\",\"options\":{\"apiKey\":\"\"},"
             + "\"models\":{\"gpt-5-mini\":{}}}]}";
 
     public final MockCluster cluster = MockCluster.start();
