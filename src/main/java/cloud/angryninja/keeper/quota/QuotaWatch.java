@@ -113,8 +113,8 @@ public class QuotaWatch {
                 entry.lastCall = now;
             }
         }
-        if (before != null) {
-            before.key().filter(k -> !k.equals(key)).ifPresent(this::dropIfUnused);
+        if (before != null && before.key().filter(k -> !k.equals(key)).isPresent()) {
+            sweep(); // the workspace's credential changed
         }
         if (call) {
             calls.execute(() -> answered(key, entry, client.fetch(credential)));
@@ -141,19 +141,29 @@ public class QuotaWatch {
         metrics.show(workspace, last == null ? Optional.empty() : last.quota());
     }
 
-    /** The workspace's quota is no longer asked for: its series go, and its credential's entry when no one uses it. */
+    /** The workspace's quota is no longer asked for: its series go. */
     private void forget(String workspace, String why) {
         Source before = workspaces.put(workspace, new Source(Optional.empty(), why));
         metrics.clear(workspace);
-        if (before != null) {
-            before.key().ifPresent(this::dropIfUnused);
+        if (before != null && before.key().isPresent()) {
+            sweep();
         }
     }
 
-    private void dropIfUnused(String key) {
-        if (workspaces.values().stream().noneMatch(s -> s.key().filter(key::equals).isPresent())) {
-            entries.remove(key);
-        }
+    /**
+     * Forgets the credentials no workspace uses any more, once their last call is an interval old: a credential that
+     * comes back sooner (a workspace switched back) is not asked again before its interval has passed.
+     */
+    private void sweep() {
+        Instant now = clock.instant();
+        entries.entrySet().removeIf(e -> {
+            if (workspaces.values().stream().anyMatch(s -> s.key().filter(e.getKey()::equals).isPresent())) {
+                return false;
+            }
+            synchronized (e.getValue()) {
+                return !e.getValue().inFlight && (e.getValue().lastCall == null || !now.isBefore(e.getValue().lastCall.plus(interval)));
+            }
+        });
     }
 
     private void logChange(Entry entry, QuotaAnswer answer) {
@@ -186,10 +196,8 @@ public class QuotaWatch {
     /** A discovered workspace that leaves is forgotten. */
     void onWorkspace(@Observes WorkspaceEvent event) {
         if (event.kind() == WorkspaceEvent.Kind.LEFT) {
-            Source before = workspaces.remove(event.workspace().name());
-            if (before != null) {
-                before.key().ifPresent(this::dropIfUnused);
-            }
+            workspaces.remove(event.workspace().name());
+            sweep();
         }
     }
 

@@ -204,6 +204,22 @@ class QuotaWatchTest {
     }
 
     @Test
+    void aCredentialThatComesBackWithinTheIntervalIsNotAskedAgain() {
+        QuotaWatch watch = watch();
+
+        watch.probed(probed("opencode-flux", TOKEN, Outcome.PASS));
+        watch.probed(probed("opencode-flux", OTHER, Outcome.PASS));
+        clock.now = clock.now.plus(INTERVAL).minusSeconds(1);
+        watch.probed(probed("opencode-flux", TOKEN, Outcome.PASS));
+
+        assertThat(QuotaStandIn.calls(github, TOKEN)).isEqualTo(1);
+        assertThat(premiumLeft("opencode-flux")).as("its last answer is shown again").contains(213.0);
+        clock.now = clock.now.plusSeconds(1);
+        watch.probed(probed("opencode-flux", TOKEN, Outcome.PASS));
+        assertThat(QuotaStandIn.calls(github, TOKEN)).isEqualTo(2);
+    }
+
+    @Test
     void everyValueOfAPaidAnswerHasItsSeries() {
         QuotaWatch watch = watch();
 
