@@ -32,6 +32,7 @@ import cloud.angryninja.keeper.workspace.WorkspaceEvent;
  * (404, 429, timeout, an answer of unknown shape) leaves the workspace's quota series absent and is logged once per
  * change of outcome, not per call.
  */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class QuotaWatch {
 
@@ -117,9 +118,18 @@ public class QuotaWatch {
             sweep(); // the workspace's credential changed
         }
         if (call) {
-            calls.execute(() -> answered(key, entry, client.fetch(credential)));
+            calls.execute(() -> answered(key, entry, fetch(credential)));
         } else {
             show(workspace, entry);
+        }
+    }
+
+    /** The call; whatever it throws is an answer without quota, so the entry never stays in flight. */
+    private QuotaAnswer fetch(CopilotCredential credential) {
+        try {
+            return client.fetch(credential);
+        } catch (RuntimeException e) {
+            return QuotaAnswer.failed(Result.CONNECTION, "the call failed (" + e.getClass().getSimpleName() + ")", clock.instant());
         }
     }
 
