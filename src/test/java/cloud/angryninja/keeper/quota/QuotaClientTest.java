@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -34,8 +33,7 @@ class QuotaClientTest {
 
     @BeforeAll
     static void start() {
-        github = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-        github.start();
+        github = cloud.angryninja.keeper.login.GitHubWireMock.started();
     }
 
     @AfterAll
@@ -43,16 +41,14 @@ class QuotaClientTest {
         github.stop();
     }
 
-    /** The host the stand-in's base URL names, as the reasons name it. */
     static String host() {
-        return URI.create(github.baseUrl()).getHost();
+        return QuotaStandIn.host(github);
     }
 
     @BeforeEach
     void setUp() {
         github.resetAll();
-        client = new QuotaClient(ProbeHttpClient.create(Duration.ofSeconds(2)), URI.create(github.baseUrl() + "/api/"),
-                Duration.ofMillis(1500), "opencode-keeper/test", Clock.systemUTC());
+        client = QuotaStandIn.client(github, "/api/", Duration.ofMillis(1500));
     }
 
     private QuotaAnswer answering(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {

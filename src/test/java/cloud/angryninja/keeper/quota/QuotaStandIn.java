@@ -68,6 +68,17 @@ public final class QuotaStandIn {
         return id;
     }
 
+    /** A quota client asking {@code github} (its base URL, plus {@code path}) with the deadline {@code timeout}. */
+    public static QuotaClient client(WireMockServer github, String path, java.time.Duration timeout) {
+        return new QuotaClient(cloud.angryninja.keeper.probe.ProbeHttpClient.create(java.time.Duration.ofSeconds(2)),
+                java.net.URI.create(github.baseUrl() + path), timeout, "opencode-keeper/test", java.time.Clock.systemUTC());
+    }
+
+    /** The host the reasons name for {@code github}. */
+    public static String host(WireMockServer github) {
+        return java.net.URI.create(github.baseUrl()).getHost();
+    }
+
     /** Calls made for {@code token}'s quota. */
     public static int calls(WireMockServer server, String token) {
         return server.countRequestsMatching(getRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("token " + token))

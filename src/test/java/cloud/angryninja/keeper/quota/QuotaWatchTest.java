@@ -1,10 +1,8 @@
 package cloud.angryninja.keeper.quota;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.CredentialProbed;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.testing.LogCapture;
 
@@ -53,8 +50,7 @@ class QuotaWatchTest {
 
     @BeforeAll
     static void start() {
-        github = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-        github.start();
+        github = cloud.angryninja.keeper.login.GitHubWireMock.started();
     }
 
     @AfterAll
@@ -62,16 +58,14 @@ class QuotaWatchTest {
         github.stop();
     }
 
-    /** The host the stand-in's base URL names, as the reasons name it. */
     static String host() {
-        return URI.create(github.baseUrl()).getHost();
+        return QuotaStandIn.host(github);
     }
 
     @BeforeEach
     void setUp() {
         github.resetAll();
-        client = new QuotaClient(ProbeHttpClient.create(Duration.ofSeconds(2)), URI.create(github.baseUrl()), Duration.ofSeconds(1),
-                "opencode-keeper/test", Clock.systemUTC());
+        client = QuotaStandIn.client(github, "", Duration.ofSeconds(1));
         QuotaStandIn.stub(github, TOKEN, QuotaStandIn.answer(QuotaStandIn.PAID));
         QuotaStandIn.stub(github, OTHER, QuotaStandIn.answer(QuotaStandIn.FREE));
     }
