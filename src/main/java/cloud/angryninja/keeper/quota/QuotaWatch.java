@@ -117,10 +117,9 @@ public class QuotaWatch {
         if (before != null && before.key().filter(k -> !k.equals(key)).isPresent()) {
             sweep(); // the workspace's credential changed
         }
+        show(workspace, entry); // the credential's last answer, none for a new credential: never another credential's
         if (call) {
             calls.execute(() -> answered(key, entry, fetch(credential)));
-        } else {
-            show(workspace, entry);
         }
     }
 

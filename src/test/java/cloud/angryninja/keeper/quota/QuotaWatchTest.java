@@ -134,6 +134,22 @@ class QuotaWatchTest {
     }
 
     @Test
+    void aWorkspaceWhoseCredentialChangedShowsNothingUntilTheNewOneAnswers() {
+        QuotaWatch watch = watchWithCallsHeld();
+        watch.probed(probed("opencode-flux", TOKEN, Outcome.PASS));
+        waiting.remove(0).run();
+        assertThat(premiumLeft("opencode-flux")).contains(213.0);
+
+        watch.probed(probed("opencode-flux", OTHER, Outcome.PASS));
+
+        assertThat(registry.find("opencode_keeper_copilot_quota_plan").tag("workspace", "opencode-flux").meters())
+                .as("the old credential's plan is not the new one's").isEmpty();
+        assertThat(premiumLeft("opencode-flux")).isEmpty();
+        waiting.remove(0).run();
+        assertThat(series("opencode_keeper_copilot_quota_plan", "opencode-flux", "plan", "free")).contains(1.0);
+    }
+
+    @Test
     void noSecondCallWithinTheIntervalThenOneAfterIt() {
         QuotaWatch watch = watch();
 
