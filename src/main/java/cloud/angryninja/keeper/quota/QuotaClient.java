@@ -27,6 +27,7 @@ import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
  * {@code https://<enterpriseUrl>/api/v3} for a GitHub Enterprise credential. One deadline per call
  * ({@code keeper.github.timeout}); any failure is an answer without quota, never an exception.
  */
+@io.quarkus.runtime.Startup // its deadline is checked at start-up, not at the first quota read
 @ApplicationScoped
 public class QuotaClient {
 

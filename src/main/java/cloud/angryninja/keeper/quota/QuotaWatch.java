@@ -32,7 +32,6 @@ import cloud.angryninja.keeper.workspace.WorkspaceEvent;
  * (404, 429, timeout, an answer of unknown shape) leaves the workspace's quota series absent and is logged once per
  * change of outcome, not per call.
  */
-@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class QuotaWatch {
 

@@ -126,6 +126,26 @@ class QuotaClientTest {
     }
 
     @Test
+    void aDeadlineOfZeroStopsTheStart() {
+        for (Duration timeout : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
+            cloud.angryninja.keeper.github.GitHubApiConfig config = new cloud.angryninja.keeper.github.GitHubApiConfig() {
+                @Override
+                public URI apiUrl() {
+                    return URI.create("https://api.github.com");
+                }
+
+                @Override
+                public Duration timeout() {
+                    return timeout;
+                }
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QuotaClient(ProbeHttpClient.create(Duration.ofSeconds(1)), config, "test"))
+                    .isInstanceOf(io.quarkus.runtime.configuration.ConfigurationException.class)
+                    .hasMessage("keeper.github.timeout must be longer than 0 (a duration such as 500ms, 10s or 5m)");
+        }
+    }
+
+    @Test
     void anEnterpriseCredentialIsAskedAtItsOwnDomainsApi() {
         URI api = URI.create("https://api.github.com");
         assertThat(QuotaClient.apiBase(new CopilotCredential(TOKEN, Optional.of("ghe.example.com")), api))
