@@ -10,9 +10,10 @@ import jakarta.ws.rs.core.Response;
 import cloud.angryninja.keeper.leader.FollowerReply;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.quota.QuotaWatch;
 
 /**
- * {@code GET /workspaces}: the last probe state of every workspace. Never holds a secret. A follower
+ * {@code GET /workspaces}: the last probe state of every workspace, with its Copilot quota. Never holds a secret. A follower
  * (leader election on) probes nothing, so it answers 503 naming the leader instead of old states.
  */
 @Path("/workspaces")
@@ -25,9 +26,13 @@ public class WorkspacesResource {
     @Inject
     Leadership leadership;
 
+    @Inject
+    QuotaWatch quota;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
-        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states()).build());
+        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states().stream()
+                .map(s -> new WorkspaceReply(s, quota.view(s.workspace()))).toList()).build());
     }
 }

@@ -332,19 +332,26 @@ public class Prober {
         metrics.record(state, credential.error);
         credential.unconfirmed.ifPresent(status -> metrics.unconfirmedRefusal(w.name(), status));
         logChanges(previous, state);
+        if (credentialProbed != null) {
+            credentialProbed.fire(new CredentialProbed(w.name(), credential.credential, credential.result.outcome()));
+        }
         return state;
     }
 
     private record CredentialOutcome(ProbeResult result, int models, Optional<String> fingerprint, String error,
-            Optional<CopilotState> state, Optional<Integer> unconfirmed) {
+            Optional<CopilotState> state, Optional<Integer> unconfirmed, Optional<CopilotCredential> credential) {
     }
+
+    /** Announces each published credential result (the quota reads follow it); null outside CDI. */
+    @Inject
+    jakarta.enterprise.event.Event<CredentialProbed> credentialProbed;
 
     private CredentialOutcome credential(Workspace w, Map<String, CompletableFuture<Confirmed>> checks) {
         CredentialSource.Lookup lookup = credentials.lookup(w);
         if (lookup.credential().isEmpty()) {
             ProbeResult r = lookup.invalid() ? ProbeResult.fail(lookup.reason()) : ProbeResult.unknown(lookup.reason());
             Optional<CopilotState> state = lookup.invalid() ? Optional.of(CopilotState.NOT_LOADED) : Optional.empty();
-            return new CredentialOutcome(r, 0, Optional.empty(), lookup.error(), state, Optional.empty());
+            return new CredentialOutcome(r, 0, Optional.empty(), lookup.error(), state, Optional.empty(), Optional.empty());
         }
         CopilotCredential c = lookup.credential().get();
         Confirmed confirmed = checkOnce(c, checks);
@@ -357,7 +364,7 @@ public class Prober {
         };
         String error = check.error().map(CredentialCheck.Error::label).orElse("");
         return new CredentialOutcome(r, check.models(), Optional.of(c.fingerprint()), error, check.credentialState(),
-                confirmed.unconfirmed());
+                confirmed.unconfirmed(), Optional.of(c));
     }
 
     /** A check whose 401 or 403 was confirmed by a second one; {@code unconfirmed}: a first refusal the second did not repeat. */

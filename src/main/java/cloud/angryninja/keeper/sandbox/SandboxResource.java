@@ -27,7 +27,7 @@ import jakarta.ws.rs.core.UriInfo;
 import io.quarkus.arc.profile.IfBuildProfile;
 
 /**
- * Dev sandbox HTTP: the Copilot {@code /models} stand-in, the switch that revokes or restores a
+ * Dev sandbox HTTP: the Copilot {@code /models} stand-in, GitHub's quota endpoint, the switch that revokes or restores a
  * workspace's sandbox credential, and a pass-through to each workspace's real OpenCode server
  * (whose port changes on every start; the workspace URL does not).
  */
@@ -73,6 +73,28 @@ public class SandboxResource {
             return Response.status(401).entity(Map.of("message", "Bad credentials")).build();
         }
         return Response.status(501).entity(Map.of("message", "the sandbox runs no model")).build();
+    }
+
+    /**
+     * GitHub API stand-in for the quota read: a Copilot Business answer (shape as in
+     * {@code src/test/resources/copilot-quota/}) for a live sandbox token, 401 for a revoked or unknown one.
+     */
+    @GET
+    @Path("/github/copilot_internal/user")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response quota(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        String token = authorization != null && authorization.startsWith("token ") ? authorization.substring(6) : "";
+        if (!credentials.accepts(token)) {
+            return Response.status(401).entity(Map.of("message", "Bad credentials")).build();
+        }
+        java.time.LocalDate reset = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1);
+        Map<String, Object> unlimited = Map.of("entitlement", 0, "remaining", 0, "percent_remaining", 100.0, "unlimited", true,
+                "overage_permitted", false);
+        return Response.ok(Map.of("login", "sandbox-user", "copilot_plan", "business", "access_type_sku", "copilot_for_business_seat",
+                "quota_reset_date", reset.toString(), "quota_reset_date_utc", reset + "T00:00:00.000Z",
+                "quota_snapshots", Map.of("chat", unlimited, "completions", unlimited,
+                        "premium_interactions", Map.of("entitlement", 300, "remaining", 212, "percent_remaining", 70.7,
+                                "unlimited", false, "overage_permitted", false)))).build();
     }
 
     private static Map<String, Object> model(String id, String name, boolean picker) {

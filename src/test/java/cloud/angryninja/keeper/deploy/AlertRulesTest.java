@@ -30,12 +30,14 @@ class AlertRulesTest {
     Path dir;
 
     @Test
-    void theElevenPinnedAlertsAreShipped() {
+    void theThirteenPinnedAlertsAreShipped() {
         assertThat(Promtool.shippedAlerts().keySet()).containsExactlyInAnyOrder(
                 "OpencodeCopilotCredentialInvalid",
                 "OpencodeCopilotNoEntitlement",
                 "OpencodeCopilotNoModels",
                 "OpencodeCopilotRateLimited",
+                "OpencodeCopilotPremiumRequestsRunningOut",
+                "OpencodeCopilotPremiumRequestsLow",
                 "OpencodeWorkspaceUnsupported",
                 "OpencodeCopilotProviderNotLoaded",
                 "OpencodeWorkspaceNoRepository",
@@ -50,7 +52,7 @@ class AlertRulesTest {
         Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Tools.Result check = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).contains("SUCCESS: 11 rules found");
+        assertThat(check.output()).contains("SUCCESS: 13 rules found");
     }
 
     @Test
@@ -80,7 +82,8 @@ class AlertRulesTest {
                         "two replicas, the leader's series fire once and the follower's NaN series stay quiet",
                         "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals",
                         "a confirmed 403 fires NoEntitlement after 5 minutes and not CredentialInvalid",
-                        "an OpenCode 2.x workspace fires Unsupported, not ProviderNotLoaded, WorkspaceDown or CredentialInvalid");
+                        "an OpenCode 2.x workspace fires Unsupported, not ProviderNotLoaded, WorkspaceDown or CredentialInvalid",
+                        "a failed quota call leaves a gap, not a NaN, and RunningOut keeps firing through it");
     }
 
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */

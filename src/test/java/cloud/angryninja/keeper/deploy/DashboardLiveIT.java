@@ -40,6 +40,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import cloud.angryninja.keeper.kube.ExternalSecrets;
+import cloud.angryninja.keeper.quota.QuotaStandIn;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MockCluster;
@@ -60,7 +61,8 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * <li>{@code opencode-next}: a stand-in of OpenCode 2.x's routes ({@code /api/health}): unsupported.</li>
  * </ul>
  * Secrets live in a mock Kubernetes API, the Copilot {@code /models} API is a WireMock stand-in
- * that answers per token. The expressions are the shipped ones: the dashboard JSON and the
+ * that answers per token; the same stand-in plays GitHub's {@code /copilot_internal/user} (the quota: a paid plan
+ * for flux, the free plan for ha). The expressions are the shipped ones: the dashboard JSON and the
  * PrometheusRule as Flux builds it ({@link Dashboard#allExpressions()}), alerts without their
  * {@code for:}. The test methods run in order: each moves the world one step on.
  */
@@ -71,7 +73,7 @@ class DashboardLiveIT {
     static final Set<String> ALERTS_DRIVEN = Set.of("OpencodeCopilotCredentialInvalid", "OpencodeCopilotProviderNotLoaded",
             "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperReseedFailed", "OpencodeKeeperDown",
             "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported",
-            "OpencodeWorkspaceNoRepository");
+            "OpencodeWorkspaceNoRepository", "OpencodeCopilotPremiumRequestsRunningOut", "OpencodeCopilotPremiumRequestsLow");
 
     static final String FLUX = "opencode-flux";
     static final String HA = "opencode-ha";
@@ -83,6 +85,9 @@ class DashboardLiveIT {
     static final String RESEED_TOKEN = "gho_live_reseed";
     static final String REFUSED_TOKEN = "gho_live_refused";
     static final UUID FLUX_STUB = UUID.randomUUID();
+    /** flux's quota: 250 of 300 premium requests left at first, resetting in 20 days. */
+    static final String RESET = Instant.now().plus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    static UUID fluxQuota;
     static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -106,6 +111,8 @@ class DashboardLiveIT {
         copilot.start();
         copilot.stubFor(get(urlEqualTo("/models")).willReturn(models()));
         copilot.stubFor(fluxModels(models()));
+        fluxQuota = QuotaStandIn.stub(copilot, FLUX_TOKEN, QuotaStandIn.json(QuotaStandIn.premium(250, 300, RESET)));
+        QuotaStandIn.stub(copilot, HA_TOKEN, QuotaStandIn.answer(QuotaStandIn.FREE));
 
         cluster = MockCluster.start();
         cluster.controllerClient().secrets().inNamespace("opencode")
@@ -121,7 +128,8 @@ class DashboardLiveIT {
 
         List<String> props = new ArrayList<>(List.of(
                 "-Dkeeper.api.token=live-test", "-Dkeeper.probe.interval=1s", "-Dkeeper.probe.confirm-delay=500ms",
-                "-Dkeeper.copilot.api-url=" + copilot.baseUrl(),
+                "-Dkeeper.copilot.api-url=" + copilot.baseUrl(), "-Dkeeper.github.api-url=" + copilot.baseUrl(),
+                "-Dkeeper.quota.interval=1s",
                 "-Dkubernetes.master=" + cluster.client().getConfiguration().getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
                 "-Dkubernetes.namespace=opencode"));
         for (OpenCodeProcess p : openCode) {
@@ -188,7 +196,7 @@ class DashboardLiveIT {
         assertThat(onKeeperMetrics.keySet()).as("the Workspaces, Probes and Reseeds rows").contains(
                 "Workspace up / A", "Copilot provider loaded / A", "Copilot credential / A", "Copilot models / A",
                 "Probe duration / A", "Age of the last successful probe / A", "Reseeds by result / A", "Last successful reseed / A",
-                "Copilot state / A");
+                "Copilot state / A", "Copilot quota / A", "Copilot quota / B", "Copilot quota / C", "Copilot quota / F");
         onKeeperMetrics.forEach((where, expr) -> await(where + ": " + expr).atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> hasNumberFor(prometheus.query(expr), FLUX)));
         assertThat(workspaces(prometheus.query(expressions.get("Workspace up / A")))).containsExactlyInAnyOrder(FLUX, HA, GONE, NEXT);
@@ -315,6 +323,71 @@ class DashboardLiveIT {
     }
 
     @Test
+    @Order(11)
+    void theQuotaPanelShowsEachWorkspacesPlanPremiumRequestsAndReset() {
+        Map<String, String> plans = new java.util.TreeMap<>();
+        await("the plans in the quota table").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            plans.clear();
+            for (JsonNode series : prometheus.query(expressions.get("Copilot quota / A"))) {
+                plans.put(series.path("metric").path("workspace").asText(), series.path("metric").path("plan").asText());
+            }
+            return plans.size() == 2;
+        });
+        assertThat(plans).as("gone has no Secret, next no credential it may ask with").isEqualTo(Map.of(FLUX, "business", HA, "free"));
+        assertThat(value(prometheus.query(expressions.get("Copilot quota / C")), FLUX)).isEqualTo(300.0);
+        assertThat(value(prometheus.query(expressions.get("Copilot quota / F")), FLUX)).isEqualTo(Instant.parse(RESET).toEpochMilli());
+        assertThat(value(prometheus.query(expressions.get("Copilot quota / F")), HA)).isEqualTo(Instant.parse("2027-01-18T00:00:00Z").toEpochMilli());
+        assertThat(workspaces(prometheus.query(expressions.get("Copilot quota / B")))).as("the free plan has no premium quota")
+                .containsExactly(FLUX);
+        assertThat(prometheus.query("opencode_keeper_copilot_quota_remaining{workspace=\"opencode-ha\", quota=\"chat\"}")).hasSize(1);
+    }
+
+    @Test
+    @Order(12)
+    void premiumRequestsUsedFasterThanTheyLastFireRunningOutThenFewLeftFiresLow() {
+        String runningOut = alerts.get("OpencodeCopilotPremiumRequestsRunningOut");
+        String low = alerts.get("OpencodeCopilotPremiumRequestsLow");
+        assertThat(prometheus.query(low)).as("250 of 300 left").isEmpty();
+        // 10 premium requests a step, each step seen by Prometheus: at that rate 240 last minutes, the reset is 20 days away
+        for (int left = 240; left >= 200; left -= 10) {
+            fluxQuotaAnswers(QuotaStandIn.json(QuotaStandIn.premium(left, 300, RESET)));
+            double expected = left;
+            await(left + " left in Prometheus").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                    .until(() -> hasValue(prometheus.query(expressions.get("Copilot quota / B")), FLUX, expected));
+        }
+        await("OpencodeCopilotPremiumRequestsRunningOut for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> workspaces(prometheus.query(runningOut)).equals(Set.of(FLUX)));
+        assertThat(prometheus.query(low)).as("200 of 300 left").isEmpty();
+
+        fluxQuotaAnswers(QuotaStandIn.json(QuotaStandIn.premium(20, 300, RESET)));
+        await("OpencodeCopilotPremiumRequestsLow for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> workspaces(prometheus.query(low)).equals(Set.of(FLUX)));
+        assertThat(prometheus.query(low).get(0).path("metric").path("quota").asText()).isEqualTo("premium_interactions");
+        assertThat(value(prometheus.query(expressions.get("Copilot quota / D")), FLUX)).isCloseTo(20.0 / 300, org.assertj.core.data.Offset.offset(1e-9));
+
+        fluxQuotaAnswers(QuotaStandIn.answer(QuotaStandIn.UNLIMITED));
+        await("an unlimited quota silences both").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> prometheus.query(low).isEmpty() && prometheus.query(runningOut).isEmpty());
+    }
+
+    @Test
+    @Order(13)
+    void aQuotaEndpointThatFailsLeavesTheQuotaAbsentAndTheVerdictAsItWas() {
+        fluxQuotaAnswers(aResponse().withStatus(429).withHeader("Retry-After", "60"));
+        await("flux's quota gone from Prometheus").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> prometheus.query("opencode_keeper_copilot_quota_plan_info{workspace=\"opencode-flux\"}").isEmpty());
+        assertThat(prometheus.query(expressions.get("Copilot quota / C"))).as("no number, not a zero").isEmpty();
+        assertThat(value(prometheus.query(expressions.get("Copilot credential / A")), FLUX)).isEqualTo(1.0);
+        assertThat(prometheus.query("opencode_keeper_copilot_state{workspace=\"opencode-flux\", state=~\"working|rate_limited\"} == 1"))
+                .as("the verdict is the probe's").hasSize(1);
+        fluxQuotaAnswers(QuotaStandIn.json(QuotaStandIn.premium(200, 300, RESET)));
+    }
+
+    private static void fluxQuotaAnswers(ResponseDefinitionBuilder answer) {
+        copilot.editStub(QuotaStandIn.forToken(FLUX_TOKEN).withId(fluxQuota).willReturn(answer));
+    }
+
+    @Test
     @Order(20)
     void aFailedReseedFiresReseedFailedForItsWorkspaceAndARejectedOneDoesNot() throws Exception {
         String failed = alerts.get("OpencodeKeeperReseedFailed");
@@ -412,6 +485,15 @@ class DashboardLiveIT {
             }
         }
         throw new AssertionError("no series for " + workspace + " in " + result);
+    }
+
+    private static boolean hasValue(JsonNode result, String workspace, double expected) {
+        for (JsonNode series : result) {
+            if (workspace.equals(series.path("metric").path("workspace").asText())) {
+                return Double.parseDouble(series.path("value").get(1).asText()) == expected;
+            }
+        }
+        return false;
     }
 
     private static boolean hasNumberFor(JsonNode result, String workspace) {

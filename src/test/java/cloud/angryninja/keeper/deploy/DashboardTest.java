@@ -23,7 +23,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
 /** Static checks of the Grafana dashboard: valid JSON, a query in every panel, PromQL that parses. */
 class DashboardTest {
 
-    /** The keeper's metric names as pinned by the core, reseed and workspace-git issues (docs/metrics.md). */
+    /** The keeper's metric names as pinned by the core, reseed, workspace-git and quota issues (docs/metrics.md). */
     static final Set<String> KEEPER_METRICS = Set.of(
             "opencode_keeper_workspace_up",
             "opencode_keeper_workspace_project_vcs",
@@ -37,7 +37,12 @@ class DashboardTest {
             "opencode_keeper_build_info",
             "opencode_keeper_reseed_total",
             "opencode_keeper_reseed_step_duration_seconds",
-            "opencode_keeper_reseed_last_success_timestamp_seconds");
+            "opencode_keeper_reseed_last_success_timestamp_seconds",
+            "opencode_keeper_copilot_quota_remaining",
+            "opencode_keeper_copilot_quota_entitlement",
+            "opencode_keeper_copilot_quota_unlimited",
+            "opencode_keeper_copilot_quota_reset_timestamp_seconds",
+            "opencode_keeper_copilot_quota_plan_info");
 
     @TempDir
     Path dir;
@@ -120,6 +125,39 @@ class DashboardTest {
         }
         assertThat(mappings.path("working").path("color").asText()).isEqualTo("green");
         assertThat(mappings.path("revoked").path("color").asText()).isEqualTo("red");
+    }
+
+    @Test
+    void theQuotaTableStandsBesideTheStateWithPlanPremiumLeftEntitlementAndReset() {
+        List<JsonNode> panels = Dashboard.panels(Dashboard.read());
+        JsonNode state = panels.stream().filter(p -> p.path("title").asText().equals("Copilot state")).findFirst().orElseThrow();
+        JsonNode quota = panels.stream().filter(p -> p.path("title").asText().equals("Copilot quota")).findFirst().orElseThrow();
+        assertThat(quota.path("type").asText()).isEqualTo("table");
+        assertThat(quota.path("gridPos").path("y").asInt()).as("the same row").isEqualTo(state.path("gridPos").path("y").asInt());
+        assertThat(quota.path("gridPos").path("x").asInt()).as("right beside it")
+                .isEqualTo(state.path("gridPos").path("x").asInt() + state.path("gridPos").path("w").asInt());
+        for (JsonNode p : panels) {
+            if (p != quota && p.path("gridPos").path("y").asInt() == quota.path("gridPos").path("y").asInt()) {
+                int x = p.path("gridPos").path("x").asInt();
+                int end = x + p.path("gridPos").path("w").asInt();
+                int qx = quota.path("gridPos").path("x").asInt();
+                assertThat(end <= qx || x >= qx + quota.path("gridPos").path("w").asInt()).as("%s overlaps", p.path("title").asText()).isTrue();
+                assertThat(end).as("%s fits the 24 columns", p.path("title").asText()).isLessThanOrEqualTo(24);
+            }
+        }
+        Map<String, String> columns = new java.util.TreeMap<>();
+        quota.path("transformations").forEach(t -> t.path("options").path("renameByName").fields()
+                .forEachRemaining(e -> columns.put(e.getValue().asText(), e.getKey())));
+        assertThat(columns.keySet()).contains("Workspace", "Plan", "Premium left", "Per period", "Left", "Resets");
+        Map<String, String> byRef = new java.util.TreeMap<>();
+        quota.path("targets").forEach(t -> byRef.put(t.path("refId").asText(), t.path("expr").asText()));
+        assertThat(byRef.get(columns.get("Premium left").replace("Value #", "")))
+                .contains("opencode_keeper_copilot_quota_remaining{quota=\"premium_interactions\"}");
+        assertThat(byRef.get(columns.get("Per period").replace("Value #", "")))
+                .contains("opencode_keeper_copilot_quota_entitlement{quota=\"premium_interactions\"}");
+        assertThat(byRef.get(columns.get("Resets").replace("Value #", ""))).contains("opencode_keeper_copilot_quota_reset_timestamp_seconds");
+        assertThat(byRef.values()).anyMatch(e -> e.contains("opencode_keeper_copilot_quota_plan_info == 1"));
+        quota.path("targets").forEach(t -> assertThat(t.path("format").asText()).as("one row per workspace").isEqualTo("table"));
     }
 
     @Test

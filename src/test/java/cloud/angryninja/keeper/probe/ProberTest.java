@@ -645,6 +645,123 @@ class ProberTest {
                 + "workspace=\"" + caseName + "\"" + extraLabels + "}").put("values", String.join(" ", java.util.Collections.nCopies(12, v)));
     }
 
+    // --- the Copilot quota (GitHub's GET /copilot_internal/user, played by the same stand-in) ----------------------
+    // QuotaWatch asks once per credential per keeper.quota.interval (5m): each test uses tokens of its own.
+
+    @Inject
+    cloud.angryninja.keeper.quota.QuotaWatch quota;
+
+    private void awaitQuotaCalls() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(quota::idle);
+    }
+
+    private WorkspaceState probeWithQuota(String token, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder quotaAnswer) {
+        stubToken(token, aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS));
+        cloud.angryninja.keeper.quota.QuotaStandIn.stub(copilot, token, quotaAnswer);
+        WorkspaceState s = probeWithToken(token);
+        awaitQuotaCalls();
+        return s;
+    }
+
+    private static java.util.Optional<Double> quotaSeries(String name, String workspace, String... labels) {
+        java.util.Map<String, String> wanted = new java.util.HashMap<>(java.util.Map.of("workspace", workspace));
+        for (int i = 0; i < labels.length; i += 2) {
+            wanted.put(labels[i], labels[i + 1]);
+        }
+        return cloud.angryninja.keeper.testing.MetricsText.value(cloud.angryninja.keeper.testing.MetricsText.scrape(), name, wanted);
+    }
+
+    @Test
+    void theQuotaSeriesCarryThePinnedNamesAndWorkspacesShowsPlanPremiumResetAndAccount() {
+        probeWithQuota("gho_quota_paid", cloud.angryninja.keeper.quota.QuotaStandIn.answer(cloud.angryninja.keeper.quota.QuotaStandIn.PAID));
+
+        String text = cloud.angryninja.keeper.testing.MetricsText.scrape();
+        for (String name : cloud.angryninja.keeper.quota.QuotaMetrics.NAMES) {
+            assertThat(text).as("as users see it in /q/metrics").contains("# TYPE " + name + " gauge");
+        }
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_remaining", "seeded", "quota", "premium_interactions")).contains(213.0);
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_entitlement", "seeded", "quota", "premium_interactions")).contains(300.0);
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_unlimited", "seeded", "quota", "premium_interactions")).contains(0.0);
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_unlimited", "seeded", "quota", "chat")).contains(1.0);
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_reset_timestamp_seconds", "seeded"))
+                .contains((double) java.time.Instant.parse("2027-01-01T00:00:00Z").getEpochSecond());
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_plan_info", "seeded", "plan", "business")).contains(1.0);
+        assertThat(quotaSeries("opencode_keeper_copilot_quota_plan_info", "seeded", "plan", "free")).as("one plan series").isEmpty();
+
+        String body = given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
+                .body("find { it.workspace == 'seeded' }.state", org.hamcrest.Matchers.equalTo("working"))
+                .body("find { it.workspace == 'seeded' }.credentialFingerprint", org.hamcrest.Matchers.equalTo(
+                        cloud.angryninja.keeper.copilot.CopilotCredential.fingerprint("gho_quota_paid")))
+                .body("find { it.workspace == 'seeded' }.quota.status", org.hamcrest.Matchers.equalTo("KNOWN"))
+                .body("find { it.workspace == 'seeded' }.quota.account", org.hamcrest.Matchers.equalTo("octo-worker"))
+                .body("find { it.workspace == 'seeded' }.quota.plan", org.hamcrest.Matchers.equalTo("business"))
+                .body("find { it.workspace == 'seeded' }.quota.premiumRemaining", org.hamcrest.Matchers.equalTo(213))
+                .body("find { it.workspace == 'seeded' }.quota.premiumEntitlement", org.hamcrest.Matchers.equalTo(300))
+                .body("find { it.workspace == 'seeded' }.quota.resetsAt", org.hamcrest.Matchers.equalTo("2027-01-01T00:00:00Z"))
+                .extract().asString();
+        assertThat(body).doesNotContain("gho_quota_paid");
+    }
+
+    @Test
+    void aQuotaEndpointThatFailsLeavesTheSeriesAbsentAndNeverChangesTheVerdict() {
+        java.util.Map<String, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> failures = new java.util.LinkedHashMap<>();
+        failures.put("gho_quota_404", aResponse().withStatus(404).withBody("{\"message\":\"Not Found\"}"));
+        failures.put("gho_quota_429", aResponse().withStatus(429).withHeader("Retry-After", "60"));
+        failures.put("gho_quota_403", aResponse().withStatus(403).withBody("{\"message\":\"Resource not accessible by integration\"}"));
+        failures.put("gho_quota_shape", cloud.angryninja.keeper.quota.QuotaStandIn.answer(cloud.angryninja.keeper.quota.QuotaStandIn.UNKNOWN_SHAPE));
+        failures.put("gho_quota_slow", cloud.angryninja.keeper.quota.QuotaStandIn.answer(cloud.angryninja.keeper.quota.QuotaStandIn.PAID)
+                .withFixedDelay(4000)); // keeper.github.timeout is 2s here
+        failures.forEach((token, answer) -> {
+            WorkspaceState s = probeWithQuota(token, answer);
+            assertThat(s.state()).as(token).isEqualTo(CopilotState.WORKING);
+            assertThat(prober.probeNow(ws("seeded")).state()).as(token + ", probed again after the quota call").isEqualTo(CopilotState.WORKING);
+            assertOneHot("seeded", CopilotState.WORKING);
+            assertThat(metric(cloud.angryninja.keeper.metrics.KeeperMetrics.CREDENTIAL_VALID, java.util.Map.of("workspace", "seeded")))
+                    .as(token).isEqualTo(1.0);
+            String text = cloud.angryninja.keeper.testing.MetricsText.scrape();
+            assertThat(text).as(token).doesNotContainPattern("opencode_keeper_copilot_quota_[a-z_]+\\{[^}]*workspace=\"seeded\"");
+            assertThat(cloud.angryninja.keeper.quota.QuotaStandIn.calls(copilot, token)).as(token + ": one call per interval").isEqualTo(1);
+            given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
+                    .body("find { it.workspace == 'seeded' }.quota.status", org.hamcrest.Matchers.equalTo("UNKNOWN"));
+        });
+    }
+
+    @Test
+    void aRefusedCredentialsQuotaIsNeverAsked() {
+        stubToken("gho_quota_refused", aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}"));
+        cloud.angryninja.keeper.quota.QuotaStandIn.stub(copilot, "gho_quota_refused",
+                cloud.angryninja.keeper.quota.QuotaStandIn.answer(cloud.angryninja.keeper.quota.QuotaStandIn.PAID));
+
+        assertThat(probeWithToken("gho_quota_refused").state()).isEqualTo(CopilotState.REVOKED);
+        awaitQuotaCalls();
+
+        assertThat(cloud.angryninja.keeper.quota.QuotaStandIn.calls(copilot, "gho_quota_refused")).isZero();
+        given().header("Authorization", "Bearer test-token").get("/workspaces").then().statusCode(200)
+                .body("find { it.workspace == 'seeded' }.quota.status", org.hamcrest.Matchers.equalTo("NOT_ASKED"));
+    }
+
+    @Test
+    void workspacesSharingACredentialShareOneQuotaCallPerCycle() {
+        String token = "gho_quota_shared";
+        stubToken(token, aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS));
+        cloud.angryninja.keeper.quota.QuotaStandIn.stub(copilot, token,
+                cloud.angryninja.keeper.quota.QuotaStandIn.answer(cloud.angryninja.keeper.quota.QuotaStandIn.FREE));
+        for (String w : new String[] {"seeded", "bare", "down"}) {
+            secret(ws(w), TestCredentials.authJson(token));
+        }
+
+        prober.runCycle(workspaces.all());
+        awaitQuotaCalls();
+        prober.runCycle(workspaces.all());
+        awaitQuotaCalls();
+
+        assertThat(cloud.angryninja.keeper.quota.QuotaStandIn.calls(copilot, token)).isEqualTo(1);
+        for (String w : new String[] {"seeded", "bare", "down"}) {
+            assertThat(quotaSeries("opencode_keeper_copilot_quota_remaining", w, "quota", "chat")).as(w).contains(41.0);
+            assertThat(quotaSeries("opencode_keeper_copilot_quota_plan_info", w, "plan", "free")).as(w).contains(1.0);
+        }
+    }
+
     @Test
     void readyAfterTheFirstCycleEvenWithWorkspacesDown() {
         // the first cycle starts once the HTTP server listens, so it may still be running when the test starts

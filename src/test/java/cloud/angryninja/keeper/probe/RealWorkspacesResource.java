@@ -83,6 +83,7 @@ public class RealWorkspacesResource implements QuarkusTestResourceLifecycleManag
             Map<String, String> config = new HashMap<>();
             config.put("keeper.copilot.api-url", copilotBase);
             config.put("keeper.copilot.timeout", "2s");
+            config.put("keeper.github.timeout", "2s"); // the quota calls; the API is the Copilot stand-in (application.properties)
             config.put("keeper.probe.timeout", "5s");
             workspace(config, "seeded", seeded.baseUri().toString(), seeded.password());
             workspace(config, "bare", bare.baseUri().toString(), bare.password());

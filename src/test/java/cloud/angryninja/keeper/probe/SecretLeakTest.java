@@ -33,7 +33,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * A whole run with known fake secrets (Copilot token, OpenCode passwords, API token, another provider's
- * key in a reseed body) through every path that handles them, probes and reseeds, success and failure;
+ * key in a reseed body) through every path that handles them, probes, quota reads and reseeds, success and failure;
  * none of them appears in any log line (DEBUG and up, written to a file), in {@code /workspaces},
  * {@code /reseed} and {@code /login} replies (a GitHub device code and the token it gives included), {@code /q/metrics},
  * health or error bodies. The whole reseed flow, through
@@ -65,7 +65,9 @@ class SecretLeakTest {
                     "quarkus.log.category.\"org.apache.http\".level", "INFO",
                     // POST /login: the Copilot stand-in also plays GitHub's device flow endpoints.
                     "keeper.login.github-url", "${keeper.copilot.api-url}",
-                    "keeper.login.poll-margin", "20ms");
+                    "keeper.login.poll-margin", "20ms",
+                    // every probe reads the quota again (the Copilot stand-in plays GitHub's API, application.properties)
+                    "keeper.quota.interval", "1ms");
         }
 
         @Override
@@ -86,6 +88,9 @@ class SecretLeakTest {
 
     @Inject
     Prober prober;
+
+    @Inject
+    cloud.angryninja.keeper.quota.QuotaWatch quota;
 
     private void secret(Workspace w, String text) {
         kube.secrets().inNamespace(w.namespace()).resource(new SecretBuilder()
@@ -129,6 +134,22 @@ class SecretLeakTest {
                 .withBody("{\"data\":[{\"id\":\"" + TOKEN + "\",\"model_picker_enabled\":true}]}")));
         secret(seeded, authJson);
         assertThat(prober.probeNow(seeded).credential().outcome()).isEqualTo(ProbeResult.Outcome.PASS);
+        // The quota read with the same token: answers that echo it (where an account or plan would be, in fields the
+        // keeper does not read, in error bodies); the plan label is from a fixed set, the reason never quotes a body.
+        String quotaEcho = "{\"login\":\"canary-account\",\"copilot_plan\":\"" + TOKEN + "\",\"analytics_tracking_id\":\"" + TOKEN
+                + "\",\"quota_reset_date\":\"" + TOKEN + "\",\"quota_snapshots\":{\"premium_interactions\":{\"entitlement\":300,"
+                + "\"remaining\":12,\"unlimited\":false,\"quota_id\":\"" + TOKEN + "\"}}}";
+        for (com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer : List.of(
+                aResponse().withStatus(404).withBody(echo), aResponse().withStatus(429).withBody(echo),
+                aResponse().withStatus(200).withBody("{\"message\":\"" + TOKEN + "\"}"),
+                aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(quotaEcho))) {
+            copilot.stubFor(get(urlEqualTo("/copilot_internal/user")).willReturn(answer));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(quota::idle);
+            assertThat(prober.probeNow(seeded).state()).isEqualTo(cloud.angryninja.keeper.copilot.CopilotState.WORKING);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(quota::idle);
+        }
+        assertThat(quota.view("seeded").plan()).contains("other");
+        assertThat(quota.view("seeded").premiumRemaining()).contains(12L);
 
         copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(401).withBody(echo)));
         assertThat(prober.probeNow(seeded).credential().outcome()).isEqualTo(ProbeResult.Outcome.FAIL);
@@ -189,6 +210,7 @@ class SecretLeakTest {
                 Base64.getEncoder().encodeToString(authJson.getBytes(StandardCharsets.UTF_8)), basic.substring(0, 16));
         String log = Files.readString(LOG);
         assertThat(log).as("the log file holds the run").contains("seeded: credential").contains("wrongpw: up")
+                .contains("Copilot quota unknown, its series stay absent: HTTP 429").contains("Copilot quota read (account canary-account")
                 .contains("step=verify_before outcome=failure").contains("keeper.doppler.token is not set")
                 .contains("denied (denied)").contains("done (reseed_failed)");
         for (String secret : secrets) {

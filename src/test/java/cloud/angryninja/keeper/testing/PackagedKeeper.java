@@ -75,6 +75,7 @@ public final class PackagedKeeper implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmFlags);
         cmd.addAll(properties);
+        cmd.addAll(githubOnTheCopilotStandIn(properties));
         cmd.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar", JAR.toString()));
         Files.createDirectories(logDir);
         Path log = logDir.resolve("keeper-" + port + ".log");
@@ -83,6 +84,18 @@ public final class PackagedKeeper implements AutoCloseable {
         builder.environment().putAll(env);
         Process process = builder.start();
         return new PackagedKeeper(process, port, log, start);
+    }
+
+    /**
+     * As the test profile does, a keeper given a Copilot stand-in ({@code keeper.copilot.api-url}) but no
+     * {@code keeper.github.api-url} reads its quotas from the same stand-in (404 unless stubbed), never from github.com.
+     */
+    static List<String> githubOnTheCopilotStandIn(List<String> properties) {
+        if (properties.stream().anyMatch(p -> p.startsWith("-Dkeeper.github.api-url="))) {
+            return List.of();
+        }
+        return properties.stream().filter(p -> p.startsWith("-Dkeeper.copilot.api-url="))
+                .map(p -> "-Dkeeper.github.api-url=" + p.substring("-Dkeeper.copilot.api-url=".length())).toList();
     }
 
     /**

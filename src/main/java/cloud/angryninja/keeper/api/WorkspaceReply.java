@@ -1,0 +1,13 @@
+package cloud.angryninja.keeper.api;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.quota.QuotaView;
+
+/** One workspace in {@code GET /workspaces}: its probe state's fields, and its Copilot quota under {@code quota}. */
+@RegisterForReflection
+public record WorkspaceReply(@JsonUnwrapped WorkspaceState state, QuotaView quota) {
+}

@@ -1,0 +1,27 @@
+package cloud.angryninja.keeper.quota;
+
+import java.time.Duration;
+
+import cloud.angryninja.keeper.config.PositiveDuration;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * {@code keeper.quota.*}: reading each credential's Copilot quota ({@code GET {github api}/copilot_internal/user}) after
+ * the probe has checked it. The API is {@code keeper.github.api-url}, or an Enterprise credential's own domain.
+ */
+@ConfigMapping(prefix = "keeper.quota")
+public interface QuotaConfig {
+
+    /** Read the quota at all; off, no call is made and no quota series exists. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Least time between two calls for one credential (and API). Calls follow the probe, so never more often than
+     * {@code keeper.probe.interval} either; workspaces that share a credential share the call.
+     */
+    @WithDefault("5m")
+    @PositiveDuration
+    Duration interval();
+}
