@@ -135,6 +135,9 @@ class KeeperManifestsTest {
             assertThat(CONFIG.get(prefix + "doppler-secret"))
                     .isEqualTo(ws.toUpperCase(Locale.ROOT).replace('-', '_') + "_COPILOT_AUTH_JSON");
             assertThat(CONFIG.get(prefix + "password")).matches("\\$\\{[A-Z_]+}");
+            assertThat(CONFIG.get(prefix + "report-token-secret")).as("the workspace's other Secret, never the credential's")
+                    .isEqualTo(ws + "-secret");
+            assertThat(CONFIG.get(prefix + "report-token-key")).isEqualTo("KEEPER_REPORT_TOKEN");
         }
         assertThat(CONFIG.get("keeper.doppler.project")).isEqualTo("k3s-cluster");
         assertThat(CONFIG.get("keeper.doppler.config")).isEqualTo("prd");
