@@ -7,13 +7,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cloud.angryninja.keeper.credential.CredentialHomes;
 import cloud.angryninja.keeper.leader.FollowerReply;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.Prober;
 
 /**
- * {@code GET /workspaces}: the last probe state of every workspace. Never holds a secret. A follower
- * (leader election on) probes nothing, so it answers 503 naming the leader instead of old states.
+ * {@code GET /workspaces}: the last probe state of every workspace, with the credential it holds against Doppler's
+ * ({@code heldCredential}). Never holds a secret. A follower (leader election on) probes nothing, so it answers 503
+ * naming the leader instead of old states.
  */
 @Path("/workspaces")
 @BearerTokenRequired
@@ -23,11 +28,21 @@ public class WorkspacesResource {
     Prober prober;
 
     @Inject
+    CredentialHomes homes;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
     Leadership leadership;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
-        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states()).build());
+        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states().stream().map(state -> {
+            ObjectNode node = json.valueToTree(state);
+            node.set("heldCredential", json.valueToTree(homes.of(state.workspace())));
+            return node;
+        }).toList()).build());
     }
 }

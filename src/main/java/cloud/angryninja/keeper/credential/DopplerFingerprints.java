@@ -60,7 +60,8 @@ public class DopplerFingerprints {
         return Optional.ofNullable(seen.get(dopplerSecret));
     }
 
-    @Scheduled(identity = "doppler-fingerprints", every = "${keeper.probe.interval}",
+    /** Every probe interval, the first one interval after start (until then a reseed or an adoption may read it). */
+    @Scheduled(identity = "doppler-fingerprints", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         if (leadership.leads()) {
