@@ -123,9 +123,8 @@ final class InitScript {
     }
 
     private void writeSecret(Map<String, String> secretData) {
-        Path dir = volumes.get(pod.values.path("persistence").properties().stream()
-                .filter(e -> "secret".equals(e.getValue().path("type").asText())).map(Map.Entry::getKey).findFirst()
-                .orElseThrow());
+        Path dir = volumes.get(pod.mounts(pod.initContainerName()).stream().filter(m -> m.type().equals("secret"))
+                .map(WorkspacePod.Mount::volume).findFirst().orElseThrow());
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.delete(f);

@@ -369,7 +369,8 @@ class PitfallContractTest {
         String ws = app.substring("opencode-".length());
         return text.replace(repo, "<repo>").replace(ws + ".opencode." + DOMAIN, "<host>")
                 .replace(dopplerPrefix(app), "<prefix>").replace(app, "<app>")
-                .replaceAll("<app>-init-workspace-[a-z0-9]+", "<app>-init-workspace-<hash>");
+                .replaceAll("<app>-init-workspace-[a-z0-9]+", "<app>-init-workspace-<hash>")
+                .replaceAll("<app>-report-credential-[a-z0-9]+", "<app>-report-credential-<hash>");
     }
 
     private static String dopplerPrefix(String app) {
