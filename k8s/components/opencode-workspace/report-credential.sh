@@ -13,14 +13,17 @@
 # auth.json never leave the pod.
 #
 # Secrets stay out of every process's arguments and out of the log: the token and the entry are
-# read with the shell's own read and command substitution, written with its own printf into the
-# standard input of busybox nc (the whole HTTP request), and never printed. The log names the
-# credential only by the fingerprint the keeper answers. No `set -x` here, ever.
+# read with the shell's own read and command substitution, written with its own printf into a FIFO
+# that is busybox nc's standard input (the whole HTTP request), and never printed or stored. The
+# FIFO stays open until nc ends: a client that closed its sending side after the request would be
+# cut off by the keeper's HTTP server (it closes a half-closed connection) before it answers. The
+# log names the credential only by the fingerprint the keeper answers. No `set -x` here, ever.
 #
 # Inputs (environment): KEEPER_URL (required; an http URL, host and port: the keeper's Service),
 # WORKSPACE_NAME (required), AUTH_JSON (default $XDG_DATA_HOME/opencode/auth.json), REPORT_TOKEN_FILE
 # (default /report-token/KEEPER_REPORT_TOKEN), POLL_SECONDS (default 2), REPORT_SECONDS (default
-# 60), REQUEST_SECONDS (default 20, the deadline of one report).
+# 60), REQUEST_SECONDS (default 20, the deadline of one report), TMPDIR (default /tmp: the FIFO and
+# the keeper's answer, in a folder of this container alone).
 #
 # Delivered by a kustomize configMapGenerator into a Kustomization that Flux substitutes after the
 # build: this file must never contain a dollar sign followed by an opening brace (Flux would
@@ -46,6 +49,7 @@ fi
 [ -n "$POLL_SECONDS" ] || POLL_SECONDS=2
 [ -n "$REPORT_SECONDS" ] || REPORT_SECONDS=60
 [ -n "$REQUEST_SECONDS" ] || REQUEST_SECONDS=20
+[ -n "$TMPDIR" ] || TMPDIR=/tmp
 for number in "$POLL_SECONDS" "$REPORT_SECONDS" "$REQUEST_SECONDS"; do
   case "$number" in
     '' | *[!0-9]* | 0) fail "POLL_SECONDS, REPORT_SECONDS and REQUEST_SECONDS are whole seconds, at least 1" ;;
@@ -131,7 +135,12 @@ extract_entry() {
 
 # ---- one report -----------------------------------------------------------------------------------------
 # Sends $entry with the token; sets status (the HTTP status, or "none") and credential (the
-# fingerprint the keeper answers). The request, token included, goes to nc's standard input only.
+# fingerprint the keeper answers). The request, token included, goes to nc's standard input only,
+# through a FIFO this shell keeps open until nc has the whole answer.
+work=$(mktemp -d "$TMPDIR/report-credential.XXXXXX") || fail "cannot make a folder in $TMPDIR"
+fifo="$work/request"
+answer_file="$work/answer"
+trap 'rm -rf "$work"' EXIT
 report() {
   token=
   IFS= read -r token < "$REPORT_TOKEN_FILE" || [ -n "$token" ]
@@ -143,16 +152,23 @@ report() {
   fi
   token_problem=
   length=$(printf '%s' "$entry" | wc -c | tr -d ' ')
-  answer=$(
-    {
-      printf 'POST %s HTTP/1.1\r\n' "$path"
-      printf 'Host: %s\r\n' "$address"
-      printf 'Authorization: Bearer %s\r\n' "$token"
-      printf 'Content-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' "$length"
-      printf '%s' "$entry"
-    } | timeout "$REQUEST_SECONDS" nc -w "$REQUEST_SECONDS" "$host" "$port" 2> /dev/null
-  )
+  rm -f "$fifo" "$answer_file"
+  mkfifo -m 600 "$fifo" || fail "cannot make a FIFO in $work"
+  timeout "$REQUEST_SECONDS" nc -w "$REQUEST_SECONDS" "$host" "$port" < "$fifo" > "$answer_file" 2> /dev/null &
+  sender=$!
+  exec 3> "$fifo"
+  {
+    printf 'POST %s HTTP/1.1\r\n' "$path"
+    printf 'Host: %s\r\n' "$address"
+    printf 'Authorization: Bearer %s\r\n' "$token"
+    printf 'Content-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' "$length"
+    printf '%s' "$entry"
+  } >&3
   token=
+  wait "$sender"
+  exec 3>&-
+  rm -f "$fifo"
+  answer=$(cat "$answer_file")
   status=$(printf '%s\n' "$answer" | sed -n '1s|^HTTP/[0-9.]* \([0-9][0-9][0-9]\).*|\1|p')
   [ -n "$status" ] || status=none
   credential=$(printf '%s\n' "$answer" | sed -n 's|.*"credential":"\([0-9a-f]\{12\}\)".*|\1|p' | head -n 1)
@@ -163,7 +179,8 @@ report() {
 }
 
 # ---- the loop ---------------------------------------------------------------------------------------------
-trap 'exit 0' TERM INT
+trap 'exit 0' TERM INT # the EXIT trap above removes the work folder
+trap '' PIPE # nc gone early (keeper down): a write to its FIFO fails, it does not end the script
 log "watching $AUTH_JSON every $POLL_SECONDS s for $WORKSPACE_NAME; reporting to $KEEPER_URL"
 reported=      # checksum of the entry the keeper last accepted
 reported_at=0  # when, in epoch seconds

@@ -163,6 +163,7 @@ public class Adoption {
             return;
         }
         if (inDoppler.filter(fp::equals).isPresent()) {
+            reported.dopplerHolds(w.name(), fp);
             set(w, AdoptionStatus.of(State.IN_SYNC, fp, "Doppler holds this credential", clock.instant()));
             return;
         }

@@ -112,6 +112,14 @@ public class ReportedCredentials {
         }
     }
 
+    /** Doppler holds the credential the workspace holds: it is the keeper's record, whoever reported it. */
+    public synchronized void dopplerHolds(String workspace, String fingerprint) {
+        Held h = held.get(workspace);
+        if (h != null && h.fingerprint().equals(fingerprint) && h.source() == Source.WORKSPACE) {
+            held.put(workspace, new Held(h.credential(), h.authJson(), Source.KEEPER, h.since()));
+        }
+    }
+
     /** A workspace that left is forgotten. */
     void onWorkspace(@Observes WorkspaceEvent event) {
         if (event.kind() == WorkspaceEvent.Kind.LEFT) {

@@ -117,7 +117,8 @@ class HelmReleaseRenderTest {
             assertThat(pod.has("shareProcessNamespace")).isFalse();
             Map<String, JsonNode> reporterMounts = new LinkedHashMap<>();
             reporter.path("volumeMounts").forEach(m -> reporterMounts.put(m.path("name").asText(), m));
-            assertThat(reporterMounts.values()).allMatch(m -> m.path("readOnly").asBoolean(), "read-only");
+            assertThat(reporterMounts.values()).filteredOn(m -> !m.path("name").asText().equals("report-tmp"))
+                    .allMatch(m -> m.path("readOnly").asBoolean(), "read-only");
             assertThat(reporterMounts.get("data").path("subPath").asText()).isEqualTo("home/.local/share/opencode");
 
             Map<String, JsonNode> volumes = new LinkedHashMap<>();
@@ -132,7 +133,8 @@ class HelmReleaseRenderTest {
             assertThat(configMaps).contains(volumes.get("report-script").path("configMap").path("name").asText());
             assertThat(volumes.get("report-token").path("secret").path("items")).hasSize(1);
             assertThat(volumes.get("report-token").path("secret").path("items").get(0).path("key").asText()).isEqualTo("KEEPER_REPORT_TOKEN");
-            assertThat(reporterMounts.keySet()).containsExactlyInAnyOrder("data", "report-token", "report-script");
+            assertThat(reporterMounts.keySet()).containsExactlyInAnyOrder("data", "report-token", "report-script", "report-tmp");
+            assertThat(volumes.get("report-tmp").path("emptyDir").path("medium").asText()).isEqualTo("Memory");
 
             JsonNode service = rendered(app, "Service");
             JsonNode port = service.path("spec").path("ports").get(0);

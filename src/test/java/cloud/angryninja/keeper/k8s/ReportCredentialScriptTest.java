@@ -129,7 +129,7 @@ class ReportCredentialScriptTest {
                 .as("no shared process namespace: the server container cannot read the sidecar's memory or environment").isFalse();
 
         List<WorkspacePod.Mount> mounts = pod.mounts(pod.sidecarName());
-        assertThat(mounts).allMatch(WorkspacePod.Mount::readOnly, "read-only");
+        assertThat(mounts).filteredOn(m -> !m.type().equals("emptyDir")).allMatch(WorkspacePod.Mount::readOnly, "read-only");
         WorkspacePod.Mount data = mounts.stream().filter(m -> m.type().equals("persistentVolumeClaim")).findFirst().orElseThrow();
         String xdgData = pod.mainContainer().path("env").path("XDG_DATA_HOME").asText();
         WorkspacePod.Mount serverData = pod.mounts(pod.mainContainerName()).stream().filter(m -> m.volume().equals(data.volume())
@@ -143,8 +143,12 @@ class ReportCredentialScriptTest {
             assertThat(pod.mounts(pod.mainContainerName())).as("the server container does not mount it")
                     .noneMatch(s -> s.volume().equals(m.volume()));
         });
-        assertThat(mounts).extracting(WorkspacePod.Mount::volume).as("no shared emptyDir with the server (no /tmp, no git)")
-                .noneMatch(v -> pod.values.path("persistence").path(v).path("type").asText().equals("emptyDir"));
+        assertThat(mounts).filteredOn(m -> m.type().equals("emptyDir")).as("its own /tmp, shared with no other container")
+                .singleElement().satisfies(m -> {
+                    assertThat(m.path()).isEqualTo("/tmp");
+                    assertThat(pod.mounts(pod.mainContainerName())).noneMatch(o -> o.volume().equals(m.volume()));
+                    assertThat(pod.mounts(pod.initContainerName())).noneMatch(o -> o.volume().equals(m.volume()));
+                });
 
         assertThat(sidecar.path("env").path("WORKSPACE_NAME").asText()).isEqualTo("opencode-flux");
         // the keeper's Service, token Secret and key: KeeperMeetsTheWorkspacesTest

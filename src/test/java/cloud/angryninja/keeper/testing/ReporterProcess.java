@@ -29,7 +29,8 @@ public final class ReporterProcess implements AutoCloseable {
     public static final Path SCRIPT = Repo.root().resolve("k8s/components/opencode-workspace/report-credential.sh");
 
     /** The busybox applets the script runs, as alpine/git has them. */
-    static final List<String> APPLETS = List.of("awk", "sed", "sha256sum", "cut", "tr", "wc", "head", "date", "sleep", "timeout", "cat");
+    static final List<String> APPLETS = List.of("awk", "sed", "sha256sum", "cut", "tr", "wc", "head", "date", "sleep", "timeout", "cat",
+            "mkfifo", "mktemp", "rm");
 
     /** The two shells it must run under: the host's sh and busybox's ash. */
     public enum Shell {
