@@ -30,9 +30,10 @@ class AlertRulesTest {
     Path dir;
 
     @Test
-    void theElevenPinnedAlertsAreShipped() {
+    void theTwelvePinnedAlertsAreShipped() {
         assertThat(Promtool.shippedAlerts().keySet()).containsExactlyInAnyOrder(
                 "OpencodeCopilotCredentialInvalid",
+                "OpencodeCopilotCredentialDrift",
                 "OpencodeCopilotNoEntitlement",
                 "OpencodeCopilotNoModels",
                 "OpencodeCopilotRateLimited",
@@ -50,7 +51,7 @@ class AlertRulesTest {
         Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Tools.Result check = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).contains("SUCCESS: 11 rules found");
+        assertThat(check.output()).contains("SUCCESS: 12 rules found");
     }
 
     @Test
@@ -80,7 +81,8 @@ class AlertRulesTest {
                         "two replicas, the leader's series fire once and the follower's NaN series stay quiet",
                         "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals",
                         "a confirmed 403 fires NoEntitlement after 5 minutes and not CredentialInvalid",
-                        "an OpenCode 2.x workspace fires Unsupported, not ProviderNotLoaded, WorkspaceDown or CredentialInvalid");
+                        "an OpenCode 2.x workspace fires Unsupported, not ProviderNotLoaded, WorkspaceDown or CredentialInvalid",
+                        "a workspace that reports a working credential after a revoked one stops CredentialInvalid");
     }
 
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */

@@ -37,7 +37,8 @@ class DashboardTest {
             "opencode_keeper_build_info",
             "opencode_keeper_reseed_total",
             "opencode_keeper_reseed_step_duration_seconds",
-            "opencode_keeper_reseed_last_success_timestamp_seconds");
+            "opencode_keeper_reseed_last_success_timestamp_seconds",
+            "opencode_keeper_credential_drift");
 
     @TempDir
     Path dir;
