@@ -8,8 +8,9 @@
 # entry and POSTs {"github-copilot":{...}} to $KEEPER_URL/workspaces/$WORKSPACE_NAME/credential when
 # the entry changed (a login in OpenCode's UI or terminal, an edit, the keeper's own live reseed)
 # and every REPORT_SECONDS anyway, so a keeper that restarted learns what the workspace holds. A
-# report that fails (keeper down, 503 from a follower or a busy API, any other answer) is tried
-# again at the next poll, waiting longer after each failure (up to 30 s). The other providers of
+# report that fails is tried again: after a 503 (a follower of two keepers: the Service sends the
+# next try to either, or a token the keeper could not read yet) at the next poll, after no answer
+# or any other answer waiting longer after each failure (up to 30 s). The other providers of
 # auth.json never leave the pod.
 #
 # Secrets stay out of every process's arguments and out of the log: the token and the entry are
@@ -213,9 +214,13 @@ while :; do
           log "report not accepted ($why); trying again, waiting up to 30 s between tries"
           problem=$why
         fi
-        retry_at=$((now + backoff))
-        backoff=$((backoff * 2))
-        [ "$backoff" -le 30 ] || backoff=30
+        if [ "$status" = 503 ]; then
+          retry_at=0 # the next poll: the next connection may reach the leader
+        else
+          retry_at=$((now + backoff))
+          backoff=$((backoff * 2))
+          [ "$backoff" -le 30 ] || backoff=30
+        fi
       fi
     fi
   else

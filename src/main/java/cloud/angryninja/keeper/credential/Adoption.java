@@ -65,6 +65,7 @@ public class Adoption {
     private final Map<String, AdoptionStatus> statuses = new ConcurrentHashMap<>();
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> counted = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> lastPending = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> wanted = new ConcurrentHashMap<>();
 
@@ -262,9 +263,12 @@ public class Adoption {
         LOG.warnf("%s: reported credential %s not adopted: %s", w.name(), fp, why);
     }
 
+    /** Pending again for the same reason (every report while Doppler is unreachable, say): logged once. */
     private void pending(Workspace w, String fp, String why) {
+        if (!(fp + ":" + why).equals(lastPending.put(w.name(), fp + ":" + why))) {
+            LOG.infof("%s: reported credential %s: %s; judged again at the next report", w.name(), fp, why);
+        }
         set(w, AdoptionStatus.of(State.PENDING, fp, why + "; judged again at the workspace's next report", clock.instant()));
-        LOG.infof("%s: reported credential %s: %s; judged again at the next report", w.name(), fp, why);
     }
 
     /** A state that ends a judgement: counted once per workspace, credential and result. */
@@ -282,6 +286,7 @@ public class Adoption {
     void onWorkspace(@Observes WorkspaceEvent event) {
         if (event.kind() == WorkspaceEvent.Kind.LEFT) {
             statuses.remove(event.workspace().name());
+            lastPending.remove(event.workspace().name());
         }
     }
 
@@ -290,6 +295,7 @@ public class Adoption {
             statuses.clear();
             confirmed.clear();
             counted.clear();
+            lastPending.clear();
         }
     }
 }

@@ -77,7 +77,9 @@ public class ReportTokens {
         this(workspaces, kube, api, probe.timeout(), Clock.systemUTC());
     }
 
-    ReportTokens(Workspaces workspaces, KubernetesClient kube, jakarta.inject.Provider<ApiConfig> api, Duration deadline, Clock clock) {
+    /** With the given deadline of one Secret read (and clock, for the cache). */
+    public ReportTokens(Workspaces workspaces, KubernetesClient kube, jakarta.inject.Provider<ApiConfig> api, Duration deadline,
+            Clock clock) {
         this.workspaces = workspaces;
         this.kube = kube;
         this.api = api;
