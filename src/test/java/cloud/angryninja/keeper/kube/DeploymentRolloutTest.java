@@ -58,11 +58,16 @@ class DeploymentRolloutTest {
 
     /** A workspace whose Deployment has a complete rollout, as before any reseed. */
     private void workspace(boolean reloaderAnnotation) {
+        workspace(MockCluster.deployment(NS, NAME, SECRET, reloaderAnnotation));
+    }
+
+    /** The workspace with this Deployment. */
+    private void workspace(Deployment deployment) {
         var setup = cluster.controllerClient();
         setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(NS)
                 .resource(MockCluster.externalSecret(NS, NAME, SECRET, KEY, REMOTE, "Periodic")).create();
         setup.secrets().inNamespace(NS).resource(MockCluster.secret(NS, SECRET, KEY, OLD)).create();
-        setup.apps().deployments().inNamespace(NS).resource(MockCluster.deployment(NS, NAME, SECRET, reloaderAnnotation)).create();
+        setup.apps().deployments().inNamespace(NS).resource(deployment).create();
         await().atMost(Duration.ofSeconds(5)).until(() -> Rollouts.isComplete(current()));
         cluster.calls().clear();
     }
@@ -176,12 +181,8 @@ class DeploymentRolloutTest {
         reloader = new FakeReloader(cluster.controllerClient()).start();
         String other = NAME + "-secret-other";
         var setup = cluster.controllerClient();
-        setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(NS)
-                .resource(MockCluster.externalSecret(NS, NAME, SECRET, KEY, REMOTE, "Periodic")).create();
-        setup.secrets().inNamespace(NS).resource(MockCluster.secret(NS, SECRET, KEY, OLD)).create();
         setup.secrets().inNamespace(NS).resource(MockCluster.secret(NS, other, "OPENCODE_SERVER_PASSWORD", "pw-1")).create();
-        setup.apps().deployments().inNamespace(NS).resource(MockCluster.workspaceDeployment(NS, NAME, SECRET, other)).create();
-        await().atMost(Duration.ofSeconds(5)).until(() -> Rollouts.isComplete(current()));
+        workspace(MockCluster.workspaceDeployment(NS, NAME, SECRET, other));
         DeploymentRollout rollout = rollout(Duration.ofSeconds(10), Duration.ofSeconds(5));
         RolloutSnapshot before = snapshot(rollout);
         assertThat(before.watchedByReloader()).isFalse();
