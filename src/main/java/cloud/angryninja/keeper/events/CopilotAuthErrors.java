@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * it bare). Only 401, 403 and 429 count, and only when the failing URL is a Copilot one. On a 429
  * (quota, {@code user_weekly_rate_limited}) OpenCode 1.18.33 first retries: it sends
  * {@code session.status} {@code retry} events without a status code (measured: 5 retries, about
- * 75 s), then the same {@code session.error} with {@code statusCode: 429}, which is what counts.
+ * 75 s, or one retry and nothing more for as long as a long {@code retry-after} says), then the same
+ * {@code session.error} with {@code statusCode: 429}. Both count: the retries through
+ * {@link CopilotRefusals}, which reads a stream event by event.
  */
 public final class CopilotAuthErrors {
 

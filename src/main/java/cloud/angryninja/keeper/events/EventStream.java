@@ -34,7 +34,7 @@ final class EventStream {
         /** A connection attempt after a dropped or failed one. */
         void reconnecting(Workspace workspace);
 
-        /** OpenCode reported a Copilot call refused with this status (401 or 403). */
+        /** OpenCode reported a Copilot call refused with this status (401, 403, or 429: also a rate-limit retry). */
         void copilotAuthError(Workspace workspace, int status);
     }
 
@@ -156,10 +156,11 @@ final class EventStream {
             lastActivityNanos = System.nanoTime();
             listener.connected(workspace);
             ServerSentEvents events = new ServerSentEvents();
+            CopilotRefusals refusals = new CopilotRefusals(copilotApi);
             Iterator<String> it = lines.iterator();
             while (it.hasNext()) {
                 lastActivityNanos = System.nanoTime();
-                events.accept(it.next()).flatMap(data -> CopilotAuthErrors.status(data, copilotApi))
+                events.accept(it.next()).flatMap(refusals::status)
                         .ifPresent(status -> listener.copilotAuthError(workspace, status));
                 if (stopped) {
                     return new Result(true, "stopped");

@@ -29,6 +29,7 @@ import cloud.angryninja.keeper.login.DeviceFlow.Answer;
 import cloud.angryninja.keeper.login.DeviceFlow.DeviceCode;
 import cloud.angryninja.keeper.login.DeviceFlow.GitHubException;
 import cloud.angryninja.keeper.reseed.ReseedDecisions;
+import cloud.angryninja.keeper.reseed.Origin;
 import cloud.angryninja.keeper.reseed.ReseedMode;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
@@ -285,7 +286,8 @@ public class LoginService {
         byte[] body = DeviceFlow.authJson(token, login.enterprise).getBytes(StandardCharsets.UTF_8);
         ReseedReply reply;
         try {
-            reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(body, false, login.requested, null, login.force, login.mode));
+            reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(body, false, login.requested, null, login.force, login.mode,
+                    Origin.LOGIN));
         } finally {
             Arrays.fill(body, (byte) 0);
         }

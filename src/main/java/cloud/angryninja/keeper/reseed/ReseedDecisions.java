@@ -96,6 +96,21 @@ public final class ReseedDecisions {
         return !current.isEmpty() && current.values().stream().allMatch(v -> v.isPresent() && v.get().equals(value));
     }
 
+    /** Doppler already holds every wanted value under its name: the write is skipped. */
+    public static boolean dopplerUnchanged(Map<String, Optional<String>> current, Map<String, String> wanted) {
+        return !wanted.isEmpty() && wanted.entrySet().stream()
+                .allMatch(e -> current.getOrDefault(e.getKey(), Optional.empty()).filter(e.getValue()::equals).isPresent());
+    }
+
+    /**
+     * Live mode: the running OpenCode took the credential, whatever Copilot says of it now: it is up and has the provider
+     * loaded. Otherwise (down, not loaded) a rollout seeds it from the Secret.
+     */
+    public static boolean tookItLive(WorkspaceState state) {
+        return state != null && state.up().outcome() == ProbeResult.Outcome.PASS
+                && state.copilotProvider().outcome() == ProbeResult.Outcome.PASS;
+    }
+
     /** The probe saw OpenCode up, github-copilot loaded, and the new credential in the Secret, accepted by Copilot. */
     public static boolean probeVerified(WorkspaceState state, String fingerprint) {
         return state.healthy() && state.credentialFingerprint().filter(fingerprint::equals).isPresent();
@@ -141,7 +156,7 @@ public final class ReseedDecisions {
     public static String observedLive(WorkspaceState state, String fingerprint) {
         String credential = state.credentialFingerprint().map(f -> f.equals(fingerprint) ? "the new credential " + f
                 : "credential " + f + " (not the new " + fingerprint + ")").orElse("no credential read");
-        return "up " + word(state.up()) + ", github-copilot " + word(state.copilotProvider()) + ", Secret holds " + credential
+        return "up " + word(state.up()) + ", github-copilot " + word(state.copilotProvider()) + ", the workspace holds " + credential
                 + ", Copilot " + word(state.credential()) + "; no rollout (live mode)";
     }
 
@@ -163,7 +178,7 @@ public final class ReseedDecisions {
                         : "pods not proven newer than the Secret (" + Rollouts.describe(d) + ", record "
                                 + Optional.ofNullable(d.getMetadata().getAnnotations()).map(a -> a.get(KeeperAnnotations.ROLLED_OUT_FOR))
                                         .orElse("none") + ")";
-        return "up " + word(state.up()) + ", github-copilot " + word(state.copilotProvider()) + ", Secret holds " + credential
+        return "up " + word(state.up()) + ", github-copilot " + word(state.copilotProvider()) + ", the workspace holds " + credential
                 + ", Copilot " + word(state.credential()) + "; " + pods;
     }
 

@@ -6,19 +6,22 @@ import java.util.Locale;
 
 /** How a reseed reaches the running OpenCode: {@code ?mode=} on {@code POST /reseed}. */
 public enum ReseedMode {
-    /** The default: one rollout of the Deployment; the new pods read the new Secret at start. */
+    /** Forced: one rollout of the Deployment; the new pods read the new Secret at start. */
     ROLLOUT,
-    /** No restart: {@code PUT /auth/github-copilot} on the running OpenCode (and {@code POST /instance/dispose} when needed). */
+    /**
+     * The default, no restart: {@code PUT /auth/github-copilot} on the running OpenCode (and {@code POST /instance/dispose}
+     * when needed); one rollout only for a workspace that does not take it live (down, refuses).
+     */
     LIVE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Pure: absent is {@link #ROLLOUT}; else exactly {@code rollout} or {@code live}. The refusal never echoes the value. */
+    /** Pure: absent is {@link #LIVE}; else exactly {@code rollout} or {@code live}. The refusal never echoes the value. */
     public static ReseedMode parse(String value) {
         if (value == null) {
-            return ROLLOUT;
+            return LIVE;
         }
         return switch (value) {
             case "rollout" -> ROLLOUT;
@@ -32,12 +35,8 @@ public enum ReseedMode {
         return Arrays.stream(Step.values()).filter(this::has).toList();
     }
 
-    /** The steps of a reseed in this mode: a live apply instead of the rollout. */
+    /** The steps of a reseed in this mode: live mode has the live apply, and the rollout for a workspace that needs one. */
     public boolean has(Step step) {
-        return switch (step) {
-            case ROLLOUT -> this == ROLLOUT;
-            case LIVE_APPLY -> this == LIVE;
-            default -> true;
-        };
+        return step != Step.LIVE_APPLY || this == LIVE;
     }
 }

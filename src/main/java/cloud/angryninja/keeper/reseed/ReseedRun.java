@@ -29,6 +29,12 @@ final class ReseedRun {
 
     static final String NOT_REACHED = "not reached";
 
+    /** How the credential reached a workspace ({@code applied} in the reply). */
+    static final String APPLIED_LIVE = "live";
+    static final String APPLIED_ROLLOUT = "rollout";
+    static final String APPLIED_HELD = "held";
+    static final String APPLIED_NONE = "none";
+
     private final String id;
     private final List<Workspace> targets;
     private final boolean dryRun;
@@ -37,17 +43,20 @@ final class ReseedRun {
     private final long startNanos = System.nanoTime();
     private final Map<String, Map<Step, StepReport>> steps = new ConcurrentHashMap<>();
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> applied = new ConcurrentHashMap<>();
+    private final Origin origin;
     private volatile Optional<String> fingerprint = Optional.empty();
     private volatile List<String> ignored = List.of();
     private volatile ReseedReply reply;
 
     ReseedRun(String id, List<Workspace> targets, boolean dryRun, ReseedMetrics metrics, Clock clock) {
-        this(id, targets, dryRun, ReseedMode.ROLLOUT, metrics, clock);
+        this(id, targets, dryRun, ReseedMode.ROLLOUT, Origin.API, metrics, clock);
     }
 
-    /** The steps of {@code mode}: a live reseed has a live apply and no rollout. */
-    ReseedRun(String id, List<Workspace> targets, boolean dryRun, ReseedMode mode, ReseedMetrics metrics, Clock clock) {
+    /** The steps of {@code mode} (a forced rollout has no live apply), for a reseed asked by {@code origin}. */
+    ReseedRun(String id, List<Workspace> targets, boolean dryRun, ReseedMode mode, Origin origin, ReseedMetrics metrics, Clock clock) {
         this.id = id;
+        this.origin = origin;
         this.targets = List.copyOf(targets);
         this.dryRun = dryRun;
         this.metrics = metrics;
@@ -94,6 +103,11 @@ final class ReseedRun {
         verified.add(workspace);
     }
 
+    /** How the credential reached the workspace: {@link #APPLIED_LIVE}, {@link #APPLIED_ROLLOUT} or {@link #APPLIED_HELD}. */
+    void applied(String workspace, String how) {
+        applied.put(workspace, how);
+    }
+
     boolean finished() {
         return reply != null;
     }
@@ -124,20 +138,24 @@ final class ReseedRun {
             if (!dryRun) {
                 metrics.result(w.name(), result, clock.instant());
             }
-            reports.add(new WorkspaceReport(w.name(), result.label(), verified.contains(w.name()), List.copyOf(mine.values())));
+            reports.add(new WorkspaceReport(w.name(), result.label(), verified.contains(w.name()),
+                    applied.getOrDefault(w.name(), APPLIED_NONE), List.copyOf(mine.values())));
         }
         long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
-        reply = new ReseedReply(id, overall.label(), status, message, dryRun, fingerprint, ignored, millis, reports);
-        AUDIT.infof("reseed=%s result=%s status=%d duration_ms=%d credential=%s dry_run=%s workspaces=%s: %s", id, overall.label(),
-                status, millis, fingerprint.orElse("-"), dryRun, targets.stream().map(Workspace::name).toList(), message);
+        reply = new ReseedReply(id, overall.label(), status, message, dryRun, origin.source(), fingerprint, ignored, millis, reports);
+        AUDIT.infof("reseed=%s result=%s status=%d duration_ms=%d credential=%s dry_run=%s source=%s workspaces=%s: %s", id,
+                overall.label(), status, millis, fingerprint.orElse("-"), dryRun, origin.source(),
+                targets.stream().map(Workspace::name).toList(), message);
         return reply;
     }
 
     /** A reply for a request that never became a reseed (another one is running): nothing counted. */
     ReseedReply refuse(int status, String message) {
         long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
-        reply = new ReseedReply(id, ReseedResult.REJECTED.label(), status, message, dryRun, fingerprint, ignored, millis, List.of());
-        AUDIT.infof("reseed=%s refused status=%d credential=%s: %s", id, status, fingerprint.orElse("-"), message);
+        reply = new ReseedReply(id, ReseedResult.REJECTED.label(), status, message, dryRun, origin.source(), fingerprint, ignored, millis,
+                List.of());
+        AUDIT.infof("reseed=%s refused status=%d credential=%s source=%s: %s", id, status, fingerprint.orElse("-"), origin.source(),
+                message);
         return reply;
     }
 

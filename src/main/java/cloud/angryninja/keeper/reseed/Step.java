@@ -12,13 +12,13 @@ public enum Step {
     DOPPLER,
     /** {@code force-sync} on the ExternalSecret, then wait for ESO and for the Secret to hold the value. */
     ESO,
-    /** Exactly one rollout of the Deployment after the Secret changed. */
-    ROLLOUT,
     /**
-     * Live mode instead of the rollout: {@code PUT /auth/github-copilot} on the running OpenCode, then
-     * {@code POST /instance/dispose} when the provider was not loaded.
+     * Live mode: {@code PUT /auth/github-copilot} on the running OpenCode, then {@code POST /instance/dispose} when the
+     * provider was not loaded.
      */
     LIVE_APPLY,
+    /** Exactly one rollout of the Deployment after the Secret changed (live mode: only where the live apply failed). */
+    ROLLOUT,
     /**
      * Probe the workspace: OpenCode up, provider loaded, the new credential valid, and (rollout mode) pods newer than
      * the Secret.

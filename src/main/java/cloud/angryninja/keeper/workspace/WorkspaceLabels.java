@@ -12,8 +12,9 @@ import java.util.TreeMap;
  * <li>label {@value #WORKSPACE}: the workspace name, or {@code "true"} for the Deployment's name;</li>
  * <li>annotations {@value #PREFIX}{@code <field>} for the fields that differ from the defaults:
  * {@code url}, {@code username}, {@code secret}, {@code secret-key}, {@code external-secret},
- * {@code doppler-secret}, and the OpenCode password as a Secret reference,
- * {@code password-secret} and {@code password-key}; never the password itself.</li>
+ * {@code doppler-secret}, {@code report-token-secret}, {@code report-token-key}, and the OpenCode password as a
+ * Secret reference, {@code password-secret} (default {@code <name>-secret}) and {@code password-key}; never the
+ * password itself.</li>
  * </ul>
  * The namespace and the deployment are the Deployment's own.
  */
@@ -27,7 +28,7 @@ public final class WorkspaceLabels {
 
     /** The annotation fields a Deployment may set. */
     public static final List<String> FIELDS = List.of("url", "username", "password-secret", "password-key", "secret", "secret-key",
-            "external-secret", "doppler-secret");
+            "external-secret", "doppler-secret", "report-token-secret", "report-token-key");
 
     private WorkspaceLabels() {
     }
@@ -41,7 +42,7 @@ public final class WorkspaceLabels {
         public Workspace withPassword(Optional<String> password) {
             Workspace w = withoutPassword;
             return new Workspace(w.name(), w.url(), w.username(), password.filter(p -> !p.isEmpty()), w.namespace(), w.deployment(),
-                    w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret());
+                    w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), w.reportTokenSecret(), w.reportTokenKey());
         }
     }
 
@@ -93,11 +94,13 @@ public final class WorkspaceLabels {
         if (url.isEmpty()) {
             return Reading.refused(where + ": annotation " + PREFIX + "url is not an absolute http(s) URL with a host and no user info");
         }
-        String secret = fields.getOrDefault("secret", name + "-secret");
+        String secret = fields.getOrDefault("secret", Workspace.defaultCredentialSecret(name));
         Workspace w = new Workspace(name, url.get(), fields.getOrDefault("username", "opencode"), Optional.empty(), namespace,
-                deployment, fields.getOrDefault("external-secret", name), secret, fields.getOrDefault("secret-key", "COPILOT_AUTH_JSON"),
-                fields.getOrDefault("doppler-secret", Workspace.defaultDopplerSecret(name)));
-        return Reading.ok(new Declared(w, fields.getOrDefault("password-secret", secret),
+                deployment, fields.getOrDefault("external-secret", Workspace.defaultCredentialSecret(name)), secret,
+                fields.getOrDefault("secret-key", "COPILOT_AUTH_JSON"), fields.getOrDefault("doppler-secret", Workspace.defaultDopplerSecret(name)),
+                fields.getOrDefault("report-token-secret", Workspace.defaultSecret(name)),
+                fields.getOrDefault("report-token-key", Workspace.DEFAULT_REPORT_TOKEN_KEY));
+        return Reading.ok(new Declared(w, fields.getOrDefault("password-secret", Workspace.defaultSecret(name)),
                 fields.getOrDefault("password-key", DEFAULT_PASSWORD_KEY)));
     }
 }

@@ -129,10 +129,12 @@ public class Workspaces {
                 key + ".url is not an absolute http(s) URL with a host and no user info"));
         return new Workspace(name, url, entry.username(), entry.password().filter(p -> !p.isEmpty()), entry.namespace(),
                 entry.deployment().orElse(name),
-                entry.externalSecret().orElse(name),
-                entry.secret().orElse(name + "-secret"),
+                entry.externalSecret().orElse(Workspace.defaultCredentialSecret(name)),
+                entry.secret().orElse(Workspace.defaultCredentialSecret(name)),
                 entry.secretKey(),
-                entry.dopplerSecret().orElse(Workspace.defaultDopplerSecret(name)));
+                entry.dopplerSecret().orElse(Workspace.defaultDopplerSecret(name)),
+                entry.reportTokenSecret().orElse(Workspace.defaultSecret(name)),
+                entry.reportTokenKey());
     }
 
     /** An absolute http/https URL with a host and no user info (credentials belong in the password). */

@@ -11,7 +11,8 @@ import io.smallrye.config.WithParentName;
 
 /**
  * {@code keeper.workspaces.<name>.<field>}: the workspaces the keeper watches. Defaults that depend
- * on the name (deployment, external secret, secret, Doppler secret) are resolved by {@link Workspaces}.
+ * on the name (deployment, external secret and secret {@code <name>-copilot}, Doppler secret, report-token secret
+ * {@code <name>-secret}) are resolved by {@link Workspaces}.
  */
 @ConfigMapping(prefix = "keeper.workspaces")
 public interface WorkspacesConfig {
@@ -43,5 +44,12 @@ public interface WorkspacesConfig {
         String secretKey();
 
         Optional<String> dopplerSecret();
+
+        /** The Secret holding the workspace's report token (default {@code <name>-secret}). */
+        Optional<String> reportTokenSecret();
+
+        /** Its key. */
+        @WithDefault(cloud.angryninja.keeper.workspace.Workspace.DEFAULT_REPORT_TOKEN_KEY)
+        String reportTokenKey();
     }
 }

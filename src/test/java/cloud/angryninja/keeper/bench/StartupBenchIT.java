@@ -64,7 +64,7 @@ class StartupBenchIT {
                 props.add("-Dkeeper.workspaces." + name + ".url=" + p.baseUri());
                 props.add("-Dkeeper.workspaces." + name + ".password=pw-" + name);
                 cluster.controllerClient().secrets().inNamespace("opencode")
-                        .resource(MockCluster.secret("opencode", name + "-secret", "COPILOT_AUTH_JSON", auth)).create();
+                        .resource(MockCluster.secret("opencode", name + "-copilot", "COPILOT_AUTH_JSON", auth)).create();
             }
             StringBuilder table = new StringBuilder("| JVM flags | start to ready | Quarkus \"started in\" | RSS after 10 cycles |\n|---|---:|---:|---:|\n");
             for (List<String> flags : flagSets(root.resolve("keeper.jsa"))) {

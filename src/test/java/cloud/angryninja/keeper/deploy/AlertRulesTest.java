@@ -30,9 +30,10 @@ class AlertRulesTest {
     Path dir;
 
     @Test
-    void theThirteenPinnedAlertsAreShipped() {
+    void theFourteenPinnedAlertsAreShipped() {
         assertThat(Promtool.shippedAlerts().keySet()).containsExactlyInAnyOrder(
                 "OpencodeCopilotCredentialInvalid",
+                "OpencodeCopilotCredentialDrift",
                 "OpencodeCopilotNoEntitlement",
                 "OpencodeCopilotNoModels",
                 "OpencodeCopilotRateLimited",
@@ -52,7 +53,7 @@ class AlertRulesTest {
         Yaml.write(dir.resolve("rules.yaml"), Promtool.shippedRuleGroups());
         Tools.Result check = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).contains("SUCCESS: 13 rules found");
+        assertThat(check.output()).contains("SUCCESS: 14 rules found");
     }
 
     @Test
@@ -83,7 +84,8 @@ class AlertRulesTest {
                         "a workspace never probed successfully since the keeper started fires once the keeper is up for 3 intervals",
                         "a confirmed 403 fires NoEntitlement after 5 minutes and not CredentialInvalid",
                         "an OpenCode 2.x workspace fires Unsupported, not ProviderNotLoaded, WorkspaceDown or CredentialInvalid",
-                        "a failed quota call leaves a gap, not a NaN, and RunningOut keeps firing through it");
+                        "a failed quota call leaves a gap, not a NaN, and RunningOut keeps firing through it",
+                        "a workspace that reports a working credential after a revoked one stops CredentialInvalid");
     }
 
     /** The harness can fail: a wrong expectation is reported by promtool as a failure. */

@@ -116,9 +116,9 @@ class DashboardLiveIT {
 
         cluster = MockCluster.start();
         cluster.controllerClient().secrets().inNamespace("opencode")
-                .resource(MockCluster.secret("opencode", FLUX + "-secret", "COPILOT_AUTH_JSON", authJson(FLUX_TOKEN))).create();
+                .resource(MockCluster.secret("opencode", FLUX + "-copilot", "COPILOT_AUTH_JSON", authJson(FLUX_TOKEN))).create();
         cluster.controllerClient().secrets().inNamespace("opencode")
-                .resource(MockCluster.secret("opencode", HA + "-secret", "COPILOT_AUTH_JSON", authJson(HA_TOKEN))).create();
+                .resource(MockCluster.secret("opencode", HA + "-copilot", "COPILOT_AUTH_JSON", authJson(HA_TOKEN))).create();
 
         // The two OpenCode servers start side by side (about 4 s each).
         CompletableFuture<OpenCodeProcess> flux = CompletableFuture.supplyAsync(() -> startOpenCode(FLUX, authJson(FLUX_TOKEN)));
@@ -396,8 +396,8 @@ class DashboardLiveIT {
         // credential, and the keeper has no Doppler settings: the reseed stops at the Doppler step (500, "failure").
         KubernetesClient setup = cluster.controllerClient();
         setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace("opencode").resource(MockCluster.externalSecret(
-                "opencode", FLUX, FLUX + "-secret", "COPILOT_AUTH_JSON", "OPENCODE_FLUX_COPILOT_AUTH_JSON", "Periodic")).create();
-        setup.apps().deployments().inNamespace("opencode").resource(MockCluster.deployment("opencode", FLUX, FLUX + "-secret", false))
+                "opencode", FLUX + "-copilot", FLUX + "-copilot", "COPILOT_AUTH_JSON", "OPENCODE_FLUX_COPILOT_AUTH_JSON", "Periodic")).create();
+        setup.apps().deployments().inNamespace("opencode").resource(MockCluster.deployment("opencode", FLUX, FLUX + "-copilot", false))
                 .create();
         HttpResponse<String> reply = reseed(FLUX, RESEED_TOKEN);
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(500);

@@ -42,7 +42,8 @@ class DashboardTest {
             "opencode_keeper_copilot_quota_entitlement",
             "opencode_keeper_copilot_quota_unlimited",
             "opencode_keeper_copilot_quota_reset_timestamp_seconds",
-            "opencode_keeper_copilot_quota_plan_info");
+            "opencode_keeper_copilot_quota_plan_info",
+            "opencode_keeper_credential_drift");
 
     @TempDir
     Path dir;

@@ -121,6 +121,19 @@ class HelmReleaseRenderTest {
             assertThat(init.path("resources").path("limits").path("memory").asText()).isNotBlank();
             JsonNode app1 = container(pod, "containers", "app");
             assertThat(app1.path("image").asText()).startsWith("ghcr.io/anomalyco/opencode:1.");
+            // The credential reporter: a native sidecar, after init-workspace, its volumes the token alone and auth.json's folder
+            List<String> inits = new java.util.ArrayList<>();
+            pod.path("initContainers").forEach(c -> inits.add(c.path("name").asText()));
+            assertThat(inits).as("init containers in order").containsExactly("init-workspace", "report-credential");
+            JsonNode reporter = container(pod, "initContainers", "report-credential");
+            assertThat(reporter.path("restartPolicy").asText()).isEqualTo("Always");
+            assertThat(reporter.path("image").asText()).isEqualTo(init.path("image").asText());
+            assertThat(pod.has("shareProcessNamespace")).isFalse();
+            Map<String, JsonNode> reporterMounts = new LinkedHashMap<>();
+            reporter.path("volumeMounts").forEach(m -> reporterMounts.put(m.path("name").asText(), m));
+            assertThat(reporterMounts.values()).filteredOn(m -> !m.path("name").asText().equals("report-tmp"))
+                    .allMatch(m -> m.path("readOnly").asBoolean(), "read-only");
+            assertThat(reporterMounts.get("data").path("subPath").asText()).isEqualTo("home/.local/share/opencode");
 
             Map<String, JsonNode> volumes = new LinkedHashMap<>();
             pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
@@ -158,6 +171,11 @@ class HelmReleaseRenderTest {
                     .satisfies(m -> assertThat(m.path("name").asText()).as("the init container's /tmp").isEqualTo("init-tmp"));
             List<String> configMaps = K8sTree.all(BUILT.get(app), "ConfigMap").stream().map(K8sTree::name).toList();
             assertThat(configMaps).contains(volumes.get("init-script").path("configMap").path("name").asText());
+            assertThat(configMaps).contains(volumes.get("report-script").path("configMap").path("name").asText());
+            assertThat(volumes.get("report-token").path("secret").path("items")).hasSize(1);
+            assertThat(volumes.get("report-token").path("secret").path("items").get(0).path("key").asText()).isEqualTo("KEEPER_REPORT_TOKEN");
+            assertThat(reporterMounts.keySet()).containsExactlyInAnyOrder("data", "report-token", "report-script", "report-tmp");
+            assertThat(volumes.get("report-tmp").path("emptyDir").path("medium").asText()).isEqualTo("Memory");
 
             JsonNode service = rendered(app, "Service");
             JsonNode port = service.path("spec").path("ports").get(0);

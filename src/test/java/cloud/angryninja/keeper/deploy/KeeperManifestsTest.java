@@ -153,6 +153,9 @@ class KeeperManifestsTest {
                     .isEqualTo(ws.toUpperCase(Locale.ROOT).replace('-', '_') + "_COPILOT_AUTH_JSON");
             // Empty when the variable is missing (Doppler has no such name yet): no start-up error.
             assertThat(CONFIG.get(prefix + "password")).matches("\\$\\{[A-Z_]+:}");
+            assertThat(CONFIG.get(prefix + "report-token-secret")).as("the workspace's other Secret, never the credential's")
+                    .isEqualTo(ws + "-secret");
+            assertThat(CONFIG.get(prefix + "report-token-key")).isEqualTo("KEEPER_REPORT_TOKEN");
         }
         assertThat(CONFIG.get("keeper.doppler.project")).as("the Doppler project of the opencode credentials alone").isEqualTo("opencode-keeper");
         assertThat(CONFIG.get("keeper.doppler.config")).isEqualTo("prd");

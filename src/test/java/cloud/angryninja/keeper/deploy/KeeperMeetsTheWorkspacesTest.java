@@ -142,6 +142,35 @@ class KeeperMeetsTheWorkspacesTest {
                 .isEqualTo(remoteKeys.get(CONFIG.workspace(name, "secret-key")));
     }
 
+    /**
+     * The workspace's report-credential sidecar calls the keeper's Service by its cluster DNS name and port, as the
+     * workspace the keeper's config names, with the token from the Secret and key the keeper reads it from.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workspaces")
+    void theWorkspaceReportsToTheKeepersServiceWithTheTokenTheKeeperReads(String name) {
+        Workspace ws = Workspace.of(name);
+        JsonNode controller = ws.values().path("controllers").elements().next();
+        JsonNode reporter = controller.path("initContainers").path("report-credential");
+        assertThat(reporter.path("restartPolicy").asText()).isEqualTo("Always");
+        Workspace keeper = new Workspace(KEEPER_KS, KEEPER);
+        assertThat(reporter.path("env").path("KEEPER_URL").asText()).as("the keeper's Service")
+                .isEqualTo("http://" + keeper.serviceName() + "." + KEEPER_KS.targetNamespace() + ".svc.cluster.local:" + keeper.servicePort());
+        assertThat(reporter.path("env").path("WORKSPACE_NAME").asText()).isEqualTo(name);
+        JsonNode tokenVolume = ws.values().path("persistence").properties().stream().map(Map.Entry::getValue)
+                .filter(v -> v.path("advancedMounts").path(controllerName(ws)).has("report-credential") && v.path("type").asText().equals("secret"))
+                .findFirst().orElseThrow();
+        assertThat(tokenVolume.path("name").asText()).isEqualTo(CONFIG.workspace(name, "report-token-secret"));
+        assertThat(tokenVolume.path("items").get(0).path("key").asText()).isEqualTo(CONFIG.workspace(name, "report-token-key"));
+        assertThat(reporter.path("env").path("REPORT_TOKEN_FILE").asText())
+                .isEqualTo(tokenVolume.path("advancedMounts").path(controllerName(ws)).path("report-credential").get(0).path("path").asText()
+                        + "/" + tokenVolume.path("items").get(0).path("path").asText());
+    }
+
+    private static String controllerName(Workspace ws) {
+        return Yaml.fieldNames(ws.values().path("controllers")).getFirst();
+    }
+
     /** The keeper calls the workspace's Service by its cluster DNS name, on its port, with the server's own password. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("workspaces")

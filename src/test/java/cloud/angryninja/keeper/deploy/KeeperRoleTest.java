@@ -136,7 +136,8 @@ class KeeperRoleTest {
     /**
      * The reseed workflow itself ({@code ReseedWorkflow}, as {@code POST /reseed} runs it) for every workspace of the
      * deployed config, objects as built from k8s/ (Reloader-watched Deployments), then the same reseed again (no
-     * write, no restart): every call is allowed, and every get, list and patch grant is used.
+     * write, no restart), a live one (the default), and the read of each workspace's report token (a credential
+     * report): every call is allowed, and every get, list and patch grant is used.
      */
     @Test
     void theWholeReseedWorkflowStaysInsideTheRole() {
@@ -145,7 +146,8 @@ class KeeperRoleTest {
             for (String ws : config.workspaces()) {
                 Workspace w = new Workspace(ws, URI.create(f.http.baseUrl() + "/ws/" + ws), "opencode", Optional.of("pw"), namespace,
                         config.workspace(ws, "deployment"), config.workspace(ws, "external-secret"), config.workspace(ws, "secret"),
-                        config.workspace(ws, "secret-key"), config.workspace(ws, "doppler-secret"));
+                        config.workspace(ws, "secret-key"), config.workspace(ws, "doppler-secret"), config.workspace(ws, "report-token-secret"),
+                        config.workspace(ws, "report-token-key"));
                 workspaces.add(w);
                 var setup = f.cluster.controllerClient();
                 JsonNode es = K8sTree.named(K8sTree.build(K8sTree.fluxKustomization(ws).path()), "ExternalSecret", w.externalSecret());
@@ -168,10 +170,24 @@ class KeeperRoleTest {
 
             ReseedReply first = workflow.reseed(ReseedFixture.request(next));
             ReseedReply again = workflow.reseed(ReseedFixture.request(next));
+            ReseedReply live = workflow.reseed(new ReseedWorkflow.ReseedRequest(next.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    false, List.of(), null, null, null)); // the default, live: the stand-ins refuse the PUT, so a rollout
+            // a workspace reports its credential: the keeper reads its report token
+            cloud.angryninja.keeper.api.ApiConfig api = () -> "api-token";
+            cloud.angryninja.keeper.credential.ReportTokens tokens = new cloud.angryninja.keeper.credential.ReportTokens(
+                    new cloud.angryninja.keeper.workspace.Workspaces(workspaces), f.cluster.client(), () -> api, Duration.ofSeconds(5),
+                    Clock.systemUTC());
+            for (Workspace w : workspaces) {
+                tokens.authorise(w.name(), "Bearer not-a-report-token");
+            }
 
             assertThat(first.status()).as(first.toText()).isEqualTo(200);
             assertThat(again.status()).as(again.toText()).isEqualTo(200);
+            assertThat(live.status()).as(live.toText()).isEqualTo(200);
             List<ApiCall> calls = f.cluster.calls().keeperCalls();
+            assertThat(calls).as("the report tokens were read")
+                    .anyMatch(c -> c.verb().equals("get") && c.resource().equals("secrets")
+                            && c.name().equals(config.workspace(workspaces.get(0).name(), "report-token-secret")));
             assertThat(calls).filteredOn(c -> !role.allows(c)).as("calls the Role refuses").isEmpty();
             Set<String> used = new TreeSet<>(calls.stream().map(RoleRules::grant).toList());
             Set<String> unused = new TreeSet<>(role.grants());

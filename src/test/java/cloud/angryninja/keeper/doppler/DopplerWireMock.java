@@ -41,10 +41,65 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
 
     private WireMockServer server;
 
+    /**
+     * What a Doppler config holds, as its writes set it: a read stub made by {@link #stateful} answers the value last
+     * written (or given at the start), else 404, as Doppler does; the write stub records what it sets.
+     */
+    static final class State implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        static final String NAME = "doppler-state";
+        final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            var request = event.getRequest();
+            if (request.getMethod().getName().equals("POST")) {
+                values.putAll(secretsOf(request));
+                return event.getResponseDefinition();
+            }
+            String value = values.get(request.queryParameter("name").firstValue());
+            if (value == null) {
+                return com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)
+                        .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}").build();
+            }
+            try {
+                return com.github.tomakehurst.wiremock.client.WireMock.okJson(JSON.writeValueAsString(Map.of("name",
+                        request.queryParameter("name").firstValue(), "value", Map.of("raw", value, "computed", value)))).build();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final Map<Integer, State> STATES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Doppler holds {@code initial} and what is written later: reads and writes through {@link State}. */
+    public static void stateful(WireMockServer server, Map<String, String> initial) {
+        State state = STATES.get(server.port());
+        server.resetAll();
+        state.values.clear();
+        state.values.putAll(initial);
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(READ_PATH)).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers(State.NAME)));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(WRITE_PATH)).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"success\":true}").withTransformers(State.NAME)));
+    }
+
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        State state = new State();
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(state));
         server.start();
+        STATES.put(server.port(), state);
         return Map.of(
                 "keeper.doppler.api-url", server.baseUrl(),
                 "keeper.doppler.token", TOKEN,
@@ -65,6 +120,7 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         if (server != null) {
+            STATES.remove(server.port());
             server.stop();
         }
     }

@@ -76,6 +76,8 @@ class PassiveDetectionTest {
         // the first cycle runs at start-up, before the Secret exists: let it end so it cannot overwrite a later probe
         await().atMost(Duration.ofSeconds(30)).until(() -> prober.cycles() >= 1);
         PromptWorkspacesResource.stubCopilot(copilot);
+        // a 429 of an earlier test opened the rate-limit window (keeper.probe.rate-limit-window, 15 s here): let it pass
+        await().atMost(Duration.ofSeconds(30)).until(() -> !prober.rateLimited("victim"));
         Workspace victim = victim();
         String auth = TestCredentials.authJson(PromptWorkspacesResource.TOKEN);
         kube.secrets().inNamespace(victim.namespace()).resource(new SecretBuilder()
@@ -154,6 +156,37 @@ class PassiveDetectionTest {
         assertThat(authErrors("victim", 401)).as("counted as 429 only").contains(before401);
         assertThat(prompt.get(60, java.util.concurrent.TimeUnit.SECONDS).path("info").path("error").path("data").path("statusCode").asInt())
                 .isEqualTo(429);
+    }
+
+    /**
+     * A quota whose reset is 14 days away: OpenCode 1.18.33 retries once and then waits, reporting one
+     * {@code session.status} retry and no {@code session.error}. The state is {@code rate_limited} within seconds of
+     * the first refused request, with the probe interval at 1 h.
+     */
+    @Test
+    void aQuotaWaitOfDaysIsRateLimitedWithinSecondsOfTheFirstRefusal() throws Exception {
+        PromptWorkspacesResource.stubQuotaExhausted(copilot);
+        assertThat(prober.probeNow(victim()).state()).isEqualTo(cloud.angryninja.keeper.copilot.CopilotState.WORKING);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sample(EventMetrics.STREAM_CONNECTED, "victim").equals(Optional.of(1.0)));
+        double before = authErrors("victim", 429).orElseThrow();
+        long cyclesBefore = prober.cycles();
+
+        String session = openCode("/session", "{}").path("id").asText();
+        CompletableFuture.runAsync(() -> openCode("/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\","
+                + "\"modelID\":\"gpt-5-mini\"},\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(2)));
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> prober.state("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);
+            Instant limited = Instant.now();
+            Instant firstRefused = copilot.getAllServeEvents().stream().filter(e -> e.getRequest().getMethod().getName().equals("POST"))
+                    .map(e -> e.getRequest().getLoggedDate().toInstant()).min(Comparator.naturalOrder()).orElseThrow();
+            assertThat(Duration.between(firstRefused, limited)).as("from the first refused Copilot request").isLessThan(Duration.ofSeconds(10));
+            assertThat(authErrors("victim", 429).orElseThrow()).isGreaterThan(before);
+            assertThat(prober.cycles()).as("no probe cycle ran: the retry event triggered the check").isEqualTo(cyclesBefore);
+            assertThat(sample(KeeperMetrics.CREDENTIAL_VALID, "victim")).as("the credential is still accepted").contains(1.0);
+        } finally {
+            openCode("/session/" + session + "/abort", "{}"); // OpenCode would otherwise wait the 14 days
+        }
     }
 
     @Test

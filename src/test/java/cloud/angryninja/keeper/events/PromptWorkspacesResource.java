@@ -70,6 +70,8 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
             config.put("keeper.probe.timeout", "5s");
             config.put("keeper.probe.interval", "1h"); // the scheduled cycle cannot be what flips the metric
             config.put("keeper.probe.confirm-delay", "300ms");
+            // short enough for each test to start outside the window another test's 429 opened (PassiveDetectionTest waits)
+            config.put("keeper.probe.rate-limit-window", "15s");
             config.put("keeper.events.backoff-initial", "200ms");
             config.put("keeper.events.backoff-max", "1s");
             config.put("keeper.workspaces.victim.url", server.baseUri().toString());
@@ -106,6 +108,26 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
         for (String path : new String[] {"/responses", "/chat/completions"}) {
             copilot.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
                     .withHeader(RETRY_AFTER_MS, RETRY_AFTER_MS_VALUE).withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited.\",\"code\":\"user_weekly_rate_limited\"}}")));
+        }
+    }
+
+    /** A quota wait of 14 days, as {@code retry-after} (seconds) says it: OpenCode retries once it has passed. */
+    public static final String QUOTA_RETRY_AFTER_SECONDS = "1209600";
+
+    /**
+     * The stand-in with the weekly quota used up and its reset days away: {@code /models} accepts the credential, every
+     * chat request answers 429 {@code user_weekly_rate_limited} with {@code retry-after: }{@link #QUOTA_RETRY_AFTER_SECONDS}.
+     * OpenCode then reports one {@code session.status} retry and no {@code session.error} for 14 days.
+     */
+    static void stubQuotaExhausted(WireMockServer copilot) {
+        copilot.resetAll();
+        copilot.stubFor(get(urlEqualTo("/models"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS)));
+        for (String path : new String[] {"/responses", "/chat/completions"}) {
+            copilot.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                    .withHeader("retry-after", QUOTA_RETRY_AFTER_SECONDS)
+                    .withBody("{\"error\":{\"message\":\"Sorry, you have been rate-limited. Please wait a moment before trying again.\","
+                            + "\"code\":\"user_weekly_rate_limited\"}}")));
         }
     }
 

@@ -130,19 +130,22 @@ class PitfallContractTest {
             assertThat(Yaml.texts(pod.initContainer().path("command"))).doesNotContain("-x").hasSize(2);
             String url = pod.initContainer().path("env").path("GIT_REPO_URL").asText();
             assertThat(url).startsWith("https://github.com/").doesNotContain("@");
-            for (String container : List.of(pod.initContainerName(), pod.mainContainerName())) {
+            List<String> containers = List.of(pod.initContainerName(), pod.sidecarName(), pod.mainContainerName());
+            for (String container : containers) {
                 assertThat(Yaml.fieldNames(pod.container(container).path("env")))
                         .as("the PAT is no environment variable of %s", container).doesNotContain("GITHUB_PAT");
             }
-            List<String> secretMountedIn = new ArrayList<>();
-            for (String container : List.of(pod.initContainerName(), pod.mainContainerName())) {
-                pod.mounts(container).stream().filter(m -> m.type().equals("secret")).forEach(m -> secretMountedIn.add(container));
+            assertThat(pod.mounts(pod.mainContainerName())).as("Secrets the server container (the agent) sees")
+                    .noneMatch(m -> m.type().equals("secret"));
+            // Of the workspace's own Secret each container that mounts it sees one key: the init container the PAT,
+            // the report-credential sidecar its report token (never the PAT, never the password).
+            java.util.Map<String, List<String>> ownKeys = new java.util.TreeMap<>();
+            for (String container : containers) {
+                pod.mounts(container).stream().filter(m -> m.type().equals("secret") && m.item().path("name").asText().equals(app + "-secret"))
+                        .forEach(m -> ownKeys.computeIfAbsent(container, c -> new ArrayList<>()).addAll(m.item().path("items").findValuesAsText("key")));
             }
-            assertThat(secretMountedIn).as("containers that see the Secrets' files").isNotEmpty().containsOnly(pod.initContainerName());
-            // Of the workspace's own Secret the init container sees the PAT alone (not the password, not the report token).
-            JsonNode own = pod.values.path("persistence").properties().stream().map(java.util.Map.Entry::getValue)
-                    .filter(i -> i.path("name").asText().equals(app + "-secret")).findFirst().orElseThrow();
-            assertThat(own.path("items").findValuesAsText("key")).containsExactly("GITHUB_PAT");
+            assertThat(ownKeys).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(pod.initContainerName(), List.of("GITHUB_PAT"),
+                    pod.sidecarName(), List.of("KEEPER_REPORT_TOKEN")));
         }
     }
 
@@ -404,7 +407,8 @@ class PitfallContractTest {
         String ws = app.substring("opencode-".length());
         return text.replace(repo, "<repo>").replace(ws + ".opencode." + DOMAIN, "<host>")
                 .replace(dopplerPrefix(app), "<prefix>").replace(app, "<app>")
-                .replaceAll("<app>-init-workspace-[a-z0-9]+", "<app>-init-workspace-<hash>");
+                .replaceAll("<app>-init-workspace-[a-z0-9]+", "<app>-init-workspace-<hash>")
+                .replaceAll("<app>-report-credential-[a-z0-9]+", "<app>-report-credential-<hash>");
     }
 
     private static String dopplerPrefix(String app) {

@@ -31,7 +31,8 @@ class ShellcheckTest {
                 }
             }
         }
-        assertThat(scripts).as("shell scripts found").extracting(p -> p.getFileName().toString()).contains("init-workspace.sh");
+        assertThat(scripts).as("shell scripts found").extracting(p -> p.getFileName().toString())
+                .contains("init-workspace.sh", "report-credential.sh");
 
         for (Path script : scripts) {
             Tools.Result r = Tools.run(List.of(shellcheck.toString(), "--severity=style", script.toString()), null, Map.of(), false,

@@ -48,10 +48,28 @@ final class WorkspacePod {
         return values.path("controllers").path(controllerName);
     }
 
+    /** The init container that runs once at start (not a native sidecar). */
     String initContainerName() {
-        List<String> names = Yaml.fieldNames(controller().path("initContainers"));
-        assertThat(names).as("init containers of %s", app).hasSize(1);
+        List<String> names = initContainerNames(false);
+        assertThat(names).as("init containers of %s that run once", app).hasSize(1);
         return names.get(0);
+    }
+
+    /** The native sidecar: the init container with {@code restartPolicy: Always}, running beside the server. */
+    String sidecarName() {
+        List<String> names = initContainerNames(true);
+        assertThat(names).as("native sidecars of %s", app).hasSize(1);
+        return names.get(0);
+    }
+
+    private List<String> initContainerNames(boolean sidecars) {
+        JsonNode init = controller().path("initContainers");
+        return Yaml.fieldNames(init).stream().filter(n -> "Always".equals(init.path(n).path("restartPolicy").asText()) == sidecars)
+                .toList();
+    }
+
+    JsonNode sidecar() {
+        return container(sidecarName());
     }
 
     String mainContainerName() {
@@ -158,6 +176,22 @@ final class WorkspacePod {
             volumes.put(e.getKey(), dir);
         });
         return volumes;
+    }
+
+    /** A Secret's keys as files in {@code dir}: every key, or only the {@code items} the volume names (at their paths). */
+    static void writeSecretFiles(JsonNode item, Path dir, Map<String, String> secretData) throws IOException {
+        if (item.has("items")) {
+            for (JsonNode i : item.path("items")) {
+                String value = secretData.get(i.path("key").asText());
+                if (value != null) {
+                    Files.writeString(dir.resolve(i.path("path").asText()), value);
+                }
+            }
+            return;
+        }
+        for (Map.Entry<String, String> s : secretData.entrySet()) {
+            Files.writeString(dir.resolve(s.getKey()), s.getValue());
+        }
     }
 
     /** Where a container path lands on the host: the longest mount path that holds it. */

@@ -58,11 +58,16 @@ class DeploymentRolloutTest {
 
     /** A workspace whose Deployment has a complete rollout, as before any reseed. */
     private void workspace(boolean reloaderAnnotation) {
+        workspace(MockCluster.deployment(NS, NAME, SECRET, reloaderAnnotation));
+    }
+
+    /** The workspace with this Deployment. */
+    private void workspace(Deployment deployment) {
         var setup = cluster.controllerClient();
         setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(NS)
                 .resource(MockCluster.externalSecret(NS, NAME, SECRET, KEY, REMOTE, "Periodic")).create();
         setup.secrets().inNamespace(NS).resource(MockCluster.secret(NS, SECRET, KEY, OLD)).create();
-        setup.apps().deployments().inNamespace(NS).resource(MockCluster.deployment(NS, NAME, SECRET, reloaderAnnotation)).create();
+        setup.apps().deployments().inNamespace(NS).resource(deployment).create();
         await().atMost(Duration.ofSeconds(5)).until(() -> Rollouts.isComplete(current()));
         cluster.calls().clear();
     }
@@ -164,6 +169,36 @@ class DeploymentRolloutTest {
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(reloader.reloads()).isZero();
         assertThat(controller.rollouts(NS, NAME)).isEqualTo(1);
+    }
+
+    /**
+     * As k8s/ deploys a workspace: the credential in its own Secret, Reloader watching only the other one. A credential
+     * change is not Reloader's: the keeper restarts at once (no grace period waited) and Reloader rolls nothing; a
+     * change of the other Secret (the server password) still makes Reloader roll.
+     */
+    @Test
+    void aCredentialInItsOwnSecretIsNotReloadersToRoll() {
+        reloader = new FakeReloader(cluster.controllerClient()).start();
+        String other = NAME + "-secret-other";
+        var setup = cluster.controllerClient();
+        setup.secrets().inNamespace(NS).resource(MockCluster.secret(NS, other, "OPENCODE_SERVER_PASSWORD", "pw-1")).create();
+        workspace(MockCluster.workspaceDeployment(NS, NAME, SECRET, other));
+        DeploymentRollout rollout = rollout(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        RolloutSnapshot before = snapshot(rollout);
+        assertThat(before.watchedByReloader()).isFalse();
+
+        assertThat(syncSecret().outcome()).isEqualTo(Outcome.SUCCESS);
+        RolloutResult result = rollout.rolloutOnce(before);
+
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.SUCCESS);
+        assertThat(result.mode()).isEqualTo(RolloutResult.Mode.STARTED);
+        assertThat(result.duration()).as("no Reloader grace waited").isLessThan(Duration.ofSeconds(5));
+        assertThat(reloader.reloads()).as("Reloader ignores the credential's Secret").isZero();
+        assertThat(controller.rollouts(NS, NAME)).isEqualTo(1);
+
+        setup.secrets().inNamespace(NS).resource(MockCluster.secret(NS, other, "OPENCODE_SERVER_PASSWORD", "pw-2")).update();
+        await().atMost(Duration.ofSeconds(5)).until(() -> reloader.reloads() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> controller.rollouts(NS, NAME) == 2);
     }
 
     @Test

@@ -83,6 +83,13 @@ class RolloutsTest {
                 .isFalse();
     }
 
+    @Test
+    void aWorkspaceWhoseReloaderWatchesOnlyItsOtherSecretIsNotWatchedForTheCredential() {
+        Deployment split = MockCluster.workspaceDeployment("opencode", "opencode-flux", "opencode-flux-copilot", "opencode-flux-secret");
+        assertThat(Rollouts.isWatchedByReloader(split, "opencode-flux-copilot")).as("the credential's Secret").isFalse();
+        assertThat(Rollouts.isWatchedByReloader(split, "opencode-flux-secret")).as("the password's Secret").isTrue();
+    }
+
     private static Deployment annotated(Deployment d, String key, String value) {
         return new DeploymentBuilder(d).editMetadata().withAnnotations(Map.of(key, value)).endMetadata().build();
     }

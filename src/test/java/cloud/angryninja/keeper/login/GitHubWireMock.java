@@ -20,8 +20,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * GitHub's device flow endpoints on a loopback WireMock: {@code POST /login/device/code} answers {@link #DEVICE_CODE} and
- * {@link #USER_CODE}; {@code POST /login/oauth/access_token} plays a sequence of answers (the last one repeats). As a
- * Quarkus test resource it points {@code keeper.login.github-url} at itself with millisecond poll margins.
+ * {@link #USER_CODE}; {@code POST /login/oauth/access_token} plays a sequence of answers (the last one repeats);
+ * {@code GET /user} names a token's account ({@link #user}). As a Quarkus test resource it points
+ * {@code keeper.login.github-url} and {@code keeper.github.api-url} at itself with millisecond poll margins.
  */
 public class GitHubWireMock implements QuarkusTestResourceLifecycleManager {
 
@@ -85,6 +86,14 @@ public class GitHubWireMock implements QuarkusTestResourceLifecycleManager {
         return "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"scope\":\"read:user\"}";
     }
 
+    /** {@code GET /user} with {@code Authorization: token <token>} answers the account {@code login}, as GitHub's REST API does. */
+    public static void user(WireMockServer s, String token, String login) {
+        s.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/user"))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("token " + token))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"login\":\"" + login + "\",\"id\":1,\"type\":\"User\"}")));
+    }
+
     /** The token polls received, oldest first. */
     public static List<ServeEvent> polls(WireMockServer s) {
         return s.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals(TOKEN_PATH))
@@ -95,7 +104,8 @@ public class GitHubWireMock implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = started();
         return Map.of("keeper.login.github-url", server.baseUrl(), "keeper.login.poll-margin", "50ms",
-                "keeper.login.slow-down-increase", "200ms", "keeper.login.timeout", "3s");
+                "keeper.login.slow-down-increase", "200ms", "keeper.login.timeout", "3s", "keeper.github.api-url", server.baseUrl(),
+                "keeper.github.timeout", "3s");
     }
 
     @Override

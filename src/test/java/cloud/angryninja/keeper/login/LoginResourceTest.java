@@ -47,8 +47,8 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * {@code POST /login} and {@code GET /login/{id}} on the running keeper: the bearer token, refused parameters, one
  * login at a time, the metric series, and a whole login end to end: a WireMock GitHub answers pending, slow_down, then
  * a token; the keeper reseeds with it through WireMock Doppler and a mock Kubernetes API with ESO,
- * Deployment-controller and Reloader stand-ins, and the real OpenCode servers that the rollout restarts are verified
- * holding the new credential.
+ * Deployment-controller and Reloader stand-ins, and the running real OpenCode servers take the new credential live
+ * (no rollout, no restart) and are verified holding it.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -154,7 +154,7 @@ class LoginResourceTest {
 
     @Test
     @Order(3)
-    void aLoginReseedsBothWorkspacesAndTheRestartedOpenCodeIsVerified() throws Exception {
+    void aLoginReachesBothRunningWorkspacesLiveWithoutARestart() throws Exception {
         doppler.resetAll();
         doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(aResponse().withStatus(404)
                 .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}")));
@@ -164,6 +164,7 @@ class LoginResourceTest {
         GitHubWireMock.tokenAnswers(github, GitHubWireMock.pending(), GitHubWireMock.slowDown(), GitHubWireMock.pending(),
                 GitHubWireMock.token(RealOpenCodeWorkspaces.NEW_TOKEN));
         int startsBefore = world.starts("alpha") + world.starts("beta");
+        int rolloutsBefore = deployments.rollouts("opencode", "alpha") + deployments.rollouts("opencode", "beta");
 
         Response r = start("");
 
@@ -189,19 +190,25 @@ class LoginResourceTest {
         assertThat(done.has("user_code")).as("the code is shown only while pending").isFalse();
         JsonNode reseed = done.path("reseed");
         assertThat(reseed.path("status").asInt()).as(reseed.toString()).isEqualTo(200);
+        assertThat(reseed.path("source").asText()).isEqualTo("login");
         for (JsonNode w : reseed.path("workspaces")) {
             assertThat(w.path("verified").asBoolean()).isTrue();
-            assertThat(w.path("steps").get(5).path("detail").asText()).contains("up PASS (healthy, version 1.18.33)")
+            assertThat(w.path("applied").asText()).as("the default: live").isEqualTo("live");
+            JsonNode verify = java.util.stream.StreamSupport.stream(w.path("steps").spliterator(), false)
+                    .filter(step -> step.path("step").asText().equals("verify_after")).findFirst().orElseThrow();
+            assertThat(verify.path("detail").asText()).contains("up PASS (healthy, version 1.18.33)")
                     .contains("the new credential " + CopilotCredential.fingerprint(RealOpenCodeWorkspaces.NEW_TOKEN));
         }
         doppler.verify(1, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH)));
         assertThat(DopplerWireMock.writes(doppler)).containsExactly(Map.of("ALPHA_COPILOT_AUTH_JSON", NEW, "BETA_COPILOT_AUTH_JSON", NEW));
         for (String w : RealOpenCodeWorkspaces.WORKSPACES) {
             assertThat(secretValue(workspaces.byName(w).orElseThrow())).isEqualTo(NEW);
-            assertThat(world.authJsonOf(w)).as("the running OpenCode's auth.json").isEqualTo(NEW);
-            assertThat(deployments.rollouts("opencode", w)).as("one rollout of " + w).isEqualTo(1);
+            assertThat(JSON.readTree(world.authJsonOf(w)).path("github-copilot").path("refresh").asText())
+                    .as("the running OpenCode stored the credential in its auth.json").isEqualTo(RealOpenCodeWorkspaces.NEW_TOKEN);
         }
-        assertThat(world.starts("alpha") + world.starts("beta")).isEqualTo(startsBefore + 2);
+        assertThat(deployments.rollouts("opencode", "alpha") + deployments.rollouts("opencode", "beta")).as("no rollout")
+                .isEqualTo(rolloutsBefore);
+        assertThat(world.starts("alpha") + world.starts("beta")).as("no restart").isEqualTo(startsBefore);
         github.verify(4, postRequestedFor(urlEqualTo(GitHubWireMock.TOKEN_PATH)));
 
         String text = given().header("Authorization", AUTH).header("Accept", "text/plain").get("/login/" + id).then().statusCode(200)

@@ -102,11 +102,12 @@ class LoginScriptTest {
     void aRefusedLoginPrintsTheKeepersMessageAndExits1() throws IOException {
         start = new Answer(409, "state: rejected\nmessage: login 9f9f9f9f is pending (GET /login/9f9f9f9f); one login at a time, no login started\n");
 
-        Tools.Result r = run(Map.of(), "-w", "beta");
+        Tools.Result r = run(Map.of(), "-w", "beta", "-r");
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output()).contains("one login at a time").contains("reseed: no login started");
         assertThat(received).hasSize(1);
+        assertThat(received.get(0).query()).as("-r asks for a rollout").isEqualTo("workspace=beta&mode=rollout");
     }
 
     @Test

@@ -32,7 +32,7 @@ class CredentialSourceTest {
             assertThat(lookup.credential()).isEmpty();
             assertThat(lookup.error()).isEqualTo(CredentialSource.ERROR_KUBE);
             assertThat(lookup.reason()).isEqualTo(
-                    "cannot read secret opencode/alpha-secret: the Kubernetes API did not answer within 1500 ms (keeper.probe.timeout)");
+                    "cannot read secret opencode/alpha-copilot: the Kubernetes API did not answer within 1500 ms (keeper.probe.timeout)");
             assertThat(took).as("waited for the deadline only").isLessThan(Duration.ofMillis(1500 + 2000));
         }
     }

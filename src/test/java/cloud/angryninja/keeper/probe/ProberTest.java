@@ -201,12 +201,12 @@ class ProberTest {
         Workspace bare = ws("bare");
         kube.secrets().inNamespace(bare.namespace()).withName(bare.secret()).delete();
         assertThat(prober.probeNow(bare).credential())
-                .isEqualTo(ProbeResult.unknown("secret opencode/bare-secret does not exist"));
+                .isEqualTo(ProbeResult.unknown("secret opencode/bare-copilot does not exist"));
 
         secret(bare, "{\"github-copilot\": {\"type\":\"oauth\"");
         WorkspaceState s = prober.probeNow(bare);
         assertThat(s.credential().outcome()).isEqualTo(Outcome.FAIL);
-        assertThat(s.credential().reason()).startsWith("secret opencode/bare-secret key COPILOT_AUTH_JSON: auth.json is not valid JSON");
+        assertThat(s.credential().reason()).startsWith("secret opencode/bare-copilot key COPILOT_AUTH_JSON: auth.json is not valid JSON");
     }
 
     @Test

@@ -33,7 +33,8 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * A whole run with known fake secrets (Copilot token, OpenCode passwords, API token, another provider's
- * key in a reseed body) through every path that handles them, probes, quota reads and reseeds, success and failure;
+ * key in a reseed body, a workspace's report token and the credential it reports) through every path that handles
+ * them, probes, quota reads, reseeds and credential reports, success and failure;
  * none of them appears in any log line (DEBUG and up, written to a file), in {@code /workspaces},
  * {@code /reseed} and {@code /login} replies (a GitHub device code and the token it gives included), {@code /q/metrics},
  * health or error bodies. The whole reseed flow, through
@@ -49,6 +50,7 @@ class SecretLeakTest {
     static final String API_TOKEN = "apiCANARY51c0";
     static final Path LOG = Path.of("target", "secret-leak-test.log");
     static final String OTHER_KEY = "sk-CANARYotherprovider3d";
+    static final String REPORT_TOKEN = "rptCANARYreport0a1b2c3d4e";
 
     public static class LeakProfile implements QuarkusTestProfile {
         @Override
@@ -102,6 +104,11 @@ class SecretLeakTest {
     private static String reseed(String body, String query, int status) {
         return given().header("Authorization", "Bearer " + API_TOKEN).body(body).post("/reseed" + query).then().statusCode(status)
                 .extract().asString();
+    }
+
+    private static String report(String workspace, String authorization, String body, int status) {
+        return given().header("Authorization", authorization).body(body).post("/workspaces/" + workspace + "/credential").then()
+                .statusCode(status).extract().asString();
     }
 
     /** A login for {@code workspace} whose token poll answers {@code answer}: its replies (JSON and text) until it ends in {@code state}. */
@@ -202,17 +209,38 @@ class SecretLeakTest {
         bodies.addAll(login("seeded", GitHubWireMock.denied(), "denied"));
         bodies.addAll(login("seeded", GitHubWireMock.token(TOKEN), "done"));
         bodies.add(given().header("Authorization", "Bearer " + TOKEN).post("/login").then().statusCode(401).extract().asString());
+        // Credential reports: the report token in the workspace's Secret, right, wrong, another workspace's, the API
+        // token; a reported credential with another provider's key beside it, then judged for adoption (Doppler is
+        // not configured here: it stays pending, named in GET /workspaces).
+        kube.secrets().inNamespace(seeded.namespace()).resource(new SecretBuilder().withNewMetadata().withName(seeded.reportTokenSecret())
+                .withNamespace(seeded.namespace()).endMetadata().addToData(seeded.reportTokenKey(), Base64.getEncoder()
+                        .encodeToString(REPORT_TOKEN.getBytes(StandardCharsets.UTF_8))).build()).createOr(existing -> existing.update());
+        bodies.add(report("seeded", "Bearer " + REPORT_TOKEN, laptop, 200));
+        bodies.add(report("seeded", "Bearer " + REPORT_TOKEN, laptop.substring(0, laptop.length() - 3), 400));
+        bodies.add(report("seeded", "Bearer " + REPORT_TOKEN, entry.formatted("\"expires\":1e999999"), 422));
+        bodies.add(report("bare", "Bearer " + REPORT_TOKEN, laptop, 403));
+        bodies.add(report("seeded", "Bearer " + TOKEN, laptop, 401));
+        bodies.add(report("seeded", "Bearer " + API_TOKEN, laptop, 401));
+        bodies.add(given().header("Authorization", "Bearer " + REPORT_TOKEN).get("/workspaces").then().statusCode(401).extract().asString());
+        bodies.add(given().header("Authorization", "Bearer " + API_TOKEN).post("/workspaces/seeded/credential/confirm?credential=" + TOKEN)
+                .then().statusCode(400).extract().asString());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given()
+                .header("Authorization", "Bearer " + API_TOKEN).get("/workspaces").then().extract()
+                .path("find { it.workspace == 'seeded' }.heldCredential.adoption.state"), "pending"::equals);
+        bodies.add(given().header("Authorization", "Bearer " + API_TOKEN).get("/workspaces").then().statusCode(200).extract().asString());
         bodies.add(given().get("/q/metrics").then().statusCode(200).extract().asString());
         bodies.add(given().get("/q/health").then().extract().asString());
 
         String basic = Base64.getEncoder().encodeToString(("opencode:" + PASSWORD_PREFIX).getBytes(StandardCharsets.UTF_8));
         List<String> secrets = List.of(TOKEN, "CANARYtoken", PASSWORD_PREFIX, "CANARY7f3a", API_TOKEN, OTHER_KEY, GitHubWireMock.DEVICE_CODE,
+                REPORT_TOKEN, "CANARYreport",
                 Base64.getEncoder().encodeToString(authJson.getBytes(StandardCharsets.UTF_8)), basic.substring(0, 16));
         String log = Files.readString(LOG);
         assertThat(log).as("the log file holds the run").contains("seeded: credential").contains("wrongpw: up")
                 .contains("Copilot quota unknown, its series stay absent: HTTP 429").contains("Copilot quota read (account canary-account")
                 .contains("step=verify_before outcome=failure").contains("keeper.doppler.token is not set")
-                .contains("denied (denied)").contains("done (reseed_failed)");
+                .contains("denied (denied)").contains("done (reseed_failed)").contains("seeded: reports credential")
+                .contains("a report of its credential was refused (HTTP 422)").contains("judged again at the next report");
         for (String secret : secrets) {
             assertThat(log).as("log").doesNotContain(secret);
             for (String body : bodies) {

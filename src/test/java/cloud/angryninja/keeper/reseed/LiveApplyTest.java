@@ -41,8 +41,9 @@ import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
- * Live mode on real OpenCode 1.18.33 servers: the reseed puts the new credential into the running server (no
- * restart, no rollout) and the next Copilot request, made by a prompt, carries it. The fixture's WireMock plays the
+ * Live mode, the reseed's default, on real OpenCode 1.18.33 servers: the reseed puts the new credential into the
+ * running server (no restart, no rollout) and the next Copilot request, made by a prompt, carries it; a workspace
+ * that does not take it live is rolled out instead. The fixture's WireMock plays the
  * Copilot API ({@code /models} for the checks, {@code /responses} and {@code /chat/completions} for prompts); the
  * mock Kubernetes API with the ESO and Deployment-controller stand-ins plays the cluster.
  */
@@ -150,7 +151,7 @@ class LiveApplyTest {
 
         ReseedReply reply;
         try (LogCapture logs = LogCapture.start()) {
-            reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
+            reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), null)); // the default mode
             assertThat(logs.linesContaining("step=live_apply outcome=success")).as("the capture saw the live apply").isNotEmpty();
             for (String line : logs.lines()) {
                 assertThat(line).doesNotContain(NEW).doesNotContain(OLD).doesNotContain("pw-loaded");
@@ -158,7 +159,10 @@ class LiveApplyTest {
         }
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(200);
-        assertThat(step(reply, w.name(), "rollout")).as("no rollout step in live mode").isEmpty();
+        assertThat(step(reply, w.name(), "rollout").orElseThrow().outcome()).as("no rollout: taken live").isEqualTo("skipped");
+        assertThat(step(reply, w.name(), "rollout").orElseThrow().detail()).isEqualTo("not needed: the running OpenCode took the credential");
+        assertThat(reply.workspaces().get(0).applied()).isEqualTo("live");
+        assertThat(reply.toText()).contains("\nloaded applied live\n");
         assertThat(step(reply, w.name(), "live_apply").orElseThrow().detail()).contains("PUT /auth/github-copilot")
                 .contains("no dispose");
         assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).startsWith("verified:").contains("no rollout (live mode)");
@@ -191,8 +195,13 @@ class LiveApplyTest {
         assertNoRollout(w);
     }
 
+    /**
+     * An OpenCode that refuses the {@code PUT} (here: the keeper has a wrong password for it) does not take the credential
+     * live: the workspace is rolled out once instead, and the reply says so. Its new pod still refuses the keeper's
+     * password, so verify-after fails (502), with Doppler and the Secret holding the new credential.
+     */
     @Test
-    void refusedPutIs502NamingTheStepWithTheSecretAlreadyChanged() throws Exception {
+    void aRefusedPutRollsTheWorkspaceOutInstead() throws Exception {
         Workspace w = workspace("wrongpw", loaded, "not-the-password");
         fx.create(w, TestCredentials.authJson(OLD), false, "Periodic");
         ReseedWorkflow workflow = fx.workflow(List.of(w));
@@ -200,14 +209,31 @@ class LiveApplyTest {
         ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "live"));
 
         assertThat(reply.status()).as(reply.toText()).isEqualTo(502);
-        assertThat(reply.message()).contains("wrongpw live_apply failure").contains("Doppler and each synced Secret hold the new credential");
+        assertThat(reply.message()).contains("Doppler and each synced Secret hold the new credential");
         StepReport apply = step(reply, w.name(), "live_apply").orElseThrow();
         assertThat(apply.outcome()).isEqualTo("failure");
-        assertThat(apply.detail()).contains("HTTP 401").contains("Doppler and the Secret hold the new credential");
-        assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).isEqualTo(ReseedRun.NOT_REACHED);
+        assertThat(apply.detail()).contains("HTTP 401").contains("rolling the workspace out instead");
+        assertThat(step(reply, w.name(), "rollout").orElseThrow().outcome()).isEqualTo("success");
+        assertThat(step(reply, w.name(), "verify_after").orElseThrow().detail()).startsWith("not verified").contains("up FAIL");
+        assertThat(reply.workspaces().get(0).applied()).isEqualTo("rollout");
+        assertThat(fx.controller.rollouts(NS, w.deployment())).as("one rollout").isEqualTo(1);
         assertThat(fx.doppler.value(w.dopplerSecret())).contains(TestCredentials.authJson(NEW));
         assertThat(secretValue(w)).isEqualTo(TestCredentials.authJson(NEW));
-        assertNoRollout(w);
+    }
+
+    /** {@code ?mode=rollout} forces the rollout: the running OpenCode is not asked to take the credential. */
+    @Test
+    void aForcedRolloutRollsOutAWorkspaceThatWouldTakeItLive() throws Exception {
+        Workspace w = workspace("forced", loaded, "pw-loaded");
+        fx.create(w, TestCredentials.authJson(OLD), false, "Periodic");
+        ReseedWorkflow workflow = fx.workflow(List.of(w));
+
+        ReseedReply reply = workflow.reseed(live(TestCredentials.authJson(NEW), w.name(), "rollout"));
+
+        assertThat(step(reply, w.name(), "live_apply")).as("no live apply step").isEmpty();
+        assertThat(step(reply, w.name(), "rollout").orElseThrow().outcome()).isEqualTo("success");
+        assertThat(reply.workspaces().get(0).applied()).isEqualTo("rollout");
+        assertThat(fx.controller.rollouts(NS, w.deployment())).isEqualTo(1);
     }
 
     @Test

@@ -105,13 +105,28 @@ public class RealOpenCodeWorkspaces implements QuarkusTestResourceLifecycleManag
         return starts.getOrDefault(workspace, 0);
     }
 
-    /** The auth.json the workspace's running server was started with. */
+    /** The auth.json the workspace's running server has now (as it was started with, or as it wrote it since). */
     public String authJsonOf(String workspace) {
         try {
-            return Files.readString(OpenCodeProcess.authJsonPath(servers.get(workspace).root()));
+            return Files.readString(authJsonPath(workspace));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where the workspace's running server keeps its auth.json ({@code $XDG_DATA_HOME/opencode/auth.json}). */
+    public Path authJsonPath(String workspace) {
+        return OpenCodeProcess.authJsonPath(servers.get(workspace).root());
+    }
+
+    /** The workspace's running server. */
+    public OpenCodeProcess server(String workspace) {
+        return servers.get(workspace);
+    }
+
+    /** The Copilot API stand-in every workspace's OpenCode and the keeper call. */
+    public WireMockServer copilot() {
+        return copilot;
     }
 
     private void start(String workspace, String authJson, int port) {

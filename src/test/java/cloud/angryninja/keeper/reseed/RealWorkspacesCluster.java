@@ -28,8 +28,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 /**
  * The cluster around the real OpenCode workspaces of {@link RealOpenCodeWorkspaces}, on the test's mock Kubernetes API:
  * each workspace's ExternalSecret, Secret (holding {@link RealOpenCodeWorkspaces#OLD_TOKEN}) and rolled-out Deployment
- * ({@code alpha} watched by Reloader), and the ESO, Reloader and Deployment-controller stand-ins; new pods restart the
- * workspace's real OpenCode with the auth.json its Secret holds. ESO reads Doppler's latest write on the WireMock, else
+ * (as k8s/ deploys it: Reloader watches the workspace's other Secret, never the credential's), and the ESO, Reloader
+ * and Deployment-controller stand-ins; new pods restart the workspace's real OpenCode with the auth.json its Secret
+ * holds. ESO reads Doppler's latest write on the WireMock, else
  * what {@link #initialDoppler()} holds.
  */
 public final class RealWorkspacesCluster implements AutoCloseable {
@@ -54,8 +55,8 @@ public final class RealWorkspacesCluster implements AutoCloseable {
             controllers.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(ns).resource(MockCluster.externalSecret(ns,
                     w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), "Periodic")).create();
             controllers.secrets().inNamespace(ns).resource(MockCluster.secret(ns, w.secret(), w.secretKey(), old)).create();
-            controllers.apps().deployments().inNamespace(ns).resource(MockCluster.deployment(ns, w.deployment(), w.secret(),
-                    w.name().equals("alpha"))).create();
+            controllers.apps().deployments().inNamespace(ns).resource(MockCluster.workspaceDeployment(ns, w.deployment(), w.secret(),
+                    w.reportTokenSecret())).create();
             await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
                     controllers.apps().deployments().inNamespace(ns).withName(w.deployment()).get()));
         }
@@ -70,6 +71,15 @@ public final class RealWorkspacesCluster implements AutoCloseable {
     /** Doppler's values before any write, by secret name: what ESO syncs while the WireMock holds no write. */
     public Map<String, String> initialDoppler() {
         return initialDoppler;
+    }
+
+    /** The workspace's other Secret ({@code report-token-secret}) holding its report token under {@code report-token-key}. */
+    public void reportToken(Workspace w, String token) {
+        controllers.secrets().inNamespace(w.namespace()).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(w.reportTokenSecret()).withNamespace(w.namespace()).endMetadata().withType("Opaque")
+                .addToData(w.reportTokenKey(), Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
+                .addToData("OPENCODE_SERVER_PASSWORD", Base64.getEncoder().encodeToString(("pw-" + w.name()).getBytes(StandardCharsets.UTF_8)))
+                .build()).createOr(existing -> existing.update());
     }
 
     /** The auth.json text the workspace's Secret holds now. */

@@ -10,6 +10,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.probe.ProbeResult;
+import cloud.angryninja.keeper.probe.WorkspaceState;
+
 import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.workspace.Workspace;
@@ -52,18 +55,42 @@ class ReseedDecisionsTest {
     }
 
     @Test
-    void modeIsRolloutByDefaultOrLive() {
-        assertThat(ReseedMode.parse(null)).isEqualTo(ReseedMode.ROLLOUT);
+    void modeIsLiveByDefaultOrAForcedRollout() {
+        assertThat(ReseedMode.parse(null)).isEqualTo(ReseedMode.LIVE);
         assertThat(ReseedMode.parse("rollout")).isEqualTo(ReseedMode.ROLLOUT);
         assertThat(ReseedMode.parse("live")).isEqualTo(ReseedMode.LIVE);
         for (String bad : List.of("", "Rollout", "restart")) {
             assertThatThrownBy(() -> ReseedMode.parse(bad)).as(bad).hasMessage("?mode takes exactly rollout or live (or is left out)");
         }
         assertThat(ReseedMode.LIVE.has(Step.LIVE_APPLY)).isTrue();
-        assertThat(ReseedMode.LIVE.has(Step.ROLLOUT)).isFalse();
+        assertThat(ReseedMode.LIVE.has(Step.ROLLOUT)).as("for a workspace that does not take it live").isTrue();
         assertThat(ReseedMode.ROLLOUT.has(Step.LIVE_APPLY)).isFalse();
         assertThat(ReseedMode.ROLLOUT.has(Step.ROLLOUT)).isTrue();
         assertThat(ReseedMode.LIVE.has(Step.VERIFY_AFTER)).isTrue();
+    }
+
+    @Test
+    void aWorkspaceTookTheCredentialLiveWhenItIsUpWithTheProviderLoaded() {
+        WorkspaceState up = new WorkspaceState("w", cloud.angryninja.keeper.copilot.CopilotState.UNKNOWN, "", ProbeResult.pass("up"),
+                ProbeResult.pass("loaded"), ProbeResult.unknown("Copilot 503"), ProbeResult.PENDING, 0, Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, Optional.empty());
+        assertThat(ReseedDecisions.tookItLive(up)).as("Copilot without a verdict: a rollout would not help").isTrue();
+        assertThat(ReseedDecisions.tookItLive(new WorkspaceState("w", up.state(), "", ProbeResult.fail("down"), ProbeResult.fail("down"),
+                up.credential(), ProbeResult.PENDING, 0, Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty())))
+                .as("down").isFalse();
+        assertThat(ReseedDecisions.tookItLive(new WorkspaceState("w", up.state(), "", ProbeResult.pass("up"), ProbeResult.fail("not loaded"),
+                up.credential(), ProbeResult.PENDING, 0, Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty())))
+                .as("provider not loaded").isFalse();
+        assertThat(ReseedDecisions.tookItLive(null)).isFalse();
+    }
+
+    @Test
+    void dopplerIsUnchangedWhenItHoldsEveryWantedValue() {
+        Map<String, Optional<String>> current = Map.of("A", Optional.of("v"), "ACCOUNT", Optional.of("octo"));
+        assertThat(ReseedDecisions.dopplerUnchanged(current, Map.of("A", "v", "ACCOUNT", "octo"))).isTrue();
+        assertThat(ReseedDecisions.dopplerUnchanged(current, Map.of("A", "v", "ACCOUNT", "other"))).as("another account").isFalse();
+        assertThat(ReseedDecisions.dopplerUnchanged(current, Map.of("A", "v", "B", "v"))).as("a name Doppler lacks").isFalse();
+        assertThat(ReseedDecisions.dopplerUnchanged(current, Map.of())).isFalse();
     }
 
     @Test

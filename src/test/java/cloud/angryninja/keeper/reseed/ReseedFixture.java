@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import cloud.angryninja.keeper.copilot.CopilotChecker;
+import cloud.angryninja.keeper.credential.AccountRecord;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.kube.DeploymentRollout;
 import cloud.angryninja.keeper.kube.ExternalSecretSync;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
@@ -61,6 +63,8 @@ public final class ReseedFixture implements AutoCloseable {
     public final FakeReloader reloader;
     public final WireMockServer http = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    /** What each workspace holds, shared by the probe and the reseed as the beans share it. */
+    public final ReportedCredentials held = new ReportedCredentials();
     private final String namespace;
 
     public ReseedFixture(String namespace) {
@@ -117,20 +121,22 @@ public final class ReseedFixture implements AutoCloseable {
         CopilotChecker copilot = new CopilotChecker(client, URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
         KubernetesClient kube = cluster.client();
         OpenCodeClient openCode = new OpenCodeClient(client, Duration.ofSeconds(5));
-        Prober prober = new Prober(workspaces, openCode, new CredentialSource(kube), copilot,
+        Prober prober = new Prober(workspaces, openCode, new CredentialSource(kube, Duration.ofSeconds(10), held), copilot,
                 new KeeperMetrics(registry, workspaces, "test"), 8, Clock.systemUTC());
         return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),
                 new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), openCode, prober, kube,
-                new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC());
+                new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC(), held,
+                AccountRecord.none());
     }
 
     public ReseedWorkflow workflow(List<Workspace> all) {
         return workflow(all, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(3));
     }
 
+    /** A reseed that rolls the workspaces out ({@code ?mode=rollout}): the stand-in OpenCode takes no credential live. */
     public static ReseedWorkflow.ReseedRequest request(String body, String... workspaces) {
         return new ReseedWorkflow.ReseedRequest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, List.of(workspaces), null,
-                null);
+                null, "rollout");
     }
 
     @Override

@@ -237,13 +237,13 @@ class ReseedResourceTest {
 
     @Test
     @Order(5)
-    void theLaptopsAuthJsonReachesBothWorkspacesAndTheRestartedOpenCodeIsVerified() throws Exception {
+    void aForcedRolloutReachesBothWorkspacesAndTheRestartedOpenCodeIsVerified() throws Exception {
         doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).willReturn(aResponse().withStatus(404)
                 .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}")));
         doppler.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(DopplerWireMock.WRITE_PATH)).willReturn(okJson("{\"success\":true}")));
         int startsBefore = world.starts("alpha") + world.starts("beta");
 
-        Response r = post(LAPTOP_FILE, "");
+        Response r = post(LAPTOP_FILE, "?mode=rollout");
         JsonNode reply = JSON.readTree(r.asString());
 
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
@@ -263,8 +263,10 @@ class ReseedResourceTest {
         }
         assertThat(world.starts("alpha") + world.starts("beta")).isEqualTo(startsBefore + 2);
         assertThat(reply.path("ignoredProviders").get(0).asText()).isEqualTo("anthropic");
+        assertThat(reply.path("source").asText()).isEqualTo("api");
         for (JsonNode w : reply.path("workspaces")) {
             assertThat(w.path("verified").asBoolean()).isTrue();
+            assertThat(w.path("applied").asText()).isEqualTo("rollout");
             assertThat(w.path("steps")).hasSize(ReseedMode.ROLLOUT.steps().size());
             assertThat(w.path("steps").get(5).path("detail").asText()).contains("up PASS (healthy, version 1.18.33)")
                     .contains("github-copilot PASS").contains("the new credential " + CopilotCredential.fingerprint(RealOpenCodeWorkspaces.NEW_TOKEN));
@@ -278,7 +280,7 @@ class ReseedResourceTest {
         doppler.resetAll();
         doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH))
                 .willReturn(okJson(JSON.writeValueAsString(Map.of("name", "X", "value", Map.of("raw", reduced, "computed", reduced))))));
-        Response again = post(NEW, "");
+        Response again = post(NEW, "?mode=rollout");
         assertThat(again.statusCode()).as(again.asString()).isEqualTo(200);
         assertThat(JSON.readTree(again.asString()).path("workspaces").get(0).path("steps").get(2).path("detail").asText()).startsWith("unchanged");
         doppler.verify(0, postRequestedFor(urlPathEqualTo(DopplerWireMock.WRITE_PATH)));
@@ -297,11 +299,12 @@ class ReseedResourceTest {
         int rolloutsBefore = deployments.rollouts("opencode", "beta");
 
         Response r = given().header("Authorization", AUTH).header("Accept", "text/plain").body(old.getBytes(StandardCharsets.UTF_8))
-                .post("/reseed?workspace=beta&mode=live");
+                .post("/reseed?workspace=beta"); // live is the default
 
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         assertThat(r.asString()).contains("\nbeta live_apply success ").contains("\nbeta verify_after success ")
-                .doesNotContain("beta rollout").doesNotContain(RealOpenCodeWorkspaces.OLD_TOKEN);
+                .contains("\nbeta rollout skipped 0 ms: not needed: the running OpenCode took the credential\n")
+                .contains("\nbeta applied live\n").doesNotContain(RealOpenCodeWorkspaces.OLD_TOKEN);
         assertThat(secretValue(workspace("beta"))).isEqualTo(old);
         assertThat(JSON.readTree(world.authJsonOf("beta")).path("github-copilot").path("refresh").asText())
                 .as("the running OpenCode stored the credential in its auth.json").isEqualTo(RealOpenCodeWorkspaces.OLD_TOKEN);

@@ -136,6 +136,7 @@ class ReseedScriptTest {
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.stdout()).startsWith("usage: scripts/reseed [OPTION]... [AUTH_JSON]\n")
                     .contains("-w, --workspace NAME").contains("-n, --dry-run").contains("-h, --help").contains("KEEPER_API_TOKEN")
+                    .contains("-r, --rollout")
                     .doesNotContain("Illegal option").doesNotContain("set -eu");
         }
         Tools.Result unknown = run(Map.of(), "--bogus");
@@ -155,6 +156,21 @@ class ReseedScriptTest {
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(received.get(0).query()).isEqualTo("workspace=alpha&workspace=beta&workspace=gamma&dryRun=true&force=true&mode=live");
         assertThat(received.get(0).body()).isEqualTo(AUTH);
+    }
+
+    @Test
+    void aRolloutIsAskedForByName() throws IOException {
+        Path file = tmp.resolve("auth.json");
+        write(file);
+
+        Tools.Result shortForm = run(Map.of(), "-r", file.toString());
+        Tools.Result longForm = run(Map.of(), "--rollout", file.toString());
+        Tools.Result byDefault = run(Map.of(), file.toString());
+
+        assertThat(shortForm.exitCode()).as(shortForm.output()).isZero();
+        assertThat(longForm.exitCode()).as(longForm.output()).isZero();
+        assertThat(byDefault.exitCode()).as(byDefault.output()).isZero();
+        assertThat(received).extracting(Received::query).containsExactly("mode=rollout", "mode=rollout", null);
     }
 
     @Test

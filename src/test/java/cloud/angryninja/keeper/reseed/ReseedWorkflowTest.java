@@ -301,7 +301,7 @@ class ReseedWorkflowTest {
         assertNothingChanged();
 
         ReseedReply forced = workflow.reseed(new ReseedWorkflow.ReseedRequest(body.getBytes(StandardCharsets.UTF_8), false, List.of(),
-                null, "true"));
+                null, "true", "rollout"));
         assertThat(step(forced, "opencode-flux", Step.VERIFY_BEFORE).outcome()).isEqualTo("skipped");
         assertThat(f.doppler.writes()).as("forced: written").hasSize(1);
         assertThat(rollouts(flux)).isEqualTo(1);

@@ -84,6 +84,36 @@ public final class MockCluster implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * A workspace's Deployment as k8s/ deploys it once the credential has a Secret of its own: the init container mounts
+     * {@code credentialSecret}, the server reads its password from {@code otherSecret}, and Reloader watches
+     * {@code otherSecret} alone ({@code secret.reloader.stakater.com/reload}).
+     */
+    public static Deployment workspaceDeployment(String namespace, String name, String credentialSecret, String otherSecret) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                .withAnnotations(Map.of(KeeperAnnotations.RELOADER_SECRET_RELOAD, otherSecret))
+                .endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewStrategy().withType("Recreate").endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec()
+                .addNewInitContainer().withName("init-workspace").withImage("docker.io/alpine/git:v2.49.1")
+                .addNewVolumeMount().withName("secrets").withMountPath("/secrets").endVolumeMount()
+                .endInitContainer()
+                .addNewContainer().withName("app").withImage("ghcr.io/anomalyco/opencode:1.18.33")
+                .addNewEnv().withName("OPENCODE_SERVER_PASSWORD").withNewValueFrom().withNewSecretKeyRef(
+                        "OPENCODE_SERVER_PASSWORD", otherSecret, false).endValueFrom().endEnv()
+                .endContainer()
+                .addNewVolume().withName("secrets").withNewSecret().withSecretName(credentialSecret).endSecret().endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
     /** A one-replica Recreate Deployment mounting {@code secret}; annotated for Reloader when {@code reloader}. */
     public static Deployment deployment(String namespace, String name, String secret, boolean reloader) {
         return new DeploymentBuilder()

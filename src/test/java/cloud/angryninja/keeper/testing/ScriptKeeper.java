@@ -23,7 +23,8 @@ import cloud.angryninja.keeper.manifests.Tools;
 
 /**
  * {@code scripts/reseed} run for real (sh, the real curl) against a loopback stand-in of the keeper that records
- * every request (method, path, query, headers, body) and answers in plain text as the keeper does. A {@code curl}
+ * every request (method, path, query, headers, body) and answers in plain text as the keeper does; the workspace's
+ * report-credential sidecar reports to the same stand-in ({@code ReportCredentialScriptTest}). A {@code curl}
  * wrapper first on the script's PATH records curl's arguments, then runs the real curl.
  */
 public final class ScriptKeeper implements AutoCloseable {
@@ -40,9 +41,9 @@ public final class ScriptKeeper implements AutoCloseable {
     private final Path dir;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    private ScriptKeeper(Path dir, Function<Received, Answer> answers) throws IOException {
+    private ScriptKeeper(Path dir, int port, Function<Received, Answer> answers) throws IOException {
         this.dir = dir;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", exchange -> {
             Received r = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()),
@@ -64,7 +65,12 @@ public final class ScriptKeeper implements AutoCloseable {
 
     /** Starts the stand-in; {@code dir} holds the curl wrapper, its record, and the script's HOME ({@code dir/home}). */
     public static ScriptKeeper start(Path dir, Function<Received, Answer> answers) throws IOException {
-        return new ScriptKeeper(dir, answers);
+        return new ScriptKeeper(dir, 0, answers);
+    }
+
+    /** As {@link #start(Path, Function)}, on this loopback port (a keeper that comes back where it was). */
+    public static ScriptKeeper start(Path dir, int port, Function<Received, Answer> answers) throws IOException {
+        return new ScriptKeeper(dir, port, answers);
     }
 
     public List<Received> received() {

@@ -13,11 +13,12 @@ public final class TestWorkspaces {
 
     /**
      * Workspace {@code name} at {@code url} in {@code namespace}: user {@code opencode}, Deployment and ExternalSecret
-     * {@code name}, Secret {@code name-secret} with key {@code COPILOT_AUTH_JSON}, the default Doppler secret.
+     * {@code name-copilot}, Secret {@code name-copilot} with key {@code COPILOT_AUTH_JSON}, the default Doppler secret, the report
+     * token in {@code name-secret}.
      */
     public static Workspace named(String name, String url, Optional<String> password, String namespace) {
-        return new Workspace(name, URI.create(url), "opencode", password, namespace, name, name, name + "-secret",
-                "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
+        return new Workspace(name, URI.create(url), "opencode", password, namespace, name, Workspace.defaultCredentialSecret(name),
+                Workspace.defaultCredentialSecret(name), "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
     }
 
     /** {@link #named(String, String, Optional, String)} without a password, in namespace {@code opencode}. */

@@ -101,8 +101,8 @@ class DiscoveryTest {
 
     @Test
     void aLabelledDeploymentJoinsIsProbedAndLeavesWithItsSeries() {
-        secret("opencode-lab-secret", Map.of("OPENCODE_SERVER_PASSWORD", DiscoveryStandInsResource.HEALTHY_PASSWORD,
-                "COPILOT_AUTH_JSON", authJson()));
+        secret("opencode-lab-secret", Map.of("OPENCODE_SERVER_PASSWORD", DiscoveryStandInsResource.HEALTHY_PASSWORD));
+        secret("opencode-lab-copilot", Map.of("COPILOT_AUTH_JSON", authJson()));
         double before = discovered();
 
         deployment("opencode-lab", "true", Map.of(P + "url", url("/healthy")));
@@ -138,7 +138,7 @@ class DiscoveryTest {
     @Test
     void anAnnotationEditTakesEffectAndABadOneChangesNothing() {
         secret("lab-server", Map.of("PW", DiscoveryStandInsResource.HEALTHY_PASSWORD));
-        secret("edited-secret", Map.of("COPILOT_AUTH_JSON", authJson()));
+        secret("edited-copilot", Map.of("COPILOT_AUTH_JSON", authJson()));
         deployment("opencode-edit", "edited", Map.of(P + "url", url("/healthy"), P + "password-secret", "lab-server",
                 P + "password-key", "PW"));
         await().atMost(Duration.ofSeconds(10)).until(() -> sample(KeeperMetrics.WORKSPACE_UP, "edited").equals(Optional.of(1.0)));

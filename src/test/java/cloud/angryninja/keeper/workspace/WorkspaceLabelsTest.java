@@ -27,8 +27,8 @@ class WorkspaceLabelsTest {
         WorkspaceLabels.Declared d = read("true", Map.of()).declared().orElseThrow();
 
         assertThat(d.withoutPassword()).isEqualTo(new Workspace("opencode-lab", URI.create("http://opencode-lab.opencode:4096"),
-                "opencode", Optional.empty(), "opencode", "opencode-lab", "opencode-lab", "opencode-lab-secret", "COPILOT_AUTH_JSON",
-                "OPENCODE_LAB_COPILOT_AUTH_JSON"));
+                "opencode", Optional.empty(), "opencode", "opencode-lab", "opencode-lab-copilot", "opencode-lab-copilot", "COPILOT_AUTH_JSON",
+                "OPENCODE_LAB_COPILOT_AUTH_JSON", "opencode-lab-secret", "KEEPER_REPORT_TOKEN"));
         assertThat(d.passwordSecret()).isEqualTo("opencode-lab-secret");
         assertThat(d.passwordKey()).isEqualTo("OPENCODE_SERVER_PASSWORD");
         assertThat(d.withPassword(Optional.of("pw")).password()).contains("pw");
@@ -36,27 +36,29 @@ class WorkspaceLabelsTest {
 
     @Test
     void aLabelValueIsTheWorkspaceNameAndAnnotationsOverride() {
-        WorkspaceLabels.Declared d = read("lab", Map.of(
-                P + "url", "https://lab.example.org/oc",
-                P + "username", "me",
-                P + "password-secret", "lab-server",
-                P + "password-key", "PW",
-                P + "secret", "lab-auth",
-                P + "secret-key", "auth.json",
-                P + "external-secret", "lab-es",
-                P + "doppler-secret", "LAB_AUTH",
-                "reloader.stakater.com/auto", "true")).declared().orElseThrow();
+        WorkspaceLabels.Declared d = read("lab", Map.ofEntries(
+                Map.entry(P + "url", "https://lab.example.org/oc"),
+                Map.entry(P + "username", "me"),
+                Map.entry(P + "password-secret", "lab-server"),
+                Map.entry(P + "password-key", "PW"),
+                Map.entry(P + "secret", "lab-auth"),
+                Map.entry(P + "secret-key", "auth.json"),
+                Map.entry(P + "external-secret", "lab-es"),
+                Map.entry(P + "doppler-secret", "LAB_AUTH"),
+                Map.entry(P + "report-token-secret", "lab-reporter"),
+                Map.entry(P + "report-token-key", "TOKEN"),
+                Map.entry("reloader.stakater.com/auto", "true"))).declared().orElseThrow();
 
         assertThat(d.withoutPassword()).isEqualTo(new Workspace("lab", URI.create("https://lab.example.org/oc"), "me", Optional.empty(),
-                "opencode", "opencode-lab", "lab-es", "lab-auth", "auth.json", "LAB_AUTH"));
+                "opencode", "opencode-lab", "lab-es", "lab-auth", "auth.json", "LAB_AUTH", "lab-reporter", "TOKEN"));
         assertThat(d.passwordSecret()).isEqualTo("lab-server");
         assertThat(d.passwordKey()).isEqualTo("PW");
     }
 
     @Test
-    void thePasswordSecretDefaultsToTheWorkspacesSecret() {
+    void thePasswordSecretDefaultsToNameSecretNotTheCredentialsSecret() {
         WorkspaceLabels.Declared d = read("lab", Map.of(P + "secret", "lab-auth")).declared().orElseThrow();
-        assertThat(d.passwordSecret()).isEqualTo("lab-auth");
+        assertThat(d.passwordSecret()).isEqualTo("lab-secret");
     }
 
     @Test

@@ -31,25 +31,27 @@ class WorkspacesTest {
         List<Workspace> all = resolve(Map.of("keeper.workspaces.opencode-flux.url", "http://opencode-flux.opencode:4096"));
 
         assertThat(all).containsExactly(new Workspace("opencode-flux", URI.create("http://opencode-flux.opencode:4096"),
-                "opencode", Optional.empty(), "opencode", "opencode-flux", "opencode-flux", "opencode-flux-secret",
-                "COPILOT_AUTH_JSON", "OPENCODE_FLUX_COPILOT_AUTH_JSON"));
+                "opencode", Optional.empty(), "opencode", "opencode-flux", "opencode-flux-copilot", "opencode-flux-copilot",
+                "COPILOT_AUTH_JSON", "OPENCODE_FLUX_COPILOT_AUTH_JSON", "opencode-flux-secret", "KEEPER_REPORT_TOKEN"));
     }
 
     @Test
     void takesEveryExplicitValue() {
-        Workspace w = resolve(Map.of(
-                "keeper.workspaces.ha.url", "https://ha.example.org/prefix",
-                "keeper.workspaces.ha.username", "me",
-                "keeper.workspaces.ha.password", "pw",
-                "keeper.workspaces.ha.namespace", "ai",
-                "keeper.workspaces.ha.deployment", "ha-deploy",
-                "keeper.workspaces.ha.external-secret", "ha-es",
-                "keeper.workspaces.ha.secret", "ha-auth",
-                "keeper.workspaces.ha.secret-key", "auth.json",
-                "keeper.workspaces.ha.doppler-secret", "HA_AUTH")).get(0);
+        Workspace w = resolve(Map.ofEntries(
+                Map.entry("keeper.workspaces.ha.url", "https://ha.example.org/prefix"),
+                Map.entry("keeper.workspaces.ha.username", "me"),
+                Map.entry("keeper.workspaces.ha.password", "pw"),
+                Map.entry("keeper.workspaces.ha.namespace", "ai"),
+                Map.entry("keeper.workspaces.ha.deployment", "ha-deploy"),
+                Map.entry("keeper.workspaces.ha.external-secret", "ha-es"),
+                Map.entry("keeper.workspaces.ha.secret", "ha-auth"),
+                Map.entry("keeper.workspaces.ha.secret-key", "auth.json"),
+                Map.entry("keeper.workspaces.ha.doppler-secret", "HA_AUTH"),
+                Map.entry("keeper.workspaces.ha.report-token-secret", "ha-reporter"),
+                Map.entry("keeper.workspaces.ha.report-token-key", "TOKEN"))).get(0);
 
         assertThat(w).isEqualTo(new Workspace("ha", URI.create("https://ha.example.org/prefix"), "me", Optional.of("pw"), "ai",
-                "ha-deploy", "ha-es", "ha-auth", "auth.json", "HA_AUTH"));
+                "ha-deploy", "ha-es", "ha-auth", "auth.json", "HA_AUTH", "ha-reporter", "TOKEN"));
         assertThat(w.endpoint("/global/health")).isEqualTo(URI.create("https://ha.example.org/prefix/global/health"));
         assertThat(w.toString()).doesNotContain("pw");
     }

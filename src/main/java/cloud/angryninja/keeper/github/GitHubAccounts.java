@@ -1,0 +1,123 @@
+package cloud.angryninja.keeper.github;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import cloud.angryninja.keeper.copilot.CopilotCredential;
+
+/**
+ * The GitHub account behind a Copilot credential: {@code GET {keeper.github.api-url}/user} with
+ * {@code Authorization: token <refresh>} (OpenCode's token has the {@code read:user} scope), or
+ * {@code https://<enterpriseUrl>/api/v3/user} for a GitHub Enterprise credential. The token is sent nowhere else and
+ * never named in an answer: a failure says which host and what kind.
+ */
+@ApplicationScoped
+public class GitHubAccounts {
+
+    /** A GitHub login: letters, digits and single inner hyphens, at most 39 characters. */
+    static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
+
+    /** What GitHub said of a credential. */
+    public sealed interface Answer permits Login, Refused, NoAnswer {
+    }
+
+    /** GitHub names the account. */
+    public record Login(String login) implements Answer {
+    }
+
+    /** GitHub refuses the token ({@code 401}, {@code 403}). */
+    public record Refused(int status) implements Answer {
+    }
+
+    /** No account named: no answer, another status, an answer that is not a login; {@code reason} holds no secret. */
+    public record NoAnswer(String reason) implements Answer {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI apiUrl;
+    private final Duration timeout;
+    private final String userAgent;
+
+    @Inject
+    public GitHubAccounts(HttpClient http, GitHubApiConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this(http, config.apiUrl(), config.timeout(), "opencode-keeper/" + version);
+    }
+
+    public GitHubAccounts(HttpClient http, URI apiUrl, Duration timeout, String userAgent) {
+        this.http = http;
+        this.apiUrl = apiUrl;
+        this.timeout = timeout;
+        this.userAgent = userAgent;
+    }
+
+    /** Pure: where the account of a credential is asked. */
+    public static URI userEndpoint(URI apiUrl, Optional<String> enterpriseDomain) {
+        if (enterpriseDomain.isPresent()) {
+            return URI.create("https://" + enterpriseDomain.get() + "/api/v3/user");
+        }
+        String base = apiUrl.toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + "/user");
+    }
+
+    /** The login of the account whose token the credential holds. */
+    public Answer login(CopilotCredential credential) {
+        URI uri = userEndpoint(apiUrl, credential.enterpriseUrl());
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Authorization", "token " + credential.refresh())
+                .header("Accept", "application/vnd.github+json")
+                .header("User-Agent", userAgent)
+                .GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return new NoAnswer("GitHub at " + uri.getHost() + " did not answer GET /user within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            return new NoAnswer("GitHub at " + uri.getHost() + " could not be reached (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new NoAnswer("GET /user was interrupted");
+        }
+        return answer(response.statusCode(), response.body(), uri.getHost());
+    }
+
+    /** Pure: GitHub's answer read. */
+    static Answer answer(int status, String body, String host) {
+        if (status == 401 || status == 403) {
+            return new Refused(status);
+        }
+        if (status != 200) {
+            return new NoAnswer("GitHub at " + host + " answered GET /user with HTTP " + status);
+        }
+        try {
+            JsonNode login = JSON.readTree(body).path("login");
+            if (login.isTextual() && LOGIN.matcher(login.asText()).matches()) {
+                return new Login(login.asText());
+            }
+        } catch (IOException | RuntimeException e) {
+            // falls through: not an account
+        }
+        return new NoAnswer("GitHub at " + host + " answered GET /user without a login");
+    }
+}
