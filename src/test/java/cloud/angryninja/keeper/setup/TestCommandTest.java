@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.sandbox.OpenCodeInstall;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
- * {@code scripts/test}, the one test command, and the JDK check of the build, run for real: a Java older than 21 is
- * refused with one line by the script and by Maven Enforcer; a missing tool, when the script cannot install it (not
- * root), stops it with one line naming the Debian packages, before Maven runs; {@code .ci/run} runs exactly it.
+ * {@code scripts/test}, the one test command, run for real: a missing tool, when the script cannot install it (not
+ * root), stops it with one line naming the Debian packages, before Maven runs; {@code .ci/run} runs exactly it. How it
+ * refuses a Java older than 21 is {@link BuildOnOldJavaIT}'s (the packaged tier: it needs the old Java).
  */
+@Tier.Integration
 class TestCommandTest {
 
     static final Path SCRIPT = Repo.path("scripts/test");
@@ -34,44 +36,6 @@ class TestCommandTest {
 
     @TempDir
     Path tmp;
-
-    @Test
-    void aJavaOlderThan21StopsTheScriptWithOneLine() {
-        OldJava.Jvm old = OldJava.require();
-
-        Tools.Result r = Tools.run(List.of("bash", SCRIPT.toString()), tmp, Map.of("JAVA_HOME", old.home().toString()), true,
-                Duration.ofSeconds(60));
-
-        assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
-        assertThat(r.output().strip()).isEqualTo("scripts/test: JDK 21 or newer needed, " + old.home() + "/bin/java is Java "
-                + old.feature() + "; set JAVA_HOME to a JDK 21+");
-    }
-
-    @Test
-    void mavenEnforcerStopsABuildOnAJavaOlderThan21() {
-        OldJava.Jvm old = OldJava.require();
-
-        Tools.Result r = Tools.run(List.of(Repo.path("mvnw").toString(), "-B", "-q", "-o", "validate"), Repo.root(),
-                Map.of("JAVA_HOME", old.home().toString(), "HOME", System.getProperty("user.home")), true, Duration.ofSeconds(180));
-
-        assertThat(r.exitCode()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("opencode-keeper needs JDK 21 or newer to build; this is Java " + old.feature())
-                .contains(old.home() + ": set JAVA_HOME to a JDK 21+")
-                .doesNotContain("release version 21 not supported");
-    }
-
-    @Test
-    void devModeOnAJavaOlderThan21StopsWithTheSameLineBeforeCompiling() {
-        OldJava.Jvm old = OldJava.require();
-
-        Tools.Result r = Tools.run(List.of(Repo.path("mvnw").toString(), "-B", "-o", "quarkus:dev", "-Dquarkus.console.enabled=false"),
-                Repo.root(), Map.of("JAVA_HOME", old.home().toString(), "HOME", System.getProperty("user.home")), true,
-                Duration.ofSeconds(180));
-
-        assertThat(r.exitCode()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("opencode-keeper needs JDK 21 or newer to build; this is Java " + old.feature())
-                .doesNotContain("release version 21 not supported").doesNotContain("Compiling");
-    }
 
     @Test
     void aMissingToolItCannotInstallStopsItWithOneLineNamingThePackages() throws IOException {
