@@ -37,6 +37,7 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.domain.ReferencedClassObject;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
@@ -46,22 +47,26 @@ import cloud.angryninja.keeper.manifests.ClusterSnapshot;
 /**
  * The test tiers ({@link Tier}) as the build sees them: every test class is in exactly one tier, as JUnit resolves its
  * tags (its own and its superclasses'); its name says which plugin runs it ({@code *IT}: failsafe, the packaged tier;
- * {@code *Test}: surefire, unit or integration); and its tier is what its code does. A unit test's code (its methods,
- * its superclasses', the test resources and profiles its annotations and its code name, and everything they call, in
- * the project's main and test code) reaches nothing that starts a real part ({@link #startsARealPart}); an integration test's does.
+ * {@code *Test}: surefire, unit or integration); and its tier is what its code does. A unit test's code reaches nothing
+ * that starts a real part ({@link #startsARealPart}), an integration test's does: its code is its methods, its
+ * superclasses', those of the test resources and profiles its annotations and its code name, and everything they call
+ * in the project's main and test code.
  *
  * <p>The reach is found in the compiled classes (ArchUnit): a call reaches the method called and its overrides; making
  * an object reaches every method of its class (it can be called back); touching a class runs its static initializer.
- * Calls inside lambdas count as calls of the method that holds them. What is not seen: code reached by reflection,
- * or the application a {@code @QuarkusTest} boots (its beans are the keeper's own; the sandbox that starts OpenCode is
- * dev-mode only).
+ * Calls inside lambdas and method references count as calls of the method that holds them. What is not seen: code
+ * reached by reflection, or the application a {@code @QuarkusTest} boots (its beans are the keeper's own; the sandbox
+ * that starts OpenCode is dev-mode only). A failure names the chain of calls, e.g. {@code AlertRulesTest.promtool... ->
+ * Promtool.shippedRuleGroups -> K8sTree.build -> ClusterSnapshot.adopted -> ClusterSnapshot.location}.
  */
 @Tier.Unit
 class TestTiersTest {
 
     static final String PROJECT = "cloud.angryninja.keeper";
     static final Set<String> TIERS = Set.of(Tier.UNIT, Tier.INTEGRATION, Tier.PACKAGED);
-    static final JavaClasses CLASSES = new ClassFileImporter().importPackages(PROJECT);
+    /** The project's compiled classes, main and test (target/classes, target/test-classes). */
+    static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeJars())
+            .importPackages(PROJECT);
 
     /**
      * What starts a real part, reached from code: a process (every tool, script, OpenCode server, Prometheus, buildah,
@@ -169,7 +174,8 @@ class TestTiersTest {
     }
 
     static ArchCondition<JavaClass> haveConcreteSubclasses() {
-        return condition("have a concrete subclass", c -> c.getAllSubclasses().stream().anyMatch(s -> !isAbstract(s)) ? Optional.empty()
+        return condition("have a concrete subclass", c -> c.getAllSubclasses().stream().anyMatch(s -> !isAbstract(s))
+                ? Optional.empty()
                 : Optional.of(c.getName() + " has no concrete subclass: its tests never run"));
     }
 
@@ -300,7 +306,7 @@ class TestTiersTest {
         return next;
     }
 
-    /** A test resource or test profile: Quarkus makes and runs one from its class (e.g. {@code testResources()} of a profile). */
+    /** A test resource or a test profile: Quarkus makes one from its class (e.g. {@code testResources()} of a profile). */
     static boolean isStartedByQuarkus(JavaClass c) {
         return c.isAssignableTo("io.quarkus.test.common.QuarkusTestResourceLifecycleManager")
                 || c.isAssignableTo("io.quarkus.test.junit.QuarkusTestProfile");
