@@ -14,10 +14,13 @@ import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /**
  * Checks the packaged application ({@code target/quarkus-app}) after {@code package}: the dev
  * sandbox is not in it, and every configuration mistake is reported in one message, one line each, naming the key.
  */
+@Tier.Packaged
 class PackagedAppIT {
 
     static final Path APP = Path.of("target", "quarkus-app");

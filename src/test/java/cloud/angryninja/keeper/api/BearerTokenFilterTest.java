@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
+@Tier.Unit
 class BearerTokenFilterTest {
 
     private static final byte[] EXPECTED = BearerTokenFilter.sha256("right-token");

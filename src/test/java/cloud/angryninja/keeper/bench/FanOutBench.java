@@ -39,6 +39,7 @@ import cloud.angryninja.keeper.probe.ProbeResult;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -48,6 +49,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * (fabric8 mock server), at the default {@code keeper.probe.concurrency} of 64.
  * Run: {@code ./mvnw -B verify -Pbench}.
  */
+@Tier.Unit
 class FanOutBench {
 
     static final int LATENCY_MS = 50;

@@ -15,6 +15,7 @@ import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.reseed.Step;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -24,6 +25,7 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * step (the waits, with the keeper's own patches and informers in them). Every reseed writes and rolls: it alternates
  * between two credentials. Run with {@code ./mvnw -B verify -Pbench}.
  */
+@Tier.Unit
 class ReseedBench {
 
     static final int WARM_UP = 5;

@@ -28,6 +28,7 @@ import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The packaged jar ({@code java -jar target/quarkus-app/quarkus-run.jar}) with 2 workspaces (real
@@ -37,6 +38,7 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * {@code -Dbench.flags="-Xa -Xb|-Xc"} measures the given flag sets (separated by {@code |}) instead; in a set,
  * {@code NAME=value} is an environment variable and {@code @ARCHIVE@} the class-data archive's path.
  */
+@Tier.Packaged
 class StartupBenchIT {
 
     /** The flags the README recommends and the JVM image sets. */

@@ -8,6 +8,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
+@Tier.Unit
 class AuthJsonTest {
 
     private static final String TOKEN = "gho_AuthJsonTestToken0123456789";

@@ -24,8 +24,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import cloud.angryninja.keeper.copilot.CredentialCheck.Verdict;
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The Copilot {@code /models} call against a WireMock stand-in of the Copilot API. */
+@Tier.Unit
 class CopilotCheckerTest {
 
     static final String TOKEN = "gho_CheckerTestToken";

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import cloud.angryninja.keeper.reseed.ReseedInput;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The strict model against the real OpenCode 1.18.33, one table: for every shape of the github-copilot entry, what
@@ -34,6 +35,7 @@ import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
  * request build a new instance, which reads auth.json again (the rows alternate loaded / not loaded, so a server that
  * did not re-read it would fail the table).
  */
+@Tier.Integration
 class CopilotEntryOpenCodeTest {
 
     /** What OpenCode does with the raw entry of a refused shape. */

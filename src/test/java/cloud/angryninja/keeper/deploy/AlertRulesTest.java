@@ -17,11 +17,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The shipped alert rules, unit-tested with the real promtool: the rule groups are taken out of
  * the PrometheusRule manifest, so the rules tested are the rules deployed.
  */
+@Tier.Integration
 class AlertRulesTest {
 
     static final Path UNIT_TESTS = Repo.root().resolve("src/test/resources/promtool/opencode-keeper-alerts-test.yaml");

@@ -35,6 +35,7 @@ import cloud.angryninja.keeper.testing.LocalMavenMirror;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MetricsText;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Builds Dockerfile.jvm for real with buildah (vfs storage in a temporary folder, chroot
@@ -46,6 +47,7 @@ import cloud.angryninja.keeper.testing.MockCluster;
  * against a mock Kubernetes API until {@code /q/health/ready} answers, and nothing outside /tmp
  * may change in the container's file system.
  */
+@Tier.Packaged
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerImageBuildIT {
 

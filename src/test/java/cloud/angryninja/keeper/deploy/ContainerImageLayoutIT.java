@@ -26,12 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Runs after {@code package}: the container images copy what the build really produces, and the
  * packaged keeper reads {@code config/application.properties} from its working directory, which
  * is where the cluster mounts its ConfigMap.
  */
+@Tier.Packaged
 class ContainerImageLayoutIT {
 
     static final Path TARGET = Repo.root().resolve("target");

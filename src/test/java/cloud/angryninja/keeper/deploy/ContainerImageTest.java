@@ -19,6 +19,7 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * What can be checked of the two Dockerfiles without Docker: base images against the build,
@@ -26,6 +27,7 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * context that .dockerignore lets through. The layout they copy out of target/ is checked against
  * a real package by ContainerImageLayoutIT.
  */
+@Tier.Unit
 class ContainerImageTest {
 
     static final Dockerfile NATIVE = Dockerfile.read(Repo.root().resolve("Dockerfile.native"));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The emulated CPU the release workflow starts the native executable on before it pushes the image
@@ -25,6 +26,7 @@ import cloud.angryninja.keeper.manifests.Tools;
  * an executable built for x86-64-v3 would be refused. The same probes on qemu's Haswell model show the features and
  * run the instruction: the probes themselves work. gcc builds the probes; no native image is built here.
  */
+@Tier.Integration
 class CpuBaselineTest {
 
     /** x86-64-v2's features beyond x86-64 (GraalVM: POPCNT, SSE3, SSE4_1, SSE4_2, SSSE3), as gcc names them. */

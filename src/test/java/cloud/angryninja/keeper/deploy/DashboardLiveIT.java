@@ -45,6 +45,7 @@ import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The dashboard's and the alerts' PromQL against live data. A real Prometheus server (Debian's
@@ -66,6 +67,7 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * PrometheusRule as Flux builds it ({@link Dashboard#allExpressions()}), alerts without their
  * {@code for:}. The test methods run in order: each moves the world one step on.
  */
+@Tier.Packaged
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardLiveIT {
 

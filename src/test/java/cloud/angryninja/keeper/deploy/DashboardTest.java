@@ -19,8 +19,10 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** Static checks of the Grafana dashboard: valid JSON, a query in every panel, PromQL that parses. */
+@Tier.Integration
 class DashboardTest {
 
     /** The keeper's metric names as pinned by the core, reseed, workspace-git and quota issues (docs/metrics.md). */

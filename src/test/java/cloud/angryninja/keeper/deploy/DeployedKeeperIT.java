@@ -11,12 +11,15 @@ import org.junit.jupiter.api.AfterAll;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /**
  * {@link DeployedKeeperTest} on the packaged application, started as its own process with the deployed configuration
  * and the stand-ins: the fast-jar in {@code ./mvnw verify}; in the release workflow the native executable taken out of
  * the built image, the same executable on an emulated old CPU, and the image itself (docs/release.md). Its log (the
  * file the launcher gives it) names no secret of the run.
  */
+@Tier.Packaged
 @QuarkusIntegrationTest
 class DeployedKeeperIT extends DeployedKeeperTest {
 

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
@@ -25,16 +24,17 @@ import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**
  * The keeper with the deployed configuration of k8s/, one workspace present and one missing
- * ({@link DeployedKeeperStandIns}), checked only through its HTTP API, so that {@link DeployedKeeperIT} runs the same
- * checks on the packaged application: the jar here, the native executable and the image in the release workflow.
+ * ({@link DeployedKeeperStandIns}), checked only through its HTTP API, so that the same checks run in the test's JVM
+ * ({@link DeployedKeeperInProcessTest}) and on the packaged application ({@link DeployedKeeperIT}: the jar here, the
+ * native executable and the image in the release workflow). Abstract and in no tier: JUnit adds up the tiers of a class
+ * and its superclasses, so each subclass carries its own.
  * It starts and is ready while a workspace is missing and says so; it probes the present one through the stand-ins;
  * it refuses a bad reseed and a reseed of the missing workspace without changing anything; a real reseed goes through
  * Doppler (its retry guard, after a 429), ESO, one rollout and the verification.
  */
-@QuarkusTest
 @WithTestResource(DeployedKeeperStandIns.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DeployedKeeperTest {
+abstract class DeployedKeeperTest {
 
     static final String PRESENT = DeployedKeeperStandIns.PRESENT;
     static final String MISSING = DeployedKeeperStandIns.MISSING;

@@ -21,6 +21,7 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.WorkspaceDiscovery;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -31,6 +32,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * really makes on a mock API: the Role as deployed refuses them, the Role with the rule uncommented
  * allows them, and the rule grants nothing the informer does not use.
  */
+@Tier.Integration
 class DiscoveryRbacTest {
 
     final String namespace = K8sTree.fluxKustomization(K8sTree.KEEPER).targetNamespace();

@@ -20,6 +20,7 @@ import cloud.angryninja.keeper.manifests.ClusterSnapshot;
 import cloud.angryninja.keeper.manifests.HelmRender;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Each HelmRelease of the tree rendered by the real Helm engine with the bjw-s app-template chart
@@ -28,6 +29,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * HTTPRoute, ServiceMonitor, and that the keeper's configuration and Role name exactly the
  * objects rendered.
  */
+@Tier.Integration
 class HelmReleaseRenderTest {
 
     static HelmRender helm;

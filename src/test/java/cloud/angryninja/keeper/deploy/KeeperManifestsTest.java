@@ -18,6 +18,7 @@ import cloud.angryninja.keeper.manifests.FluxSubstitution;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The keeper's deployment under k8s/apps/opencode/opencode-keeper, as Flux applies it (built with
@@ -25,6 +26,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * its environment, the Secrets, the Role, the route and its timeout, the scrape job the alerts
  * name. What must agree with the workspaces' manifests: {@link KeeperMeetsTheWorkspacesTest}.
  */
+@Tier.Integration
 class KeeperManifestsTest {
 
     static final List<JsonNode> BUILT = K8sTree.build(K8sTree.keeperApp());

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The keeper's deployment agrees with the workspaces' as Flux applies both: every name in the
@@ -26,6 +27,7 @@ import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
  * Service on the port it exposes; the keeper's ks.yaml follows the workspaces' conventions.
  * Nothing here is written twice: each expected value is read from the workspace's build.
  */
+@Tier.Integration
 class KeeperMeetsTheWorkspacesTest {
 
     static final KeeperConfig CONFIG = KeeperConfig.deployed();

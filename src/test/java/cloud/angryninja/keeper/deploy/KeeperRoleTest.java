@@ -35,6 +35,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
@@ -52,6 +53,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
  * the get of each workspace's own Secret, for the report token its reporter sends (the credential
  * report reads it); a reseed never touches that Secret.
  */
+@Tier.Integration
 class KeeperRoleTest {
 
     static final String OLD = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_ROLEold0000\"}}";

@@ -26,6 +26,7 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 
 /**
@@ -35,6 +36,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
  * Lease, release, which lets the other take over before the Lease expires): the Role as deployed refuses them, the Role with the rules uncommented allows
  * them, and the rules grant no verb the election does not use.
  */
+@Tier.Integration
 class LeaderElectionRbacTest {
 
     final String namespace = K8sTree.fluxKustomization(K8sTree.KEEPER).targetNamespace();

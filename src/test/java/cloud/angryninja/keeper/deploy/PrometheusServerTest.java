@@ -16,10 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /**
  * The Prometheus test server works: it scrapes a target (itself) and answers queries; and a real
  * Prometheus accepts every expression of the dashboard and the alerts.
  */
+@Tier.Integration
 class PrometheusServerTest {
 
     @TempDir

@@ -22,6 +22,7 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The GitHub workflows: valid for GitHub's workflow schema (action-validator, run without a network),
@@ -29,6 +30,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * .ci/run on pull requests and pushes, and a release that pushes the native image under the tags
  * the HelmRelease uses.
  */
+@Tier.Integration
 class WorkflowsTest {
 
     static final Path WORKFLOWS = Repo.root().resolve(".github/workflows");

@@ -33,9 +33,11 @@ import cloud.angryninja.keeper.testing.LogCapture;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /** The Doppler client against a WireMock Doppler: request shape, retries, bounds, and no secret in any message or log. */
+@Tier.Unit
 @QuarkusTest
 @TestProfile(UnreachableWorkspaceProfile.class)
 @WithTestResource(DopplerWireMock.class)

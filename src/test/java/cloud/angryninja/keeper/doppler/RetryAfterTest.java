@@ -8,7 +8,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /** {@code Retry-After} as delay-seconds or as an HTTP date (RFC 9110 section 10.2.3). */
+@Tier.Unit
 class RetryAfterTest {
 
     static final Instant NOW = Instant.parse("1994-11-06T08:49:07Z");

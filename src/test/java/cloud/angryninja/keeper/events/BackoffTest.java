@@ -7,6 +7,9 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
+@Tier.Unit
 class BackoffTest {
 
     final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));

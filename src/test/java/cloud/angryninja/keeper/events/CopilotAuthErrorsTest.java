@@ -12,12 +12,15 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /**
  * The event shape of OpenCode 1.18.33, from streams recorded on the real server
  * ({@code src/test/resources/opencode-events}: {@code GET /global/event} while a prompt went to a
  * Copilot stand-in at 127.0.0.1:18555 answering 401, then 403; {@code prompt-429.sse}: a stand-in
  * at 127.0.0.1:18429 answering every chat request 429 {@code user_weekly_rate_limited}).
  */
+@Tier.Unit
 class CopilotAuthErrorsTest {
 
     static final URI STAND_IN = URI.create("http://127.0.0.1:18555");

@@ -27,6 +27,7 @@ import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.TcpProxy;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -34,6 +35,7 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * reports a wrong password and keeps retrying, reopens a connection cut under it, stops at once;
  * and against silent loopback sockets, which the idle cut ends.
  */
+@Tier.Integration
 class EventStreamTest {
 
     static final Duration IDLE = Duration.ofMillis(800);

@@ -42,6 +42,7 @@ import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.testing.MetricsText;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -51,6 +52,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * a Kubernetes API (fabric8 mock server, CRUD mode). A user's prompt refused with 401 flips
  * {@code credential_valid} to 0 within 5 s, with the probe interval at 1 h.
  */
+@Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(PromptWorkspacesResource.class)

@@ -29,12 +29,14 @@ import cloud.angryninja.keeper.manifests.ManifestSchemas;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * {@code k8s/} dropped into the cluster's repository by the adoption contract (docs/deploy.md) and
  * reconciled as Flux would: {@link ClusterSnapshot} lays it over a copy of the snapshot, applies the one
  * patch and builds every Flux Kustomization as cluster-apps generates them.
  */
+@Tier.Integration
 class DropInTest {
 
     /** The Flux Kustomizations this tree adds. */

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import cloud.angryninja.keeper.k8s.InitScript.Shell;
 import cloud.angryninja.keeper.kube.Sha256;
 import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * What the init script does with OpenCode's auth.json on the PVC, run for real under sh and busybox sh
@@ -33,6 +34,7 @@ import cloud.angryninja.keeper.manifests.Tools;
  * since the one seeded last (the marker auth.json.seeded); every other byte of the file stays; a file
  * the script cannot read with certainty is left byte for byte, with one warning, and the pod starts.
  */
+@Tier.Integration
 class InitScriptAuthTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -27,12 +27,14 @@ import cloud.angryninja.keeper.k8s.InitScript.Shell;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The workspace init container's script, run for real under sh and busybox sh with git against a
  * local repository, exactly as the built HelmRelease starts it (see {@link InitScript}): the clone,
  * the PAT, the commit identity. What it does with auth.json: {@link InitScriptAuthTest}.
  */
+@Tier.Integration
 class InitScriptTest {
 
     @TempDir

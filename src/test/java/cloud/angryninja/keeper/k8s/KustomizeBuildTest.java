@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.angryninja.keeper.manifests.FluxSubstitution;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Every kustomization under k8s/ builds with {@code kubectl kustomize}, and Flux's substitution with
@@ -26,6 +27,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * before their content hash is computed, and comments would be substituted though kustomize drops
  * them.
  */
+@Tier.Integration
 class KustomizeBuildTest {
 
     static List<Path> kustomizations() {

@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.ManifestSchemas;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Every manifest Flux would apply from k8s/ validates against a JSON schema, all vendored in
  * src/test/resources/schemas: the CRDs' of the exact versions the cluster runs, the bjw-s common
  * 4.1.1 values schema for HelmRelease values, and the core kinds' written here.
  */
+@Tier.Integration
 class ManifestSchemaTest {
 
     static ManifestSchemas schemas;

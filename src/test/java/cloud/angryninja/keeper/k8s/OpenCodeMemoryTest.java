@@ -11,11 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The memory limit of the workspace HelmRelease leaves room for what OpenCode really uses with a
  * session running (see {@link OpenCodeMemory}; figures in docs/runbook.md, "Memory").
  */
+@Tier.Integration
 class OpenCodeMemoryTest {
 
     @Test

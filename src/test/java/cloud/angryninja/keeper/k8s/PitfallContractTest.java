@@ -21,6 +21,7 @@ import cloud.angryninja.keeper.manifests.ExternalSecretKeys;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Yaml;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * One contract per pitfall of the research summary (shared/seeds), asserted on the manifests Flux
@@ -30,6 +31,7 @@ import cloud.angryninja.keeper.manifests.Yaml;
  * PVCs"); those two are {@code pitfallP5} and {@code pitfallP6}. Behaviour that needs the script
  * run (re-clone, PAT, ownership) is proven in {@link InitScriptTest}; these tests pin the wiring.
  */
+@Tier.Integration
 class PitfallContractTest {
 
     static List<JsonNode> workspace(String app) {

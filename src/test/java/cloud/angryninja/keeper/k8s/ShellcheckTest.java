@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** shellcheck passes on every shell script under k8s/ and scripts/. A missing shellcheck fails the test. */
+@Tier.Integration
 class ShellcheckTest {
 
     @Test

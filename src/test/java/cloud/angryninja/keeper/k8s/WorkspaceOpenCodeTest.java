@@ -27,6 +27,7 @@ import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The real OpenCode server started exactly as the workspace's HelmRelease starts it (its args, its
@@ -40,6 +41,7 @@ import cloud.angryninja.keeper.opencode.OpenCodeClient;
  * OpenCode image stand-in (busybox applets, ripgrep) and the git the init script copied, and nothing
  * else: OpenCode sees the clone as a git project.
  */
+@Tier.Integration
 class WorkspaceOpenCodeTest {
 
     @TempDir

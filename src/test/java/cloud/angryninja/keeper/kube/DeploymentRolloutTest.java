@@ -17,12 +17,14 @@ import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.FakeReloader;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * Rolling a Deployment exactly once against a mock API with stand-ins for the Deployment controller, ESO and
  * Reloader: restart, join Reloader's rollout, failure, timeout.
  */
+@Tier.Unit
 class DeploymentRolloutTest {
 
     private static final String NS = "opencode";

@@ -17,9 +17,11 @@ import cloud.angryninja.keeper.testing.ApiCalls;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /** Forcing an ExternalSecret sync against a mock API with an ESO stand-in that syncs, fails or hangs. */
+@Tier.Unit
 class ExternalSecretSyncTest {
 
     private static final String NS = "opencode";

@@ -10,9 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /** The ExternalSecret predicates on objects built in memory. */
+@Tier.Unit
 class ExternalSecretsTest {
 
     private static final Instant PATCHED = Instant.parse("2026-03-01T10:00:00.700Z");

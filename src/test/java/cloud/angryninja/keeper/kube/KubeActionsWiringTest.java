@@ -23,9 +23,11 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /** The cluster actions as beans of the running keeper, on the injected client and the default deadlines. */
+@Tier.Unit
 @QuarkusTest
 @TestProfile(UnreachableWorkspaceProfile.class)
 @WithKubernetesTestServer(crud = true)

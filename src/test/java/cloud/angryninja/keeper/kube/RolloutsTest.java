@@ -8,11 +8,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 
 /** The Deployment predicates on objects built in memory, against kubectl rollout status semantics. */
+@Tier.Unit
 class RolloutsTest {
 
     private static Deployment deployment(long generation, Long observed, int replicas, int statusReplicas, int updated, int available) {

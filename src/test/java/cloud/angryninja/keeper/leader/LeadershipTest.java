@@ -7,6 +7,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
+@Tier.Unit
 class LeadershipTest {
 
     @Test

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Two packaged keepers (two JVMs, as two pods) with leader election on against one mock Kubernetes
@@ -34,6 +35,7 @@ import cloud.angryninja.keeper.testing.PackagedKeeper;
  * leader with SIGKILL (no Lease release) hands leadership over within the lease duration and the
  * new leader probes.
  */
+@Tier.Packaged
 class TwoReplicasIT {
 
     static final Duration LEASE = Duration.ofSeconds(4);

@@ -14,8 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The pure device flow: GitHub's answers read as OpenCode 1.18.33 reads them, the waits, the domain rule, the auth.json. */
+@Tier.Unit
 class DeviceFlowTest {
 
     static final String SECRET = "gho_DEVICEFLOWcanary77";

@@ -40,6 +40,7 @@ import cloud.angryninja.keeper.reseed.RealWorkspacesCluster;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -50,6 +51,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * Deployment-controller and Reloader stand-ins, and the running real OpenCode servers take the new credential live
  * (no rollout, no restart) and are verified holding it.
  */
+@Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(RealOpenCodeWorkspaces.class)

@@ -20,6 +20,7 @@ import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.ScriptKeeper;
 import cloud.angryninja.keeper.testing.ScriptKeeper.Answer;
 import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * {@code scripts/reseed --login} run for real against a loopback stand-in of the keeper ({@link ScriptKeeper}) that plays
@@ -27,6 +28,7 @@ import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
  * prints, the reseed steps it prints at the end, its exit codes, and that the API token is on no command line and
  * in no output.
  */
+@Tier.Integration
 class LoginScriptTest {
 
     static final String TOKEN = "apiCANARYlogin5d2a";

@@ -36,6 +36,7 @@ import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.testing.LogCapture;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -45,6 +46,7 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * login did not end with a credential), the polls GitHub saw and their spacing, the metric, and no secret in any log
  * line or reply.
  */
+@Tier.Unit
 class LoginServiceTest {
 
     static final String NS = "opencode";

@@ -8,7 +8,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /** The test's Flux substitution follows kustomize-controller's rules, opt-outs included. */
+@Tier.Unit
 class FluxSubstitutionTest {
 
     static final Map<String, String> VARS = Map.of("APP", "opencode-flux", "EMPTY", "");

@@ -10,9 +10,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import cloud.angryninja.keeper.copilot.CopilotState;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /** The one-hot state gauge: registered from the start, unknown before the first probe, NaN on a replica that stops leading. */
+@Tier.Unit
 class CopilotStateGaugeTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 
+@Tier.Unit
 class WorkspaceMetersTest {
 
     final MeterRegistry registry = new SimpleMeterRegistry();

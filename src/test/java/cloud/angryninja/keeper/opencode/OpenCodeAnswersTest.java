@@ -9,10 +9,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /**
  * The shapes of the answers {@link OpenCodeClient} reads: {@code GET /config/providers} and {@code GET /project/current}
  * as OpenCode 1.18.33 sends them (seen in WorkspaceOpenCodeTest and ProberTest on the real server), and bad ones.
  */
+@Tier.Unit
 class OpenCodeAnswersTest {
 
     private static JsonNode json(String text) throws Exception {

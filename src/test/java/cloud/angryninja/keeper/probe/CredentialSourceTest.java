@@ -12,11 +12,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * An unreachable Kubernetes API: the client retries with backoff (its defaults, as in the keeper), and the Secret
  * read gives up after the probe timeout with a reason that says so, so the first cycle and readiness wait no longer.
  */
+@Tier.Unit
 class CredentialSourceTest {
 
     @Test

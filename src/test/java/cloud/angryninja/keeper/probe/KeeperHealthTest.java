@@ -7,6 +7,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
+@Tier.Unit
 class KeeperHealthTest {
 
     @Test

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /** {@code keeper.probe.confirm-delay}, {@code rate-limit-window}, {@code supported-versions}: defaults and bad values. */
+@Tier.Unit
 class ProbeVerdictsConfigTest {
 
     private static ProbeConfig config(Duration confirm, Duration window, String versions) {

@@ -28,6 +28,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import cloud.angryninja.keeper.copilot.CopilotState;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -35,6 +36,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * The three probes end to end on real parts: real OpenCode 1.18.33 servers, the Copilot API as
  * WireMock stubs, the workspace Secrets in a Kubernetes API (fabric8 mock server, CRUD mode).
  */
+@Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(value = RealWorkspacesResource.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "standIns", value = "true"))

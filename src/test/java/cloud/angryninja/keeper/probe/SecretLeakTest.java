@@ -28,6 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 import cloud.angryninja.keeper.login.GitHubWireMock;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -40,6 +41,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * health or error bodies. The whole reseed flow, through
  * Doppler and the cluster to a verified workspace, is checked the same way in {@code ReseedResourceTest}.
  */
+@Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(SecretLeakTest.LeakProfile.class)

@@ -7,8 +7,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.copilot.CopilotState;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The pure rule from a probe's observations to the one state, case by case and in its order. */
+@Tier.Unit
 class StateDecisionTest {
 
     private static CopilotState decide(boolean healthy, boolean otherApi, boolean version, boolean loaded, CopilotState credential,

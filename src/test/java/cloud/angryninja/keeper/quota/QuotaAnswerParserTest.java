@@ -9,8 +9,10 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.quota.CopilotQuota.Allowance;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The recorded answers of {@code src/test/resources/copilot-quota/} (sources in its README), read field by field. */
+@Tier.Unit
 class QuotaAnswerParserTest {
 
     private static CopilotQuota parsed(String file) {

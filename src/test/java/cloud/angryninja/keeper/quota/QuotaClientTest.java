@@ -22,8 +22,10 @@ import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The quota call against a WireMock GitHub API answering as the recorded shapes, and failing every way seen. */
+@Tier.Unit
 class QuotaClientTest {
 
     static final String TOKEN = "gho_QuotaClientCANARY";

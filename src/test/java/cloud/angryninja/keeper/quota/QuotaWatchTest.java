@@ -27,12 +27,14 @@ import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.CredentialProbed;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.testing.LogCapture;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * When the quota is asked for and what the workspaces then show: one call per credential per interval, shared by the
  * workspaces using it, none for a refused credential; a failure leaves the series absent and is logged once per change.
  * A WireMock GitHub API answers; the clock and the thread of each call are the test's.
  */
+@Tier.Unit
 class QuotaWatchTest {
 
     static final String TOKEN = "gho_QuotaWatchCANARY";

@@ -38,6 +38,7 @@ import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -47,6 +48,7 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * Copilot API ({@code /models} for the checks, {@code /responses} and {@code /chat/completions} for prompts); the
  * mock Kubernetes API with the ESO and Deployment-controller stand-ins plays the cluster.
  */
+@Tier.Integration
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveApplyTest {
 

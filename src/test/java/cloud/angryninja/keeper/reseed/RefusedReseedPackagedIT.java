@@ -42,6 +42,7 @@ import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Black box, the packaged keeper on loopback stand-ins: every refused reseed (bad body, malformed github-copilot
@@ -51,6 +52,7 @@ import cloud.angryninja.keeper.testing.TestCredentials;
  * listener that must see none). The Copilot stand-in accepts the new token: a body that got past the input step would
  * go on to write Doppler, so the checks can fail.
  */
+@Tier.Packaged
 class RefusedReseedPackagedIT {
 
     static final String API_TOKEN = "refused-reseed-it";

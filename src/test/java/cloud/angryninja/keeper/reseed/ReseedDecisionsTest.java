@@ -15,9 +15,11 @@ import cloud.angryninja.keeper.probe.WorkspaceState;
 
 import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /** The workflow's pure decisions. */
+@Tier.Unit
 class ReseedDecisionsTest {
 
     static Workspace ws(String name) {

@@ -9,7 +9,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /** The body of POST /reseed, read and reduced; every refusal with its status, never quoting the input. */
+@Tier.Unit
 class ReseedInputTest {
 
     static ReseedInput.Parsed parse(String body) {

@@ -12,11 +12,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /** The reseed series follow the workspaces: a discovered one joining gets them, one leaving loses them, shutdown removes all. */
+@Tier.Unit
 class ReseedMetricsTest {
 
     final MeterRegistry registry = new SimpleMeterRegistry();

@@ -40,6 +40,7 @@ import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.testing.ApiCalls;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -49,6 +50,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * Kubernetes API with ESO, Deployment-controller and Reloader stand-ins, and real OpenCode servers that a rollout
  * restarts with the auth.json their Secret holds; the final verify probes them.
  */
+@Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(RealOpenCodeWorkspaces.class)

@@ -17,12 +17,14 @@ import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.ScriptKeeper;
 import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * {@code scripts/reseed} run for real against a loopback stand-in of the keeper ({@link ScriptKeeper}): the file it
  * reads (default path or argument), the headers and query it sends, what it prints, its exit codes, and that the
  * token and the credential are on no command line and in no output.
  */
+@Tier.Integration
 class ReseedScriptTest {
 
     static final String TOKEN = "apiCANARYscript7c1e";

@@ -25,6 +25,7 @@ import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.kube.Sha256;
 import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.testing.LogCapture;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -33,6 +34,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
  * and what did not (Doppler writes, force-sync patches, rollouts, the Secret's value). {@code opencode-ha} is watched
  * by Reloader (the keeper joins its rollout), {@code opencode-flux} is not (the keeper restarts it).
  */
+@Tier.Unit
 class ReseedWorkflowTest {
 
     static final String NS = "opencode";

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The real OpenCode server starts on loopback with its own XDG folders and demands its password. */
+@Tier.Integration
 class OpenCodeProcessTest {
 
     @TempDir

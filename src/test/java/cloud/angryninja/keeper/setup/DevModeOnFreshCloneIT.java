@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The README's first command, {@code ./mvnw quarkus:dev}, where a new user runs it: in a fresh copy of the repository
@@ -36,6 +37,7 @@ import cloud.angryninja.keeper.testing.Loopback;
  * probe cycle, and every curl of the README's quick start must answer as the README says: metrics, the workspaces,
  * a revoked credential turning {@code credential_valid} to 0 and a restored one back to 1.
  */
+@Tier.Packaged
 class DevModeOnFreshCloneIT {
 
     private static final Duration START_DEADLINE = Duration.ofMinutes(8);

@@ -10,8 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The packaged jar started for real on this machine's Java older than 21: one line saying why, exit 1. */
+@Tier.Packaged
 class PackagedJarOnOldJavaIT {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();

@@ -15,12 +15,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.manifests.Repo;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * README.md as it is at test time: every relative link (into docs/ or elsewhere) resolves to a file or folder of the
  * repository, and every repository command its code blocks run ({@code ./mvnw}, {@code scripts/...}) exists and is
  * executable. The same for the links of every file in docs/.
  */
+@Tier.Unit
 class ReadmeTest {
 
     static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");

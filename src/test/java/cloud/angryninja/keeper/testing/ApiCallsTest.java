@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** Recorded request lines read as RBAC verbs and resources. */
+@Tier.Unit
 class ApiCallsTest {
 
     @Test

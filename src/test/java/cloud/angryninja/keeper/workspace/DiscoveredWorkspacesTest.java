@@ -8,8 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** Discovered workspaces beside the configured ones. */
+@Tier.Unit
 class DiscoveredWorkspacesTest {
 
     private static Workspace ws(String name, String url) {

@@ -32,6 +32,7 @@ import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.reseed.ReseedMetrics;
 import cloud.angryninja.keeper.reseed.ReseedResult;
 import cloud.angryninja.keeper.testing.MetricsText;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Workspace discovery on the fabric8 mock Kubernetes API (CRUD mode): labelled Deployments join
@@ -39,6 +40,7 @@ import cloud.angryninja.keeper.testing.MetricsText;
  * when their annotations are wrong, and leave (series removed) without a restart; the configured
  * workspace is never touched. OpenCode and Copilot are WireMock stand-ins.
  */
+@Tier.Unit
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(DiscoveryStandInsResource.class)

@@ -9,7 +9,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /** How a Deployment's label and annotations declare a workspace. */
+@Tier.Unit
 class WorkspaceLabelsTest {
 
     static final String P = WorkspaceLabels.PREFIX;

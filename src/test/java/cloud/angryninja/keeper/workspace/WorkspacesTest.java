@@ -15,7 +15,10 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
+import cloud.angryninja.keeper.testing.Tier;
+
 /** Workspace defaults and config errors, through the real SmallRye mapping. */
+@Tier.Unit
 class WorkspacesTest {
 
     private static List<Workspace> resolve(Map<String, String> properties) {
