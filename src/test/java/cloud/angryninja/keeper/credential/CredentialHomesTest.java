@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** The pure parts of the drift: Doppler's value by fingerprint, and when two credentials differ. */
+@Tier.Unit
 class CredentialHomesTest {
 
     static final String A = CopilotCredential.fingerprint("gho_homesA");

@@ -24,8 +24,10 @@ import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** Who may report a workspace's credential, its token read from the workspace's Secret on a mock Kubernetes API. */
+@Tier.Unit
 class ReportTokensTest {
 
     static final String API_TOKEN = "api-token-0123456789abcdef";

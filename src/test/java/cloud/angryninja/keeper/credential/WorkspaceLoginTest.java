@@ -63,6 +63,7 @@ import cloud.angryninja.keeper.testing.ReporterProcess;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * A Copilot login made inside a workspace heals every workspace, end to end: the real OpenCode 1.18.33 workspaces
@@ -72,6 +73,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * ({@link RealWorkspacesCluster}). Writing a credential into a workspace's OpenCode as its OAuth callback does
  * ({@code PUT /auth/github-copilot}) is the login.
  */
+@Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @WithTestResource(RealOpenCodeWorkspaces.class)

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * Refused Copilot requests as one stream reports them, read event by event. {@code prompt-429-quota.sse} was recorded
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code retry-after: 1209600} (14 days) and GitHub's {@code user_weekly_rate_limited} body: OpenCode sent one
  * {@code session.status} retry ({@code attempt: 1}, {@code next} 14 days on) and nothing more but heartbeats.
  */
+@Tier.Unit
 class CopilotRefusalsTest {
 
     static final URI STAND_IN_QUOTA = URI.create("http://127.0.0.1:18430");

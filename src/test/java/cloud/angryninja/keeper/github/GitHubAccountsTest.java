@@ -21,8 +21,10 @@ import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.login.GitHubWireMock;
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.testing.Loopback;
+import cloud.angryninja.keeper.testing.Tier;
 
 /** {@code GET /user} with a credential's token, against a WireMock GitHub: the login, refusals, no answer, no secret. */
+@Tier.Unit
 class GitHubAccountsTest {
 
     static final String TOKEN = "gho_ACCOUNTcanary0001";

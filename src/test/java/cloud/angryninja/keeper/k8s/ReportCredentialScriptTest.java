@@ -31,6 +31,7 @@ import cloud.angryninja.keeper.testing.ReporterProcess.Shell;
 import cloud.angryninja.keeper.testing.ScriptKeeper;
 import cloud.angryninja.keeper.testing.ScriptKeeper.Answer;
 import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
+import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The workspace's report-credential sidecar, run for real under {@code sh} and {@code busybox sh} exactly as the built
@@ -38,6 +39,7 @@ import cloud.angryninja.keeper.testing.ScriptKeeper.Received;
  * folders by {@link WorkspacePod}), against a loopback stand-in of the keeper ({@link ScriptKeeper}) in place of the
  * keeper's Service.
  */
+@Tier.Integration
 class ReportCredentialScriptTest {
 
     static final String TOKEN = "rpt_CANARYreport0123456789abcdef";
