@@ -4,7 +4,10 @@ import static cloud.angryninja.keeper.testing.TestCredentials.authJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +42,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.quota.QuotaStandIn;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
@@ -63,7 +67,8 @@ import cloud.angryninja.keeper.testing.Tier;
  * </ul>
  * Secrets live in a mock Kubernetes API, the Copilot {@code /models} API is a WireMock stand-in
  * that answers per token; the same stand-in plays GitHub's {@code /copilot_internal/user} (the quota: a paid plan
- * for flux, the free plan for ha). The expressions are the shipped ones: the dashboard JSON and the
+ * for flux, the free plan for ha); Doppler is a WireMock stand-in that holds flux's and ha's credentials and refuses
+ * writes. The expressions are the shipped ones: the dashboard JSON and the
  * PrometheusRule as Flux builds it ({@link Dashboard#allExpressions()}), alerts without their
  * {@code for:}. The test methods run in order: each moves the world one step on.
  */
@@ -75,7 +80,8 @@ class DashboardLiveIT {
     static final Set<String> ALERTS_DRIVEN = Set.of("OpencodeCopilotCredentialInvalid", "OpencodeCopilotProviderNotLoaded",
             "OpencodeWorkspaceDown", "OpencodeKeeperProbeStale", "OpencodeKeeperReseedFailed", "OpencodeKeeperDown",
             "OpencodeCopilotNoEntitlement", "OpencodeCopilotNoModels", "OpencodeCopilotRateLimited", "OpencodeWorkspaceUnsupported",
-            "OpencodeWorkspaceNoRepository", "OpencodeCopilotPremiumRequestsRunningOut", "OpencodeCopilotPremiumRequestsLow");
+            "OpencodeWorkspaceNoRepository", "OpencodeCopilotPremiumRequestsRunningOut", "OpencodeCopilotPremiumRequestsLow",
+            "OpencodeCopilotCredentialDrift");
 
     static final String FLUX = "opencode-flux";
     static final String HA = "opencode-ha";
@@ -91,11 +97,17 @@ class DashboardLiveIT {
     static final String RESET = Instant.now().plus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     static UUID fluxQuota;
     static final Duration WAIT = Duration.ofSeconds(60);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TempDir
     static Path dir;
 
     static WireMockServer copilot;
+    /** Doppler: its reads answer the workspaces' credentials; its writes are refused (step 20). */
+    static WireMockServer doppler;
+    /** flux's report token (in its workspace Secret), and a credential of another GitHub account flux reports (step 14). */
+    static final String FLUX_REPORT_TOKEN = "live-report-token-flux-0123456789";
+    static final String OTHER_ACCOUNT_TOKEN = "gho_live_other_account";
     static WireMockServer openCode2;
     static MockCluster cluster;
     static final List<OpenCodeProcess> openCode = new ArrayList<>();
@@ -116,7 +128,20 @@ class DashboardLiveIT {
         fluxQuota = QuotaStandIn.stub(copilot, FLUX_TOKEN, QuotaStandIn.json(QuotaStandIn.premium(250, 300, RESET)));
         QuotaStandIn.stub(copilot, HA_TOKEN, QuotaStandIn.answer(QuotaStandIn.FREE));
 
+        doppler = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        doppler.start();
+        for (Map.Entry<String, String> held : Map.of("OPENCODE_FLUX_COPILOT_AUTH_JSON", authJson(FLUX_TOKEN),
+                "OPENCODE_HA_COPILOT_AUTH_JSON", authJson(HA_TOKEN)).entrySet()) {
+            doppler.stubFor(get(urlPathEqualTo(DopplerWireMock.READ_PATH)).withQueryParam("name", equalTo(held.getKey()))
+                    .willReturn(okJson(JSON.writeValueAsString(Map.of("name", held.getKey(), "value",
+                            Map.of("raw", held.getValue(), "computed", held.getValue()))))));
+        }
+        doppler.stubFor(post(urlPathEqualTo(DopplerWireMock.WRITE_PATH)).willReturn(aResponse().withStatus(400)
+                .withBody("{\"messages\":[\"Secret writes are disabled for this token\"],\"success\":false}")));
+
         cluster = MockCluster.start();
+        cluster.controllerClient().secrets().inNamespace("opencode")
+                .resource(MockCluster.secret("opencode", FLUX + "-secret", "KEEPER_REPORT_TOKEN", FLUX_REPORT_TOKEN)).create();
         cluster.controllerClient().secrets().inNamespace("opencode")
                 .resource(MockCluster.secret("opencode", FLUX + "-copilot", "COPILOT_AUTH_JSON", authJson(FLUX_TOKEN))).create();
         cluster.controllerClient().secrets().inNamespace("opencode")
@@ -132,6 +157,8 @@ class DashboardLiveIT {
                 "-Dkeeper.api.token=live-test", "-Dkeeper.probe.interval=1s", "-Dkeeper.probe.confirm-delay=500ms",
                 "-Dkeeper.copilot.api-url=" + copilot.baseUrl(), "-Dkeeper.github.api-url=" + copilot.baseUrl(),
                 "-Dkeeper.quota.interval=1s",
+                "-Dkeeper.doppler.api-url=" + doppler.baseUrl(), "-Dkeeper.doppler.token=" + DopplerWireMock.TOKEN,
+                "-Dkeeper.doppler.project=" + DopplerWireMock.PROJECT, "-Dkeeper.doppler.config=" + DopplerWireMock.CONFIG,
                 "-Dkubernetes.master=" + cluster.client().getConfiguration().getMasterUrl(), "-Dkubernetes.auth.tryKubeConfig=false",
                 "-Dkubernetes.namespace=opencode"));
         for (OpenCodeProcess p : openCode) {
@@ -166,6 +193,9 @@ class DashboardLiveIT {
         }
         if (copilot != null) {
             copilot.stop();
+        }
+        if (doppler != null) {
+            doppler.stop();
         }
         if (openCode2 != null) {
             openCode2.stop();
@@ -389,20 +419,53 @@ class DashboardLiveIT {
         copilot.editStub(QuotaStandIn.forToken(FLUX_TOKEN).withId(fluxQuota).willReturn(answer));
     }
 
+    /**
+     * flux reports (as its sidecar does) a credential of another GitHub account than any on record: Copilot accepts it,
+     * the keeper probes it, but does not adopt it without a person's confirmation, so flux holds another credential than
+     * Doppler's and CredentialDrift fires for flux alone; ha holds Doppler's.
+     */
+    @Test
+    @Order(14)
+    void aWorkspaceHoldingAnotherCredentialThanDopplerFiresDrift() throws Exception {
+        String drift = alerts.get("OpencodeCopilotCredentialDrift");
+        await("Doppler's credentials read, no drift").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> hasValue(prometheus.query("opencode_keeper_credential_drift"), FLUX, 0)
+                        && hasValue(prometheus.query("opencode_keeper_credential_drift"), HA, 0));
+        assertThat(prometheus.query(drift)).as("while every workspace holds Doppler's credential").isEmpty();
+        copilot.stubFor(get(urlEqualTo("/user")).withHeader("Authorization", equalTo("token " + OTHER_ACCOUNT_TOKEN))
+                .willReturn(okJson("{\"login\":\"someone-else\",\"id\":4242}")));
+
+        HttpRequest report = HttpRequest.newBuilder(keeper.uri("/workspaces/" + FLUX + "/credential")).timeout(WAIT)
+                .header("Authorization", "Bearer " + FLUX_REPORT_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(authJson(OTHER_ACCOUNT_TOKEN))).build();
+        HttpResponse<String> reply;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            reply = http.send(report, HttpResponse.BodyHandlers.ofString());
+        }
+        assertThat(reply.statusCode()).as(reply.body()).isBetween(200, 299);
+        assertThat(reply.body()).doesNotContain(OTHER_ACCOUNT_TOKEN);
+
+        await("CredentialDrift for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> !prometheus.query(drift).isEmpty());
+        assertThat(workspaces(prometheus.query(drift))).containsExactly(FLUX);
+        assertThat(doppler.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlPathEqualTo(DopplerWireMock.WRITE_PATH)))).as("no adoption without a confirmation").isEmpty();
+    }
+
     @Test
     @Order(20)
     void aFailedReseedFiresReseedFailedForItsWorkspaceAndARejectedOneDoesNot() throws Exception {
         String failed = alerts.get("OpencodeKeeperReseedFailed");
         assertThat(prometheus.query(failed)).as("before any reseed").isEmpty();
         // flux can take a reseed (ExternalSecret and Deployment in place), the Copilot stand-in accepts the new
-        // credential, and the keeper has no Doppler settings: the reseed stops at the Doppler step (500, "failure").
+        // credential, and Doppler refuses the write: the reseed stops at the Doppler step (502, "failure").
         KubernetesClient setup = cluster.controllerClient();
         setup.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace("opencode").resource(MockCluster.externalSecret(
                 "opencode", FLUX + "-copilot", FLUX + "-copilot", "COPILOT_AUTH_JSON", "OPENCODE_FLUX_COPILOT_AUTH_JSON", "Periodic")).create();
         setup.apps().deployments().inNamespace("opencode").resource(MockCluster.deployment("opencode", FLUX, FLUX + "-copilot", false))
                 .create();
         HttpResponse<String> reply = reseed(FLUX, RESEED_TOKEN);
-        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(500);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(502);
         assertThat(reply.body()).contains("Doppler", "\"result\":\"failure\"");
 
         await("OpencodeKeeperReseedFailed for opencode-flux").atMost(WAIT).pollInterval(Duration.ofMillis(250))
