@@ -255,8 +255,8 @@ public class OpenCodeClient {
         return new Answer(reply.status(), reply.body(), reason);
     }
 
-    /** The workspace's client: its base URL, and basic auth when it has a password. */
-    private OpenCodeRestClient client(Workspace workspace) {
+    /** The workspace's client: its base URL, and basic auth when it has a password; kept until they change. */
+    OpenCodeRestClient client(Workspace workspace) {
         Target target = new Target(workspace.url(), workspace.username(), workspace.password());
         return clients.get(workspace.name(), target, () -> {
             var builder = RestClients.builder(target.url(), timeout, timeout, null);
