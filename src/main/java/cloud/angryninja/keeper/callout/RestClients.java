@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
+
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
@@ -15,11 +17,17 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
  * feature maps it to its own reason, and no {@code WebApplicationException}, whose message can carry a URL or a body,
  * is ever made;</li>
  * <li>redirects are not followed (a token is never sent on to another host);</li>
+ * <li>the connection pool is no limit of its own ({@value #CONNECTIONS} connections, opened on demand): the calls are
+ * bounded by their callers ({@code keeper.probe.concurrency}), and one Copilot client serves every workspace whose
+ * credential has that API, where the REST client's default of 50 connections made a cycle of 500 workspaces wait;</li>
  * <li>the base URL loses its trailing slashes, so {@code https://api.github.com/} and {@code https://api.github.com}
  * call the same paths.</li>
  * </ul>
  */
 public final class RestClients {
+
+    /** Most connections one client holds to one host. */
+    static final int CONNECTIONS = 1024;
 
     private RestClients() {
     }
@@ -34,6 +42,7 @@ public final class RestClients {
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false)
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, CONNECTIONS)
                 .disableDefaultMapper(true);
         return userAgent == null ? builder : builder.userAgent(userAgent);
     }
