@@ -1,13 +1,9 @@
 package cloud.angryninja.keeper.copilot;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,33 +13,40 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import cloud.angryninja.keeper.callout.ClientCache;
+import cloud.angryninja.keeper.callout.FixedHeaders;
+import cloud.angryninja.keeper.callout.Reply;
+import cloud.angryninja.keeper.callout.RestClients;
 import cloud.angryninja.keeper.copilot.CredentialCheck.Verdict;
 
 /**
  * Checks a Copilot credential the way OpenCode 1.18 uses it at instance start:
  * {@code GET {base}/models} with {@code Authorization: Bearer <refresh>}, {@code X-GitHub-Api-Version}
  * and a User-Agent. Listing models costs no premium request. A failure to get an answer is UNKNOWN,
- * never INVALID.
+ * never INVALID. One {@link CopilotRestClient} per API base, built at its first check; {@code keeper.copilot.timeout}
+ * is its connect timeout and the deadline of the whole call.
  */
 @ApplicationScoped
 public class CopilotChecker {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
+    /** Bases seen at once: the default API and a few GitHub Enterprise ones; more drop the least recently used. */
+    private static final int BASES = 16;
+
     private final URI defaultApi;
     private final Duration timeout;
     private final String apiVersion;
     private final String userAgent;
+    private final ClientCache<URI, CopilotRestClient> clients = new ClientCache<>(BASES);
 
     @Inject
-    public CopilotChecker(HttpClient http, CopilotConfig config,
+    public CopilotChecker(CopilotConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(http, config.apiUrl(), config.timeout(), config.apiVersion(), "opencode-keeper/" + version);
+        this(config.apiUrl(), config.timeout(), config.apiVersion(), "opencode-keeper/" + version);
     }
 
-    public CopilotChecker(HttpClient http, URI defaultApi, Duration timeout, String apiVersion, String userAgent) {
-        this.http = http;
+    public CopilotChecker(URI defaultApi, Duration timeout, String apiVersion, String userAgent) {
         this.defaultApi = defaultApi;
         this.timeout = timeout;
         this.apiVersion = apiVersion;
@@ -56,36 +59,32 @@ public class CopilotChecker {
 
     public CredentialCheck check(CopilotCredential credential) {
         long start = System.nanoTime();
-        URI models = join(credential.baseUrl(defaultApi), "/models");
-        HttpRequest request = HttpRequest.newBuilder(models)
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + credential.refresh())
-                .header("X-GitHub-Api-Version", apiVersion)
-                .header("User-Agent", userAgent)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            Duration took = since(start);
-            int status = response.statusCode();
-            Verdict verdict = CredentialCheck.verdictOf(status);
-            int count = verdict == Verdict.VALID ? pickerModels(response.body()) : 0;
-            if (verdict == Verdict.VALID && count < 0) {
-                return new CredentialCheck(Verdict.UNKNOWN, status, 0,
-                        "HTTP 200 but the body is not a Copilot model list", took);
-            }
-            return new CredentialCheck(verdict, status, Math.max(count, 0), CredentialCheck.reasonOf(status, count), took);
-        } catch (HttpTimeoutException e) {
-            return CredentialCheck.timeout(timeout, since(start));
-        } catch (ConnectException e) {
-            return CredentialCheck.connectionFailed("cannot connect to " + models.getHost(), since(start));
-        } catch (IOException e) {
-            return CredentialCheck.connectionFailed(e.getClass().getSimpleName() + " talking to " + models.getHost(), since(start));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CredentialCheck.connectionFailed("interrupted", since(start));
+        URI base = credential.baseUrl(defaultApi);
+        URI models = join(base, "/models");
+        Reply reply = Reply.await(() -> client(base).models(credential.refresh()), timeout);
+        Duration took = since(start);
+        if (reply.failure().isPresent()) {
+            return switch (reply.failure().get().kind()) {
+                case TIMEOUT -> CredentialCheck.timeout(timeout, took);
+                case CONNECT -> CredentialCheck.connectionFailed("cannot connect to " + models.getHost(), took);
+                case INTERRUPTED -> CredentialCheck.connectionFailed("interrupted", took);
+                case OTHER -> CredentialCheck.connectionFailed(reply.failure().get().name() + " talking to " + models.getHost(), took);
+            };
         }
+        int status = reply.status();
+        Verdict verdict = CredentialCheck.verdictOf(status);
+        int count = verdict == Verdict.VALID ? pickerModels(reply.body()) : 0;
+        if (verdict == Verdict.VALID && count < 0) {
+            return new CredentialCheck(Verdict.UNKNOWN, status, 0, "HTTP 200 but the body is not a Copilot model list", took);
+        }
+        return new CredentialCheck(verdict, status, Math.max(count, 0), CredentialCheck.reasonOf(status, count), took);
+    }
+
+    /** The client of one API base, with the headers OpenCode sends besides the token. */
+    private CopilotRestClient client(URI base) {
+        return clients.get(base, base, () -> RestClients.builder(base, timeout, timeout, userAgent)
+                .register(new FixedHeaders(Map.of("X-GitHub-Api-Version", apiVersion)))
+                .build(CopilotRestClient.class));
     }
 
     /** Models with {@code model_picker_enabled: true} in {@code {"data":[...]}}; -1 when the body is not that. */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -25,9 +24,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.Guard;
+
+import cloud.angryninja.keeper.callout.FixedHeaders;
+import cloud.angryninja.keeper.callout.RestClients;
 
 /**
  * Reads and writes the workspaces' secrets in one Doppler config.
@@ -95,7 +96,7 @@ public class Doppler {
         String operation = "write of " + secrets.size() + " secret(s) " + secrets.keySet() + " to " + target;
         DopplerModels.WriteRequest body = new DopplerModels.WriteRequest(target.project(), target.config(), Map.copyOf(secrets));
         call(operation, secrets.values(), attempt -> {
-            try (Response response = client().writeSecrets(target.authorization(), body)) {
+            try (Response response = client(target).writeSecrets(body)) {
                 if (response.getStatus() / 100 == 2) {
                     return Boolean.TRUE;
                 }
@@ -106,7 +107,7 @@ public class Doppler {
     }
 
     private Optional<String> readOne(Target target, String name, String operation) {
-        try (Response response = client().readSecret(target.authorization(), target.project(), target.config(), name)) {
+        try (Response response = client(target).readSecret(target.project(), target.config(), name)) {
             if (response.getStatus() == 404) {
                 return Optional.empty();
             }
@@ -264,16 +265,14 @@ public class Doppler {
         }
     }
 
-    private DopplerClient client() {
+    /** The client, built at the first call: the config's API URL, timeouts and token. */
+    private DopplerClient client(Target target) {
         DopplerClient c = client;
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = QuarkusRestClientBuilder.newBuilder()
-                            .baseUri(URI.create(config.apiUrl()))
-                            .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .property("microprofile.rest.client.disable.default.mapper", true)
+                    client = RestClients.builder(URI.create(config.apiUrl()), config.connectTimeout(), config.requestTimeout(), null)
+                            .register(new FixedHeaders(Map.of("Authorization", target.authorization())))
                             .build(DopplerClient.class);
                 }
                 c = client;

@@ -21,6 +21,15 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * stream silent for longer than the idle timeout is cut by {@link #cutIfIdle(long)} (called by a
  * watchdog) and reopened. Nothing here throws at its caller: every failure becomes a
  * {@link Listener#disconnected} call.
+ * <p>
+ * The keeper's one call-out that is not a REST client, on purpose. A stream lives for hours, and what matters is the
+ * connection under it: every line (a heartbeat, a part of an event) proves it alive, a silent one is cut at the idle
+ * timeout, and each way it ends (refused, 401, cut, broken, closed) is named in the {@code disconnected} reason and
+ * decides the next wait (a stream that lasted starts the backoff over). A blocking read of lines on one virtual thread
+ * per workspace says all of that in a loop a reader can follow, and is tested on the JDK alone against the real
+ * OpenCode and recorded streams ({@code EventStreamTest}). The REST client's SSE {@code Multi} hands over whole
+ * events only, turns the ways a stream ends into framework exceptions, and would need the same backoff and idle
+ * logic again as operators, for no gain in what the keeper sees.
  */
 final class EventStream {
 
@@ -52,6 +61,18 @@ final class EventStream {
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile boolean stopped;
     private volatile Thread thread;
+
+    /**
+     * The HTTP client of the event streams (the JDK's): HTTP/1.1, connect deadline {@code connectTimeout}, no redirects;
+     * a stream has no whole-call deadline, the idle cut takes its place.
+     */
+    static HttpClient httpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
 
     EventStream(Workspace workspace, HttpClient http, URI copilotApi, Backoff backoff, Duration idleTimeout, Listener listener) {
         this.workspace = workspace;

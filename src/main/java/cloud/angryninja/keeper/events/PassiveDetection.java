@@ -102,7 +102,8 @@ public class PassiveDetection {
     }
 
     private final Workspaces workspaces;
-    private final HttpClient http;
+    /** The streams' HTTP client, made when they start (none when passive detection is off). */
+    private volatile HttpClient http;
     private final URI copilotApi;
     private final EventsConfig config;
     private final EventMetrics metrics;
@@ -119,10 +120,9 @@ public class PassiveDetection {
     cloud.angryninja.keeper.probe.ProbeConfig probeConfig;
 
     @Inject
-    public PassiveDetection(Workspaces workspaces, HttpClient http, CopilotConfig copilot, EventsConfig config,
+    public PassiveDetection(Workspaces workspaces, CopilotConfig copilot, EventsConfig config,
             EventMetrics metrics, Prober prober) {
         this.workspaces = workspaces;
-        this.http = http;
         this.copilotApi = copilot.apiUrl();
         this.config = config;
         this.metrics = metrics;
@@ -161,6 +161,7 @@ public class PassiveDetection {
             if (stopped) {
                 return;
             }
+            http = EventStream.httpClient(probeConfig.timeout());
             running = true;
             workspaces.all().forEach(this::follow);
         }

@@ -2,10 +2,6 @@ package cloud.angryninja.keeper.github;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -18,13 +14,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import cloud.angryninja.keeper.callout.ClientCache;
+import cloud.angryninja.keeper.callout.Reply;
+import cloud.angryninja.keeper.callout.RestClients;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 
 /**
  * The GitHub account behind a Copilot credential: {@code GET {keeper.github.api-url}/user} with
  * {@code Authorization: token <refresh>} (OpenCode's token has the {@code read:user} scope), or
  * {@code https://<enterpriseUrl>/api/v3/user} for a GitHub Enterprise credential. The token is sent nowhere else and
- * never named in an answer: a failure says which host and what kind.
+ * never named in an answer: a failure says which host and what kind. One {@link GitHubRestClient} per API base, built
+ * at its first call; {@code keeper.github.timeout} is its connect timeout and the deadline of the whole call.
  */
 @ApplicationScoped
 public class GitHubAccounts {
@@ -50,19 +50,18 @@ public class GitHubAccounts {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
     private final URI apiUrl;
     private final Duration timeout;
     private final String userAgent;
+    private final ClientCache<URI, GitHubRestClient> clients = new ClientCache<>(16);
 
     @Inject
-    public GitHubAccounts(HttpClient http, GitHubApiConfig config,
+    public GitHubAccounts(GitHubApiConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(http, config.apiUrl(), config.timeout(), "opencode-keeper/" + version);
+        this(config.apiUrl(), config.timeout(), "opencode-keeper/" + version);
     }
 
-    public GitHubAccounts(HttpClient http, URI apiUrl, Duration timeout, String userAgent) {
-        this.http = http;
+    public GitHubAccounts(URI apiUrl, Duration timeout, String userAgent) {
         this.apiUrl = apiUrl;
         this.timeout = timeout;
         this.userAgent = userAgent;
@@ -80,26 +79,25 @@ public class GitHubAccounts {
         return URI.create(base + "/user");
     }
 
+    /** Pure: the API base a credential's account is asked at: {@link #userEndpoint} without {@code /user}. */
+    static URI apiBase(URI apiUrl, Optional<String> enterpriseDomain) {
+        return enterpriseDomain.map(d -> URI.create("https://" + d + "/api/v3")).orElse(RestClients.withoutTrailingSlash(apiUrl));
+    }
+
     /** The login of the account whose token the credential holds. */
     public Answer login(CopilotCredential credential) {
-        URI uri = userEndpoint(apiUrl, credential.enterpriseUrl());
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Authorization", "token " + credential.refresh())
-                .header("Accept", "application/vnd.github+json")
-                .header("User-Agent", userAgent)
-                .GET().build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            return new NoAnswer("GitHub at " + uri.getHost() + " did not answer GET /user within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            return new NoAnswer("GitHub at " + uri.getHost() + " could not be reached (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new NoAnswer("GET /user was interrupted");
+        URI base = apiBase(apiUrl, credential.enterpriseUrl());
+        String host = base.getHost();
+        Reply reply = Reply.await(() -> clients.get(base, base, () -> RestClients.builder(base, timeout, timeout, userAgent)
+                .build(GitHubRestClient.class)).user(credential.refresh()), timeout);
+        if (reply.failure().isPresent()) {
+            return switch (reply.failure().get().kind()) {
+                case TIMEOUT -> new NoAnswer("GitHub at " + host + " did not answer GET /user within " + timeout.toMillis() + " ms");
+                case INTERRUPTED -> new NoAnswer("GET /user was interrupted");
+                case CONNECT, OTHER -> new NoAnswer("GitHub at " + host + " could not be reached (" + reply.failure().get().name() + ")");
+            };
         }
-        return answer(response.statusCode(), response.body(), uri.getHost());
+        return answer(reply.status(), reply.body(), host);
     }
 
     /** Pure: GitHub's answer read. */

@@ -1,21 +1,23 @@
 package cloud.angryninja.keeper.login;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.smallrye.mutiny.Uni;
+
+import cloud.angryninja.keeper.callout.ClientCache;
+import cloud.angryninja.keeper.callout.Reply;
+import cloud.angryninja.keeper.callout.RestClients;
 import cloud.angryninja.keeper.login.DeviceFlow.Answer;
 import cloud.angryninja.keeper.login.DeviceFlow.DeviceCode;
 import cloud.angryninja.keeper.login.DeviceFlow.GitHubException;
@@ -23,25 +25,26 @@ import cloud.angryninja.keeper.login.DeviceFlow.GitHubException;
 /**
  * The two requests of GitHub's device flow, as OpenCode 1.18.33 sends them: JSON bodies with OpenCode's client id,
  * {@code Accept: application/json}. Failures to get an answer are {@link GitHubException}s whose message names the
- * endpoint and the kind of failure, never a code or a token.
+ * endpoint and the kind of failure, never a code or a token. One {@link DeviceFlowRestClient} per host, built at its
+ * first request; {@code keeper.login.timeout} is its connect timeout and the deadline of each whole request.
  */
 @ApplicationScoped
 public class DeviceFlowClient {
 
-    private final HttpClient http;
     private final String clientId;
     private final String scope;
     private final Duration timeout;
     private final String userAgent;
+    /** github.com and the few Enterprise domains logins name; more drop the least recently used. */
+    private final ClientCache<URI, DeviceFlowRestClient> clients = new ClientCache<>(8);
 
     @Inject
-    public DeviceFlowClient(HttpClient http, LoginConfig config,
+    public DeviceFlowClient(LoginConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(http, config.clientId(), config.scope(), config.timeout(), "opencode-keeper/" + version);
+        this(config.clientId(), config.scope(), config.timeout(), "opencode-keeper/" + version);
     }
 
-    public DeviceFlowClient(HttpClient http, String clientId, String scope, Duration timeout, String userAgent) {
-        this.http = http;
+    public DeviceFlowClient(String clientId, String scope, Duration timeout, String userAgent) {
         this.clientId = clientId;
         this.scope = scope;
         this.timeout = timeout;
@@ -51,35 +54,32 @@ public class DeviceFlowClient {
     /** {@code POST {host}/login/device/code}. */
     public DeviceCode deviceCode(URI host) throws GitHubException {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("client_id", clientId).put("scope", scope);
-        HttpResponse<String> response = send(DeviceFlow.join(host, "/login/device/code"), body.toString(), "the device code request");
-        return DeviceFlow.deviceCode(response.statusCode(), response.body());
+        Reply reply = send(host, api -> api.deviceCode(body.toString()), "the device code request");
+        return DeviceFlow.deviceCode(reply.status(), reply.body());
     }
 
     /** {@code POST {host}/login/oauth/access_token} with the device code. */
     public Answer poll(URI host, DeviceCode code) throws GitHubException {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("client_id", clientId).put("device_code", code.deviceCode())
                 .put("grant_type", DeviceFlow.GRANT_TYPE);
-        HttpResponse<String> response = send(DeviceFlow.join(host, "/login/oauth/access_token"), body.toString(), "the token poll");
-        return DeviceFlow.answer(response.statusCode(), response.body());
+        Reply reply = send(host, api -> api.accessToken(body.toString()), "the token poll");
+        return DeviceFlow.answer(reply.status(), reply.body());
     }
 
-    private HttpResponse<String> send(URI uri, String body, String what) throws GitHubException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json")
-                .header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new GitHubException("GitHub did not answer " + what + " at " + uri.getHost() + " within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            throw new GitHubException("GitHub could not be reached for " + what + " at " + uri.getHost() + " ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException(what + " was interrupted");
+    /** One request to {@code host}; its answer, whatever the status, or a {@link GitHubException} when none came. */
+    private Reply send(URI host, Function<DeviceFlowRestClient, Uni<Response>> request, String what) throws GitHubException {
+        URI base = RestClients.withoutTrailingSlash(host);
+        Reply reply = Reply.await(() -> request.apply(clients.get(base, base,
+                () -> RestClients.builder(base, timeout, timeout, userAgent).build(DeviceFlowRestClient.class))), timeout);
+        if (reply.failure().isEmpty()) {
+            return reply;
         }
+        throw switch (reply.failure().get().kind()) {
+            case TIMEOUT -> new GitHubException("GitHub did not answer " + what + " at " + base.getHost() + " within " + timeout.toMillis()
+                    + " ms");
+            case INTERRUPTED -> new GitHubException(what + " was interrupted");
+            case CONNECT, OTHER -> new GitHubException("GitHub could not be reached for " + what + " at " + base.getHost() + " ("
+                    + reply.failure().get().name() + ")");
+        };
     }
 }

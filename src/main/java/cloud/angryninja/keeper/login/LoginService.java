@@ -10,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
@@ -22,6 +19,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
@@ -111,11 +111,10 @@ public class LoginService {
     private final Duration pollMargin;
     private final Duration slowDownIncrease;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "keeper-login");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Set by {@link #stop()}: no poll starts after it. */
+    private volatile boolean stopped;
+    /** The timer of the next poll, cancelled by {@link #stop()}. */
+    private volatile Cancellable nextPoll;
     private final Object starting = new Object();
     private final Map<String, Login> logins = new LinkedHashMap<>();
     private volatile Login current;
@@ -145,9 +144,14 @@ public class LoginService {
         this.clock = clock;
     }
 
+    /** Stops polling: the next poll's timer is cancelled and no other is set; a poll or reseed under way ends on its own. */
     @PreDestroy
     void stop() {
-        scheduler.shutdownNow();
+        stopped = true;
+        Cancellable next = nextPoll;
+        if (next != null) {
+            next.cancel();
+        }
     }
 
     /**
@@ -217,15 +221,29 @@ public class LoginService {
                 login.credential, login.reseed);
     }
 
-    /** The next poll: after the interval plus the margin, or at the expiry when that comes first. */
+    /**
+     * The next poll: after the interval plus the margin, or at the expiry when that comes first. A Mutiny timer whose
+     * item is emitted on the worker pool, where the poll may block (an HTTP call, then a reseed of minutes); each wait
+     * depends on GitHub's last answer ({@code slow_down}), so it is one timer per poll, not a fixed-rate job.
+     */
     private void schedule(Login login) {
+        if (stopped) {
+            return;
+        }
         Duration wait = DeviceFlow.nextWait(login.interval, pollMargin);
         Duration left = Duration.between(clock.instant(), login.expiresAt);
-        long millis = Math.max(0, Math.min(wait.toMillis(), left.toMillis()));
-        scheduler.schedule(() -> poll(login), millis, TimeUnit.MILLISECONDS);
+        // Mutiny takes no delay of 0: at the expiry, the poll that ends the login comes 1 ms later
+        Duration delay = Duration.ofMillis(Math.max(1, Math.min(wait.toMillis(), left.toMillis())));
+        // The timer fires on an event loop when the login started on a request's context: the poll is handed to the
+        // worker pool, where it may block.
+        nextPoll = Uni.createFrom().voidItem().onItem().delayIt().by(delay).emitOn(Infrastructure.getDefaultWorkerPool())
+                .subscribe().with(ignored -> poll(login));
     }
 
     private void poll(Login login) {
+        if (stopped) {
+            return;
+        }
         try {
             step(login);
         } catch (RuntimeException e) {

@@ -1,30 +1,39 @@
 package cloud.angryninja.keeper.opencode;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.mutiny.Uni;
+
+import cloud.angryninja.keeper.callout.ClientCache;
+import cloud.angryninja.keeper.callout.FixedHeaders;
+import cloud.angryninja.keeper.callout.Reply;
+import cloud.angryninja.keeper.callout.RestClients;
 import cloud.angryninja.keeper.probe.ProbeConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 
 /**
  * The calls the keeper makes to an OpenCode server, with HTTP basic auth and a per-call deadline: the read-only
  * probes {@code GET /global/health}, {@code GET /config/providers} and {@code GET /project/current}, and the two writes of a live reseed,
- * {@code PUT /auth/github-copilot} and {@code POST /instance/dispose}.
+ * {@code PUT /auth/github-copilot} and {@code POST /instance/dispose}. Each workspace has its own
+ * {@link OpenCodeRestClient}, built at its first call with the workspace's base URL and basic auth and built again when
+ * a discovered workspace's URL, user or password changes; {@code keeper.probe.timeout} is its connect timeout and the
+ * deadline of each whole call.
  */
 @ApplicationScoped
 public class OpenCodeClient {
@@ -59,21 +68,40 @@ public class OpenCodeClient {
     public record Change(boolean done, String reason) {
     }
 
-    private final HttpClient http;
-    private final Duration timeout;
-
-    @Inject
-    public OpenCodeClient(HttpClient http, ProbeConfig config) {
-        this(http, config.timeout());
+    /** What a workspace's client is built from; never prints the password. */
+    private record Target(URI url, String username, Optional<String> password) {
+        @Override
+        public String toString() {
+            return "Target[" + url + "]";
+        }
     }
 
-    public OpenCodeClient(HttpClient http, Duration timeout) {
-        this.http = http;
+    private final Duration timeout;
+    private final ClientCache<String, OpenCodeRestClient> clients = new ClientCache<>(Integer.MAX_VALUE);
+
+    @Inject
+    public OpenCodeClient(ProbeConfig config) {
+        this(config.timeout());
+    }
+
+    public OpenCodeClient(Duration timeout) {
         this.timeout = timeout;
     }
 
+    /** A discovered workspace that leaves takes its client (and connections) with it. */
+    void onWorkspace(@Observes WorkspaceEvent event) {
+        if (event.kind() == WorkspaceEvent.Kind.LEFT) {
+            clients.remove(event.workspace().name());
+        }
+    }
+
+    /** The names of the workspaces whose clients are built (for tests). */
+    java.util.List<String> built() {
+        return clients.keys();
+    }
+
     public Health health(Workspace workspace) {
-        Answer a = get(workspace, "/global/health");
+        Answer a = call(workspace, "GET /global/health", OpenCodeRestClient::health);
         if (a.status == 404) {
             return otherApi(workspace, a);
         }
@@ -94,7 +122,7 @@ public class OpenCodeClient {
 
     /** {@code /global/health} is 404: OpenCode 2.x answers {@code GET /api/health} with {@code {"healthy":true}}. */
     private Health otherApi(Workspace workspace, Answer globalHealth) {
-        Answer a = get(workspace, "/api/health");
+        Answer a = call(workspace, "GET /api/health", OpenCodeRestClient::apiHealth);
         if (a.status != 200) {
             return new Health(false, Optional.empty(), globalHealth.reason);
         }
@@ -111,76 +139,27 @@ public class OpenCodeClient {
     }
 
     public Provider copilotProvider(Workspace workspace) {
-        Answer a = get(workspace, "/config/providers");
+        Answer a = call(workspace, "GET /config/providers", OpenCodeRestClient::providers);
         if (a.status != 200) {
             return new Provider(false, 0, a.reason);
         }
         try {
-            return copilotProvider(JSON.readTree(a.body));
+            return OpenCodeAnswers.copilotProvider(JSON.readTree(a.body));
         } catch (IOException e) {
             return new Provider(false, 0, "GET /config/providers: HTTP 200 but the body is not JSON");
         }
     }
 
     public Project project(Workspace workspace) {
-        Answer a = get(workspace, "/project/current");
+        Answer a = call(workspace, "GET /project/current", OpenCodeRestClient::project);
         if (a.status != 200) {
             return new Project(Optional.empty(), a.reason);
         }
         try {
-            return project(JSON.readTree(a.body));
+            return OpenCodeAnswers.project(JSON.readTree(a.body));
         } catch (IOException e) {
             return new Project(Optional.empty(), "GET /project/current: HTTP 200 but the body is not JSON");
         }
-    }
-
-    /** Pure: reads {@code {"id":..., "worktree":..., "vcs":"git"}}; OpenCode 1.18.33 leaves {@code vcs} out for no repository. */
-    static Project project(JsonNode body) {
-        String id = body.path("id").asText("");
-        String worktree = printable(body.path("worktree").asText(""));
-        if (id.isEmpty()) {
-            return new Project(Optional.empty(), "GET /project/current: no project in the answer");
-        }
-        String vcs = body.path("vcs").asText("");
-        if (vcs.equals("git")) {
-            return new Project(Optional.of(true), "OpenCode sees the git repository at " + worktree);
-        }
-        if (!vcs.isEmpty()) {
-            return new Project(Optional.empty(), "OpenCode reports version control " + printable(vcs) + " at " + worktree);
-        }
-        return new Project(Optional.of(false), "OpenCode sees no repository (project " + ("global".equals(id) ? "global" : "without vcs")
-                + ", worktree " + worktree + "): no git on the server's PATH, or its working directory is not a clone");
-    }
-
-    /** At most 200 printable characters of a value the server sent, for a reason. */
-    private static String printable(String value) {
-        String clean = value.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
-    }
-
-    /** Pure: reads {@code {"providers":[{"id":..., "models":{...}}]}}. */
-    static Provider copilotProvider(JsonNode body) {
-        JsonNode providers = body.path("providers");
-        if (!providers.isArray()) {
-            return new Provider(false, 0, "GET /config/providers: no providers list in the answer");
-        }
-        for (JsonNode p : providers) {
-            if (COPILOT_PROVIDER.equals(p.path("id").asText())) {
-                int models = p.path("models").size();
-                if (!p.path("options").has("apiKey")) {
-                    // opencode.json alone (source "config") makes OpenCode list the provider; only a
-                    // credential from auth.json (or GITHUB_TOKEN) puts an apiKey into its options.
-                    return new Provider(false, 0, COPILOT_PROVIDER + " is configured but has no credential:"
-                            + " auth.json missing, unreadable or without a " + COPILOT_PROVIDER + " entry when the instance started");
-                }
-                return models > 0
-                        ? new Provider(true, models, COPILOT_PROVIDER + " loaded with " + models + " models")
-                        : new Provider(false, 0, COPILOT_PROVIDER + " is listed without models");
-            }
-        }
-        return new Provider(false, 0, COPILOT_PROVIDER + " is not loaded: auth.json missing, unreadable or without a "
-                + COPILOT_PROVIDER + " entry when the instance started");
     }
 
     /**
@@ -188,12 +167,12 @@ public class OpenCodeClient {
      * request. {@code entryJson} is the bare entry ({@code {"type":"oauth","refresh":...}}), a secret: never logged.
      */
     public Change setCopilotAuth(Workspace workspace, String entryJson) {
-        return change(send(workspace, "PUT", "/auth/" + COPILOT_PROVIDER, HttpRequest.BodyPublishers.ofString(entryJson)));
+        return change(call(workspace, "PUT /auth/" + COPILOT_PROVIDER, api -> api.setAuth(COPILOT_PROVIDER, entryJson)));
     }
 
     /** {@code POST /instance/dispose}: the next request starts a new instance, which loads the providers again. */
     public Change disposeInstance(Workspace workspace) {
-        return change(send(workspace, "POST", "/instance/dispose", HttpRequest.BodyPublishers.noBody()));
+        return change(call(workspace, "POST /instance/dispose", OpenCodeRestClient::disposeInstance));
     }
 
     private static Change change(Answer a) {
@@ -206,37 +185,36 @@ public class OpenCodeClient {
     private record Answer(int status, String body, String reason) {
     }
 
-    private Answer get(Workspace workspace, String path) {
-        return send(workspace, "GET", path, HttpRequest.BodyPublishers.noBody());
+    /** One call to the workspace's OpenCode, its answer or why none came as the reason; never throws. */
+    private Answer call(Workspace workspace, String call, Function<OpenCodeRestClient, Uni<Response>> request) {
+        Reply reply = Reply.await(() -> request.apply(client(workspace)), timeout);
+        if (reply.failure().isPresent()) {
+            URI uri = workspace.url();
+            String why = switch (reply.failure().get().kind()) {
+                case TIMEOUT -> "no answer within " + timeout.toMillis() + " ms";
+                case CONNECT -> "cannot connect to " + uri.getHost() + ":" + port(uri);
+                case INTERRUPTED -> "interrupted";
+                case OTHER -> reply.failure().get().name();
+            };
+            return new Answer(0, "", call + ": " + why);
+        }
+        String reason = switch (reply.status()) {
+            case 200 -> "HTTP 200";
+            case 401 -> call + ": HTTP 401, wrong username or password";
+            default -> call + ": HTTP " + reply.status();
+        };
+        return new Answer(reply.status(), reply.body(), reason);
     }
 
-    private Answer send(Workspace workspace, String method, String path, HttpRequest.BodyPublisher body) {
-        URI uri = workspace.endpoint(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                .method(method, body);
-        if (!"GET".equals(method)) {
-            request.header("Content-Type", "application/json");
-        }
-        workspace.password().ifPresent(pw -> request.header("Authorization", basicAuth(workspace.username(), pw)));
-        String call = method + " " + path;
-        try {
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String reason = switch (r.statusCode()) {
-                case 200 -> "HTTP 200";
-                case 401 -> call + ": HTTP 401, wrong username or password";
-                default -> call + ": HTTP " + r.statusCode();
-            };
-            return new Answer(r.statusCode(), r.body(), reason);
-        } catch (HttpTimeoutException e) {
-            return new Answer(0, "", call + ": no answer within " + timeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            return new Answer(0, "", call + ": cannot connect to " + uri.getHost() + ":" + port(uri));
-        } catch (IOException e) {
-            return new Answer(0, "", call + ": " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(0, "", call + ": interrupted");
-        }
+    /** The workspace's client: its base URL, and basic auth when it has a password; kept until they change. */
+    OpenCodeRestClient client(Workspace workspace) {
+        Target target = new Target(workspace.url(), workspace.username(), workspace.password());
+        return clients.get(workspace.name(), target, () -> {
+            var builder = RestClients.builder(target.url(), timeout, timeout, null);
+            target.password().ifPresent(pw -> builder.register(
+                    new FixedHeaders(Map.of("Authorization", basicAuth(target.username(), pw)))));
+            return builder.build(OpenCodeRestClient.class);
+        });
     }
 
     private static int port(URI uri) {

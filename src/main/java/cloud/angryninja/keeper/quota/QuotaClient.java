@@ -1,12 +1,6 @@
 package cloud.angryninja.keeper.quota;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -17,15 +11,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import cloud.angryninja.keeper.callout.ClientCache;
+import cloud.angryninja.keeper.callout.Reply;
+import cloud.angryninja.keeper.callout.RestClients;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.github.GitHubApiConfig;
+import cloud.angryninja.keeper.github.GitHubRestClient;
 import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
 
 /**
  * Reads a credential's Copilot quota as Copilot clients do: {@code GET {api}/copilot_internal/user} with
  * {@code Authorization: token <refresh token>}, where {@code api} is {@code keeper.github.api-url}, or
  * {@code https://<enterpriseUrl>/api/v3} for a GitHub Enterprise credential. One deadline per call
- * ({@code keeper.github.timeout}); any failure is an answer without quota, never an exception.
+ * ({@code keeper.github.timeout}, also the connect timeout); any failure is an answer without quota, never an exception.
+ * One {@link GitHubRestClient} per API base, built at its first call.
  */
 @io.quarkus.runtime.Startup // its deadline is checked at start-up, not at the first quota read
 @ApplicationScoped
@@ -33,16 +32,16 @@ public class QuotaClient {
 
     static final String PATH = "/copilot_internal/user";
 
-    private final HttpClient http;
     private final URI defaultApi;
     private final Duration timeout;
     private final String userAgent;
     private final Clock clock;
+    private final ClientCache<URI, GitHubRestClient> clients = new ClientCache<>(16);
 
     @Inject
-    public QuotaClient(HttpClient http, GitHubApiConfig config,
+    public QuotaClient(GitHubApiConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(http, config.apiUrl(), positive(config.timeout()), "opencode-keeper/" + version, Clock.systemUTC());
+        this(config.apiUrl(), positive(config.timeout()), "opencode-keeper/" + version, Clock.systemUTC());
     }
 
     /** The shared {@code GitHubApiConfig} carries no constraint; a deadline of 0 would fail every call, so it stops the start. */
@@ -53,8 +52,7 @@ public class QuotaClient {
         return timeout;
     }
 
-    public QuotaClient(HttpClient http, URI defaultApi, Duration timeout, String userAgent, Clock clock) {
-        this.http = http;
+    public QuotaClient(URI defaultApi, Duration timeout, String userAgent, Clock clock) {
         this.defaultApi = defaultApi;
         this.timeout = timeout;
         this.userAgent = userAgent;
@@ -71,49 +69,33 @@ public class QuotaClient {
     }
 
     public QuotaAnswer fetch(CopilotCredential credential) {
-        URI uri = join(apiBase(credential), PATH);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Authorization", "token " + credential.refresh())
-                .header("Accept", "application/json")
-                .header("User-Agent", userAgent)
-                .GET()
-                .build();
-        String where = uri.getHost() + PATH;
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
-            return switch (status) {
-                case 200 -> QuotaAnswerParser.parse(response.body()).map(q -> QuotaAnswer.answered(q, clock.instant()))
-                        .orElseGet(() -> failed(Result.UNKNOWN_SHAPE, "HTTP 200 from " + where + " without a quota field the keeper reads"));
-                case 404 -> failed(Result.NOT_FOUND, "HTTP 404 from " + where + ": no quota endpoint for this token");
-                case 401, 403 -> failed(Result.REFUSED, "HTTP " + status + " from " + where
-                        + ": this token may not read its quota (the Copilot verdict is the probe's)");
-                case 429 -> failed(Result.RATE_LIMITED, "HTTP 429 from " + where + ": GitHub's rate limit");
-                default -> status >= 500 ? failed(Result.SERVER_ERROR, "HTTP " + status + " from " + where)
-                        : failed(Result.UNEXPECTED_STATUS, "HTTP " + status + " from " + where);
+        URI base = RestClients.withoutTrailingSlash(apiBase(credential));
+        String host = base.getHost();
+        String where = host + PATH;
+        Reply reply = Reply.await(() -> clients.get(base, base, () -> RestClients.builder(base, timeout, timeout, userAgent)
+                .build(GitHubRestClient.class)).copilotUser(credential.refresh()), timeout);
+        if (reply.failure().isPresent()) {
+            return switch (reply.failure().get().kind()) {
+                case TIMEOUT -> failed(Result.TIMEOUT, "no answer from " + where + " within " + timeout.toMillis() + " ms (keeper.github.timeout)");
+                case CONNECT -> failed(Result.CONNECTION, "cannot connect to " + host);
+                case INTERRUPTED -> failed(Result.CONNECTION, "interrupted");
+                case OTHER -> failed(Result.CONNECTION, reply.failure().get().name() + " talking to " + host);
             };
-        } catch (HttpTimeoutException e) {
-            return failed(Result.TIMEOUT, "no answer from " + where + " within " + timeout.toMillis() + " ms (keeper.github.timeout)");
-        } catch (ConnectException e) {
-            return failed(Result.CONNECTION, "cannot connect to " + uri.getHost());
-        } catch (IOException e) {
-            return failed(Result.CONNECTION, e.getClass().getSimpleName() + " talking to " + uri.getHost());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failed(Result.CONNECTION, "interrupted");
         }
+        int status = reply.status();
+        return switch (status) {
+            case 200 -> QuotaAnswerParser.parse(reply.body()).map(q -> QuotaAnswer.answered(q, clock.instant()))
+                    .orElseGet(() -> failed(Result.UNKNOWN_SHAPE, "HTTP 200 from " + where + " without a quota field the keeper reads"));
+            case 404 -> failed(Result.NOT_FOUND, "HTTP 404 from " + where + ": no quota endpoint for this token");
+            case 401, 403 -> failed(Result.REFUSED, "HTTP " + status + " from " + where
+                    + ": this token may not read its quota (the Copilot verdict is the probe's)");
+            case 429 -> failed(Result.RATE_LIMITED, "HTTP 429 from " + where + ": GitHub's rate limit");
+            default -> status >= 500 ? failed(Result.SERVER_ERROR, "HTTP " + status + " from " + where)
+                    : failed(Result.UNEXPECTED_STATUS, "HTTP " + status + " from " + where);
+        };
     }
 
     private QuotaAnswer failed(Result result, String reason) {
         return QuotaAnswer.failed(result, reason, clock.instant());
-    }
-
-    static URI join(URI base, String path) {
-        String b = base.toString();
-        while (b.endsWith("/")) {
-            b = b.substring(0, b.length() - 1);
-        }
-        return URI.create(b + path);
     }
 }

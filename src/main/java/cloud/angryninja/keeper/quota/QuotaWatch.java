@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.CredentialProbed;
@@ -28,7 +30,7 @@ import cloud.angryninja.keeper.workspace.WorkspaceEvent;
  * its call. A call is made when a probe of a workspace using the credential ends, the credential is not refused
  * (a 401 or 403 the second check confirmed), no call for it is running and the last one started at least
  * {@code keeper.quota.interval} ago: so never more often than the probe, never with a refused token. The call runs
- * on its own virtual thread, outside the probe's time. What it gives never changes the Copilot verdict; a failure
+ * on the worker pool (Mutiny's, which is Quarkus' in the application), outside the probe's time. What it gives never changes the Copilot verdict; a failure
  * (404, 429, timeout, an answer of unknown shape) leaves the workspace's quota series absent and is logged once per
  * change of outcome, not per call.
  */
@@ -66,7 +68,7 @@ public class QuotaWatch {
 
     @Inject
     public QuotaWatch(QuotaClient client, QuotaMetrics metrics, QuotaConfig config) {
-        this(client, metrics, config.enabled(), config.interval(), Clock.systemUTC(), work -> Thread.ofVirtual().name("quota-call").start(work));
+        this(client, metrics, config.enabled(), config.interval(), Clock.systemUTC(), Infrastructure.getDefaultWorkerPool());
     }
 
     /** {@code calls} runs each call ({@code Runnable::run} runs it on the probe's thread, for tests). */

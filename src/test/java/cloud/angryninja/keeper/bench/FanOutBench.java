@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +18,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -34,7 +36,6 @@ import cloud.angryninja.keeper.copilot.CopilotChecker;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.probe.CredentialSource;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.probe.ProbeResult;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
@@ -42,6 +43,7 @@ import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /**
  * Probe fan-out: time per cycle with 2, 50 and 500 simulated workspaces whose OpenCode and
@@ -49,7 +51,11 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * (fabric8 mock server), at the default {@code keeper.probe.concurrency} of 64.
  * Run: {@code ./mvnw -B verify -Pbench}.
  */
+// @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
+// build time); the profile is the one shared by the tests that need no workspace of the application's own.
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class FanOutBench {
 
     static final int LATENCY_MS = 50;
@@ -86,11 +92,10 @@ class FanOutBench {
                 all.add(w);
             }
             Workspaces workspaces = new Workspaces(all);
-            HttpClient http = ProbeHttpClient.create(Duration.ofSeconds(10));
             StringBuilder table = new StringBuilder("| concurrency | workspaces | cycle (median of 5) | slowest of 5 |\n|---:|---:|---:|---:|\n");
             for (int concurrency : CONCURRENCY) {
-                Prober prober = new Prober(workspaces, new OpenCodeClient(http, Duration.ofSeconds(10)), new CredentialSource(kube),
-                        new CopilotChecker(http, URI.create(upstream.baseUrl() + "/copilot"), Duration.ofSeconds(10), "2026-06-01", "bench"),
+                Prober prober = new Prober(workspaces, new OpenCodeClient(Duration.ofSeconds(10)), new CredentialSource(kube),
+                        new CopilotChecker(URI.create(upstream.baseUrl() + "/copilot"), Duration.ofSeconds(10), "2026-06-01", "bench"),
                         new KeeperMetrics(new SimpleMeterRegistry(), workspaces, "bench"), concurrency, Clock.systemUTC());
 
                 prober.runCycle(all); // warm-up: JIT, connections

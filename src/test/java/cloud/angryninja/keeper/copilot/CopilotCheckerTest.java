@@ -21,13 +21,22 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import cloud.angryninja.keeper.copilot.CredentialCheck.Verdict;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.Tier;
 
 /** The Copilot {@code /models} call against a WireMock stand-in of the Copilot API. */
+/*
+ * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
+ * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ */
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class CopilotCheckerTest {
 
     static final String TOKEN = "gho_CheckerTestToken";
@@ -52,7 +61,7 @@ class CopilotCheckerTest {
     @BeforeEach
     void setUp() {
         copilot.resetAll();
-        checker = new CopilotChecker(ProbeHttpClient.create(Duration.ofSeconds(2)), URI.create(copilot.baseUrl() + "/api"),
+        checker = new CopilotChecker(URI.create(copilot.baseUrl() + "/api"),
                 Duration.ofMillis(1500), "2026-06-01", "opencode-keeper/test");
     }
 
@@ -123,7 +132,7 @@ class CopilotCheckerTest {
     @Test
     void refusedConnectionIsUnknown() throws IOException {
         int closed = Loopback.freePort();
-        CopilotChecker refused = new CopilotChecker(ProbeHttpClient.create(Duration.ofSeconds(2)),
+        CopilotChecker refused = new CopilotChecker(
                 URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(2), "2026-06-01", "opencode-keeper/test");
 
         CredentialCheck c = refused.check(new CopilotCredential(TOKEN, Optional.empty()));

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -42,6 +45,7 @@ import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
@@ -53,7 +57,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
  * the get of each workspace's own Secret, for the report token its reporter sends (the credential
  * report reads it); a reseed never touches that Secret.
  */
+// @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
+// build time); the profile is the one shared by the tests that need no workspace of the application's own.
 @Tier.Integration
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class KeeperRoleTest {
 
     static final String OLD = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_ROLEold0000\"}}";

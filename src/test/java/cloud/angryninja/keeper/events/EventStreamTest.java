@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.TcpProxy;
@@ -39,7 +38,7 @@ import cloud.angryninja.keeper.workspace.Workspace;
 class EventStreamTest {
 
     static final Duration IDLE = Duration.ofMillis(800);
-    static final HttpClient HTTP = ProbeHttpClient.create(Duration.ofSeconds(2));
+    static final HttpClient HTTP = EventStream.httpClient(Duration.ofSeconds(2));
 
     static Path root;
     static OpenCodeProcess server;

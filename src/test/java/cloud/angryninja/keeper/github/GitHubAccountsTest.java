@@ -17,14 +17,23 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.login.GitHubWireMock;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.Tier;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /** {@code GET /user} with a credential's token, against a WireMock GitHub: the login, refusals, no answer, no secret. */
+/*
+ * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
+ * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ */
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class GitHubAccountsTest {
 
     static final String TOKEN = "gho_ACCOUNTcanary0001";
@@ -35,7 +44,7 @@ class GitHubAccountsTest {
     @BeforeEach
     void start() {
         github = GitHubWireMock.started();
-        accounts = new GitHubAccounts(ProbeHttpClient.create(Duration.ofSeconds(2)), URI.create(github.baseUrl() + "/"),
+        accounts = new GitHubAccounts(URI.create(github.baseUrl() + "/"),
                 Duration.ofSeconds(2), "opencode-keeper/test");
     }
 
@@ -70,7 +79,7 @@ class GitHubAccountsTest {
         assertThat(((GitHubAccounts.NoAnswer) accounts.login(new CopilotCredential(TOKEN, Optional.empty()))).reason())
                 .endsWith("answered GET /user with HTTP 502");
 
-        GitHubAccounts closed = new GitHubAccounts(ProbeHttpClient.create(Duration.ofSeconds(2)),
+        GitHubAccounts closed = new GitHubAccounts(
                 URI.create("http://127.0.0.1:" + Loopback.freePort()), Duration.ofSeconds(2), "t");
         assertThat(((GitHubAccounts.NoAnswer) closed.login(new CopilotCredential(TOKEN, Optional.empty()))).reason())
                 .contains("could not be reached").doesNotContain(TOKEN);

@@ -16,6 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +31,7 @@ import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.testing.Tier;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /**
  * The real OpenCode server started exactly as the workspace's HelmRelease starts it (its args, its
@@ -41,7 +45,11 @@ import cloud.angryninja.keeper.testing.Tier;
  * OpenCode image stand-in (busybox applets, ripgrep) and the git the init script copied, and nothing
  * else: OpenCode sees the clone as a git project.
  */
+// @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
+// build time); the profile is the one shared by the tests that need no workspace of the application's own.
 @Tier.Integration
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class WorkspaceOpenCodeTest {
 
     @TempDir
@@ -156,8 +164,7 @@ class WorkspaceOpenCodeTest {
 
     @Test
     void theKeepersRepositoryProbePassesOnIt() throws Exception {
-        OpenCodeClient keeper = new OpenCodeClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
-                Duration.ofSeconds(30));
+        OpenCodeClient keeper = new OpenCodeClient(Duration.ofSeconds(30));
         OpenCodeClient.Project project = keeper.project(cloud.angryninja.keeper.testing.TestWorkspaces.named(pod.app,
                 server.baseUri().toString(), java.util.Optional.of(server.password()), "opencode"));
 

@@ -30,13 +30,16 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import cloud.angryninja.keeper.copilot.CopilotCredential;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.Tier;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -46,7 +49,13 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * login did not end with a credential), the polls GitHub saw and their spacing, the metric, and no secret in any log
  * line or reply.
  */
+/*
+ * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
+ * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ */
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class LoginServiceTest {
 
     static final String NS = "opencode";
@@ -93,7 +102,7 @@ class LoginServiceTest {
     }
 
     LoginService service(ReseedWorkflow w) {
-        DeviceFlowClient client = new DeviceFlowClient(ProbeHttpClient.create(Duration.ofSeconds(2)), "Ov23li8tweQw6odWQebz", "read:user",
+        DeviceFlowClient client = new DeviceFlowClient("Ov23li8tweQw6odWQebz", "read:user",
                 Duration.ofSeconds(3), "opencode-keeper/test");
         LoginService service = new LoginService(client, w, new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux, ha)), metrics,
                 leads::get, URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import cloud.angryninja.keeper.testing.Tier;
 
 /**
- * The shapes of the answers {@link OpenCodeClient} reads: {@code GET /config/providers} and {@code GET /project/current}
+ * The shapes of the answers {@link OpenCodeClient} reads ({@link OpenCodeAnswers}): {@code GET /config/providers} and {@code GET /project/current}
  * as OpenCode 1.18.33 sends them (seen in WorkspaceOpenCodeTest and ProberTest on the real server), and bad ones.
  */
 @Tier.Unit
@@ -23,11 +23,11 @@ class OpenCodeAnswersTest {
     }
 
     private static OpenCodeClient.Provider providers(String text) throws Exception {
-        return OpenCodeClient.copilotProvider(json(text));
+        return OpenCodeAnswers.copilotProvider(json(text));
     }
 
     private static OpenCodeClient.Project project(String text) throws Exception {
-        return OpenCodeClient.project(json(text));
+        return OpenCodeAnswers.project(json(text));
     }
 
     @Test

@@ -18,14 +18,23 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import cloud.angryninja.keeper.copilot.CopilotCredential;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.Tier;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /** The quota call against a WireMock GitHub API answering as the recorded shapes, and failing every way seen. */
+/*
+ * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
+ * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ */
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class QuotaClientTest {
 
     static final String TOKEN = "gho_QuotaClientCANARY";
@@ -118,7 +127,7 @@ class QuotaClientTest {
 
     @Test
     void nobodyListeningIsAConnectionFailure() {
-        QuotaClient nowhere = new QuotaClient(ProbeHttpClient.create(Duration.ofSeconds(2)),
+        QuotaClient nowhere = new QuotaClient(
                 URI.create("http://127.0.0.1:" + Loopback.freePort()), Duration.ofSeconds(1), "opencode-keeper/test", Clock.systemUTC());
 
         QuotaAnswer answer = nowhere.fetch(new CopilotCredential(TOKEN, Optional.empty()));
@@ -141,7 +150,7 @@ class QuotaClientTest {
                     return timeout;
                 }
             };
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QuotaClient(ProbeHttpClient.create(Duration.ofSeconds(1)), config, "test"))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QuotaClient(config, "test"))
                     .isInstanceOf(io.quarkus.runtime.configuration.ConfigurationException.class)
                     .hasMessage("keeper.github.timeout must be longer than 0 (a duration such as 500ms, 10s or 5m)");
         }

@@ -70,8 +70,7 @@ public final class QuotaStandIn {
 
     /** A quota client asking {@code github} (its base URL, plus {@code path}) with the deadline {@code timeout}. */
     public static QuotaClient client(WireMockServer github, String path, java.time.Duration timeout) {
-        return new QuotaClient(cloud.angryninja.keeper.probe.ProbeHttpClient.create(java.time.Duration.ofSeconds(2)),
-                java.net.URI.create(github.baseUrl() + path), timeout, "opencode-keeper/test", java.time.Clock.systemUTC());
+        return new QuotaClient(java.net.URI.create(github.baseUrl() + path), timeout, "opencode-keeper/test", java.time.Clock.systemUTC());
     }
 
     /** The host the reasons name for {@code github}. */

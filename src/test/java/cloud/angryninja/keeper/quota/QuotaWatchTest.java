@@ -21,6 +21,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
@@ -28,13 +30,20 @@ import cloud.angryninja.keeper.probe.CredentialProbed;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.Tier;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /**
  * When the quota is asked for and what the workspaces then show: one call per credential per interval, shared by the
  * workspaces using it, none for a refused credential; a failure leaves the series absent and is logged once per change.
  * A WireMock GitHub API answers; the clock and the thread of each call are the test's.
  */
+/*
+ * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
+ * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ */
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class QuotaWatchTest {
 
     static final String TOKEN = "gho_QuotaWatchCANARY";

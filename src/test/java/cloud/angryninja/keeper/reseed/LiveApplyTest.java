@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,13 +36,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 
 /**
  * Live mode, the reseed's default, on real OpenCode 1.18.33 servers: the reseed puts the new credential into the
@@ -48,7 +51,11 @@ import cloud.angryninja.keeper.workspace.Workspace;
  * Copilot API ({@code /models} for the checks, {@code /responses} and {@code /chat/completions} for prompts); the
  * mock Kubernetes API with the ESO and Deployment-controller stand-ins plays the cluster.
  */
+// @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
+// build time); the profile is the one shared by the tests that need no workspace of the application's own.
 @Tier.Integration
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveApplyTest {
 
@@ -61,7 +68,7 @@ class LiveApplyTest {
     Path root;
     OpenCodeProcess loaded;
     OpenCodeProcess bare;
-    final HttpClient http = ProbeHttpClient.create(Duration.ofSeconds(5));
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     void start() throws IOException {
@@ -111,7 +118,7 @@ class LiveApplyTest {
     }
 
     private boolean providerLoaded(Workspace w) {
-        return new OpenCodeClient(http, Duration.ofSeconds(10)).copilotProvider(w).loaded();
+        return new OpenCodeClient(Duration.ofSeconds(10)).copilotProvider(w).loaded();
     }
 
     /** A prompt on github-copilot/gpt-5-mini; returns the Copilot requests it made (Authorization headers). */

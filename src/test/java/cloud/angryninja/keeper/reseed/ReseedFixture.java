@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +28,6 @@ import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.probe.CredentialSource;
-import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
@@ -117,10 +115,9 @@ public final class ReseedFixture implements AutoCloseable {
     /** The keeper's parts on this fixture, as the beans wire them, with short deadlines. */
     public ReseedWorkflow workflow(List<Workspace> all, Duration syncTimeout, Duration rolloutTimeout, Duration verifyTimeout) {
         Workspaces workspaces = new Workspaces(all);
-        HttpClient client = ProbeHttpClient.create(Duration.ofSeconds(2));
-        CopilotChecker copilot = new CopilotChecker(client, URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
+        CopilotChecker copilot = new CopilotChecker(URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
         KubernetesClient kube = cluster.client();
-        OpenCodeClient openCode = new OpenCodeClient(client, Duration.ofSeconds(5));
+        OpenCodeClient openCode = new OpenCodeClient(Duration.ofSeconds(5));
         Prober prober = new Prober(workspaces, openCode, new CredentialSource(kube, Duration.ofSeconds(10), held), copilot,
                 new KeeperMetrics(registry, workspaces, "test"), 8, Clock.systemUTC());
         return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.doppler.DopplerException;
 import cloud.angryninja.keeper.kube.KeeperAnnotations;
@@ -27,6 +30,7 @@ import cloud.angryninja.keeper.reseed.ReseedReply.StepReport;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
@@ -34,7 +38,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
  * and what did not (Doppler writes, force-sync patches, rollouts, the Secret's value). {@code opencode-ha} is watched
  * by Reloader (the keeper joins its rollout), {@code opencode-flux} is not (the keeper restarts it).
  */
+// @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
+// build time); the profile is the one shared by the tests that need no workspace of the application's own.
 @Tier.Unit
+@QuarkusTest
+@TestProfile(UnreachableWorkspaceProfile.class)
 class ReseedWorkflowTest {
 
     static final String NS = "opencode";
