@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 import cloud.angryninja.keeper.copilot.CopilotConfig;
 import cloud.angryninja.keeper.metrics.EventMetrics;
@@ -127,14 +126,7 @@ public class PassiveDetection {
         this.config = config;
         this.metrics = metrics;
         this.prober = prober;
-        try {
-            this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("keeper.events.backoff-initial/backoff-max: " + e.getMessage());
-        }
-        if (config.idleTimeout().isNegative() || config.idleTimeout().isZero()) {
-            throw new ConfigurationException("keeper.events.idle-timeout must be positive");
-        }
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax()); // EventsConfig's constraints hold
     }
 
     /**

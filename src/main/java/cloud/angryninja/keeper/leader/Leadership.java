@@ -26,7 +26,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Which replica probes and reseeds. With {@code keeper.leader-election.enabled=false} (one replica)
@@ -62,10 +61,6 @@ public class Leadership {
 
     @Inject
     public Leadership(LeadershipConfig config, KubernetesClient client, MeterRegistry registry, Event<LeadershipChange> changes) {
-        checkDurations(config.leaseDuration(), config.renewDeadline(), config.retryPeriod())
-                .ifPresent(problem -> {
-                    throw new ConfigurationException("keeper.leader-election: " + problem);
-                });
         this.config = config;
         this.client = client;
         this.registry = registry;
@@ -83,7 +78,10 @@ public class Leadership {
                 .register(registry);
     }
 
-    /** Pure: why the durations cannot work, if they cannot (lease &gt; renew deadline &gt; retry period &gt; 0). */
+    /**
+     * Pure: why the durations cannot work, if they cannot (lease &gt; renew deadline &gt; retry period &gt; 0); the mapping's
+     * {@link NestedDurations} constraint stops the start with it.
+     */
     static Optional<String> checkDurations(Duration lease, Duration renewDeadline, Duration retryPeriod) {
         if (retryPeriod.isNegative() || retryPeriod.isZero()) {
             return Optional.of("retry-period must be positive");

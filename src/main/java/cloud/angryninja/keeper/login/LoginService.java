@@ -21,8 +21,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.Startup;
-
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.login.DeviceFlow.Answer;
@@ -40,10 +38,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * {@code POST /login}: GitHub's device flow run by the keeper as OpenCode 1.18.33 runs it, then the normal reseed
  * with the credential it gave. One login at a time; none starts while a reseed runs. The device code and the token
  * stay in memory on this replica only: never logged, counted or answered, and dropped when the login ends. The last
- * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}. Made at start-up, so a bad
- * {@code keeper.login.enterprise-scheme} stops the keeper there.
+ * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}. {@code keeper.login.enterprise-scheme} is
+ * checked by its mapping ({@link EnterpriseScheme}) at start-up.
  */
-@Startup
 @ApplicationScoped
 public class LoginService {
 
@@ -129,10 +126,6 @@ public class LoginService {
 
     public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics,
             BooleanSupplier leads, URI githubUrl, String enterpriseScheme, Duration pollMargin, Duration slowDownIncrease, Clock clock) {
-        if (!enterpriseScheme.equals("https") && !enterpriseScheme.equals("http")) {
-            throw new IllegalArgumentException("keeper.login.enterprise-scheme takes https or http, not '"
-                    + DeviceFlow.shorten(enterpriseScheme) + "'");
-        }
         this.github = github;
         this.workflow = workflow;
         this.workspaces = workspaces;

@@ -23,7 +23,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.scheduler.Scheduled;
 
 import cloud.angryninja.keeper.copilot.CopilotChecker;
@@ -72,27 +71,17 @@ public class Prober {
     /** Credentials (fingerprint@API) whose last refusal was confirmed, with its status: a repeat needs no new wait. */
     private final Map<String, Integer> confirmedRefusals = new ConcurrentHashMap<>();
 
-    /** How refusals are confirmed, how long a 429 counts, which OpenCode versions the keeper judges. */
+    /**
+     * How refusals are confirmed, how long a 429 counts, which OpenCode versions the keeper judges; the mapping's
+     * constraints ({@link ProbeConfig}) refuse bad values at start-up.
+     */
     public record Verdicts(Duration confirmDelay, Duration rateLimitWindow, VersionRange supportedVersions) {
 
         /** Confirmation right away, a 15 min rate-limit window, versions {@code >=1.18 <2}. */
         public static final Verdicts DEFAULTS = new Verdicts(Duration.ZERO, Duration.ofMinutes(15), VersionRange.parse(">=1.18 <2"));
 
-        public Verdicts {
-            if (confirmDelay.isNegative()) {
-                throw new IllegalArgumentException("keeper.probe.confirm-delay must not be negative");
-            }
-            if (rateLimitWindow.isNegative() || rateLimitWindow.isZero()) {
-                throw new IllegalArgumentException("keeper.probe.rate-limit-window must be positive");
-            }
-        }
-
         static Verdicts of(ProbeConfig config) {
-            try {
-                return new Verdicts(config.confirmDelay(), config.rateLimitWindow(), VersionRange.parse(config.supportedVersions()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("keeper.probe: " + e.getMessage());
-            }
+            return new Verdicts(config.confirmDelay(), config.rateLimitWindow(), VersionRange.parse(config.supportedVersions()));
         }
     }
 
@@ -115,9 +104,6 @@ public class Prober {
 
     Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialSource credentials, CopilotChecker copilot,
             KeeperMetrics metrics, int concurrency, Clock clock, BooleanSupplier leads, Verdicts verdicts) {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("keeper.probe.concurrency must be at least 1");
-        }
         this.verdicts = verdicts;
         this.workspaces = workspaces;
         this.openCode = openCode;

@@ -15,8 +15,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.quarkus.runtime.configuration.ConfigurationException;
-
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.github.GitHubApiConfig;
 import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
@@ -27,7 +25,6 @@ import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
  * {@code https://<enterpriseUrl>/api/v3} for a GitHub Enterprise credential. One deadline per call
  * ({@code keeper.github.timeout}); any failure is an answer without quota, never an exception.
  */
-@io.quarkus.runtime.Startup // its deadline is checked at start-up, not at the first quota read
 @ApplicationScoped
 public class QuotaClient {
 
@@ -42,15 +39,7 @@ public class QuotaClient {
     @Inject
     public QuotaClient(HttpClient http, GitHubApiConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(http, config.apiUrl(), positive(config.timeout()), "opencode-keeper/" + version, Clock.systemUTC());
-    }
-
-    /** The shared {@code GitHubApiConfig} carries no constraint; a deadline of 0 would fail every call, so it stops the start. */
-    private static Duration positive(Duration timeout) {
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ConfigurationException("keeper.github.timeout must be longer than 0 (a duration such as 500ms, 10s or 5m)");
-        }
-        return timeout;
+        this(http, config.apiUrl(), config.timeout(), "opencode-keeper/" + version, Clock.systemUTC());
     }
 
     public QuotaClient(HttpClient http, URI defaultApi, Duration timeout, String userAgent, Clock clock) {

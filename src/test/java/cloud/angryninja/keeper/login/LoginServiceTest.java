@@ -303,10 +303,10 @@ class LoginServiceTest {
 
     @Test
     void anEnterpriseSchemeOtherThanHttpsOrHttpIsRefusedAtStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoginService(null, workflow,
-                new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux)), metrics, leads::get, URI.create(github.baseUrl()), "ftp",
-                MARGIN, SLOW_DOWN, Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("keeper.login.enterprise-scheme takes https or http, not 'ftp'");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LoginConfig.class, java.util.Map.of("keeper.login.enterprise-scheme", "ftp")))
+                .containsExactly("keeper.login.enterprise-scheme takes https or http, not 'ftp'");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LoginConfig.class, java.util.Map.of("keeper.login.enterprise-scheme", "http")))
+                .as("a stand-in on loopback").isEmpty();
     }
 
     @Test
