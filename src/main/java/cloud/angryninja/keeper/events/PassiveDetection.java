@@ -20,7 +20,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import cloud.angryninja.keeper.copilot.CopilotConfig;
-import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;

@@ -12,21 +12,17 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import cloud.angryninja.keeper.probe.ProbeConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
  * The calls the keeper makes to an OpenCode server, with HTTP basic auth and a per-call deadline: the read-only
  * probes {@code GET /global/health}, {@code GET /config/providers} and {@code GET /project/current}, and the two writes of a live reseed,
- * {@code PUT /auth/github-copilot} and {@code POST /instance/dispose}.
+ * {@code PUT /auth/github-copilot} and {@code POST /instance/dispose}. The bean is made by {@code ProbeHttpClient}, with
+ * the deadline {@code keeper.probe.timeout}.
  */
-@ApplicationScoped
 public class OpenCodeClient {
 
     public static final String COPILOT_PROVIDER = "github-copilot";
@@ -61,11 +57,6 @@ public class OpenCodeClient {
 
     private final HttpClient http;
     private final Duration timeout;
-
-    @Inject
-    public OpenCodeClient(HttpClient http, ProbeConfig config) {
-        this(http, config.timeout());
-    }
 
     public OpenCodeClient(HttpClient http, Duration timeout) {
         this.http = http;

@@ -1,9 +1,6 @@
 package cloud.angryninja.keeper.probe;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -21,6 +18,7 @@ import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.credential.ReportedCredentials;
+import cloud.angryninja.keeper.kube.Secrets;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -107,7 +105,7 @@ public class CredentialSource {
         if (secret == null) {
             return Lookup.unknown(ERROR_SECRET_MISSING, where + " does not exist");
         }
-        Optional<String> text = value(secret, w.secretKey());
+        Optional<String> text = Secrets.value(secret, w.secretKey());
         if (text.isEmpty()) {
             return Lookup.unknown(ERROR_SECRET_MISSING, where + " has no key " + w.secretKey());
         }
@@ -124,19 +122,5 @@ public class CredentialSource {
             return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + status + ")");
         }
         return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + e.getClass().getSimpleName() + ")");
-    }
-
-    /** The decoded value of {@code key}: from {@code data} (base64), else from {@code stringData}. */
-    public static Optional<String> value(Secret secret, String key) {
-        Map<String, String> data = secret.getData();
-        if (data != null && data.get(key) != null) {
-            try {
-                return Optional.of(new String(Base64.getMimeDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-        Map<String, String> stringData = secret.getStringData();
-        return stringData == null ? Optional.empty() : Optional.ofNullable(stringData.get(key));
     }
 }

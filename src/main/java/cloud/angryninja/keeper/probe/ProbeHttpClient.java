@@ -5,9 +5,12 @@ import java.net.http.HttpClient;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import cloud.angryninja.keeper.opencode.OpenCodeClient;
+
 /**
  * The one HTTP client of the probes (OpenCode and Copilot calls): HTTP/1.1, connection reuse,
- * connect deadline {@code keeper.probe.timeout}; each request carries its own deadline.
+ * connect deadline {@code keeper.probe.timeout}; each request carries its own deadline. And the OpenCode client on it,
+ * whose calls have that deadline too (the opencode package knows no probe setting).
  */
 public class ProbeHttpClient {
 
@@ -15,6 +18,12 @@ public class ProbeHttpClient {
     @Singleton
     HttpClient httpClient(ProbeConfig config) {
         return create(config.timeout());
+    }
+
+    @Produces
+    @Singleton
+    OpenCodeClient openCodeClient(HttpClient http, ProbeConfig config) {
+        return new OpenCodeClient(http, config.timeout());
     }
 
     public static HttpClient create(java.time.Duration connectTimeout) {

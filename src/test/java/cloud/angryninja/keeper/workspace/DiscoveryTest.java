@@ -25,8 +25,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import cloud.angryninja.keeper.events.EventMetrics;
 import cloud.angryninja.keeper.events.PassiveDetection;
-import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.reseed.ReseedMetrics;
