@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 import cloud.angryninja.keeper.credential.CredentialHomes;
 import cloud.angryninja.keeper.leader.FollowerReply;
 import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.quota.QuotaWatch;
 
 /**
@@ -23,7 +23,7 @@ import cloud.angryninja.keeper.quota.QuotaWatch;
 public class WorkspacesResource {
 
     @Inject
-    Prober prober;
+    WorkspaceStates states;
 
     @Inject
     CredentialHomes homes;
@@ -37,7 +37,7 @@ public class WorkspacesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
-        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states().stream()
+        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(states.all().stream()
                 .map(s -> new WorkspaceReply(s, quota.view(s.workspace()), homes.of(s.workspace()))).toList()).build());
     }
 }

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -41,17 +41,17 @@ public class CredentialHomes {
     private final Workspaces workspaces;
     private final ReportedCredentials reported;
     private final DopplerFingerprints doppler;
-    private final Prober prober;
+    private final WorkspaceStates states;
     private final Leadership leadership;
     private final jakarta.inject.Provider<Adoption> adoption;
 
     @Inject
-    public CredentialHomes(Workspaces workspaces, ReportedCredentials reported, DopplerFingerprints doppler, Prober prober,
+    public CredentialHomes(Workspaces workspaces, ReportedCredentials reported, DopplerFingerprints doppler, WorkspaceStates states,
             Leadership leadership, jakarta.inject.Provider<Adoption> adoption) {
         this.workspaces = workspaces;
         this.reported = reported;
         this.doppler = doppler;
-        this.prober = prober;
+        this.states = states;
         this.leadership = leadership;
         this.adoption = adoption;
     }
@@ -85,7 +85,7 @@ public class CredentialHomes {
 
     private Optional<String> fingerprint(String workspace, Optional<ReportedCredentials.Held> held) {
         return held.map(ReportedCredentials.Held::fingerprint)
-                .or(() -> prober.state(workspace).flatMap(WorkspaceState::credentialFingerprint));
+                .or(() -> states.of(workspace).flatMap(WorkspaceState::credentialFingerprint));
     }
 
     private Optional<DopplerFingerprints.Seen> dopplerSeen(String workspace) {

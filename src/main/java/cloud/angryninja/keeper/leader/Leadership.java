@@ -31,7 +31,8 @@ import io.quarkus.runtime.StartupEvent;
  * Which replica probes and reseeds. With {@code keeper.leader-election.enabled=false} (one replica)
  * this replica always leads. Enabled, the replicas compete for a coordination.k8s.io/v1 Lease with
  * fabric8's leader elector: the holder leads until it cannot renew for the renew deadline; a new
- * election starts at once after a loss. Every change is announced as a {@link LeadershipChange}.
+ * election starts at once after a loss. Every change is announced as a {@link LeadershipChange}, the one way work
+ * starts and stops with leadership; without election, once at start-up.
  */
 @Startup
 @ApplicationScoped
@@ -95,8 +96,13 @@ public class Leadership {
         return Optional.empty();
     }
 
+    /**
+     * With leader election off this replica leads from the start: its work starts now, as it would when it took the
+     * Lease ({@link LeadershipChange}). On, the election starts.
+     */
     void onStart(@Observes StartupEvent event) {
         if (!config.enabled()) {
+            changes.fire(new LeadershipChange(true));
             return;
         }
         String namespace = config.leaseNamespace().filter(s -> !s.isBlank()).orElseGet(client::getNamespace);

@@ -3,7 +3,6 @@ package cloud.angryninja.keeper.metrics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,7 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 import cloud.angryninja.keeper.copilot.CopilotState;
-import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.leader.LeadershipConfig;
+import cloud.angryninja.keeper.probe.ProbeCycle;
+import cloud.angryninja.keeper.probe.ProbeResult;
+import cloud.angryninja.keeper.probe.StateChange;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
@@ -28,7 +30,8 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * start-up, so a dashboard never shows "no data" for a known workspace. Gauges show NaN until the
  * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell. The last
  * success timestamp is 0 before the first success: a workspace never probed successfully since
- * the keeper started is as stale as one whose probes stopped succeeding.
+ * the keeper started is as stale as one whose probes stopped succeeding. The values follow the
+ * workspace states ({@link StateChange}) and the probe cycles ({@link ProbeCycle.Ended}).
  */
 @Startup
 @ApplicationScoped
@@ -77,22 +80,26 @@ public class KeeperMetrics {
 
     private final WorkspaceMeters<Values> series;
     private final Counter cycles;
+    /** Whether the workspace states are this replica's: a series added now starts as a leader's or as a follower's. */
+    private volatile boolean leading;
 
+    /** Leading from the start when leader election is off; else once the states resume ({@link StateChange.Resumed}). */
     @Inject
-    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, Leadership leadership,
+    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, LeadershipConfig election,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(registry, workspaces, leadership::leads, version);
+        this(registry, workspaces, version, !election.enabled());
     }
 
     /** For a keeper without leader election: it always leads. */
     public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, String version) {
-        this(registry, workspaces, () -> true, version);
+        this(registry, workspaces, version, true);
     }
 
-    private KeeperMetrics(MeterRegistry registry, Workspaces workspaces, BooleanSupplier leads, String version) {
+    private KeeperMetrics(MeterRegistry registry, Workspaces workspaces, String version, boolean leading) {
+        this.leading = leading;
         // Names are given in Prometheus form; Micrometer's Prometheus naming keeps them as they are.
         // A follower's last success is NaN, not 0: it has not looked, so ProbeStale must not fire on it.
-        series = new WorkspaceMeters<>(registry, (workspace, meters) -> register(workspace, meters, leads.getAsBoolean() ? 0 : Double.NaN));
+        series = new WorkspaceMeters<>(registry, (workspace, meters) -> register(workspace, meters, this.leading ? 0 : Double.NaN));
         series.global(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
                 .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry));
         cycles = series.global(Counter.builder("opencode_keeper_probe_cycles")
@@ -105,6 +112,28 @@ public class KeeperMetrics {
         for (Workspace w : workspaces.all()) {
             register(w.name());
         }
+    }
+
+    /** A workspace's new state. */
+    void onProbed(@Observes StateChange.Probed probed) {
+        record(probed.after(), probed.checkError());
+        probed.unconfirmed().ifPresent(status -> unconfirmedRefusal(probed.after().workspace(), status));
+    }
+
+    /** This replica's states again: it leads. */
+    void onResumed(@Observes StateChange.Resumed resumed) {
+        leading = true;
+        startLeading();
+    }
+
+    /** The states forgotten: this replica stopped leading. */
+    void onForgotten(@Observes StateChange.Forgotten forgotten) {
+        leading = false;
+        forgetValues();
+    }
+
+    void onCycle(@Observes ProbeCycle.Ended cycle) {
+        cycleDone();
     }
 
     /**
@@ -180,8 +209,8 @@ public class KeeperMetrics {
         v.up = state.up().gaugeValue();
         v.providerLoaded = state.copilotProvider().gaugeValue();
         v.credentialValid = state.credential().gaugeValue();
-        v.models = state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.PASS ? state.copilotModels()
-                : state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.FAIL ? 0 : Double.NaN;
+        v.models = state.credential().outcome() == ProbeResult.Outcome.PASS ? state.copilotModels()
+                : state.credential().outcome() == ProbeResult.Outcome.FAIL ? 0 : Double.NaN;
         v.projectVcs = state.repository().gaugeValue();
         v.durationSeconds = state.durationMillis() / 1000.0;
         v.state = state.state();

@@ -26,9 +26,8 @@ import cloud.angryninja.keeper.kube.DeploymentRollout;
 import cloud.angryninja.keeper.kube.ExternalSecretSync;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.kube.Rollouts;
-import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
-import cloud.angryninja.keeper.probe.CredentialSource;
+import cloud.angryninja.keeper.probe.PlainProber;
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
@@ -121,8 +120,7 @@ public final class ReseedFixture implements AutoCloseable {
         CopilotChecker copilot = new CopilotChecker(client, URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
         KubernetesClient kube = cluster.client();
         OpenCodeClient openCode = new OpenCodeClient(client, Duration.ofSeconds(5));
-        Prober prober = new Prober(workspaces, openCode, new CredentialSource(kube, Duration.ofSeconds(10), held), copilot,
-                new KeeperMetrics(registry, workspaces, "test"), 8, Clock.systemUTC());
+        Prober prober = PlainProber.of(workspaces, openCode, copilot, kube, held, 8).prober();
         return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),
                 new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), openCode, prober, kube,
                 new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC(), held,

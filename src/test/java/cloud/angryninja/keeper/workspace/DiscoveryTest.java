@@ -59,11 +59,17 @@ class DiscoveryTest {
     Prober prober;
 
     @Inject
+    cloud.angryninja.keeper.probe.ProbeCycle cycle;
+
+    @Inject
+    cloud.angryninja.keeper.probe.WorkspaceStates states;
+
+    @Inject
     PassiveDetection passive;
 
     @BeforeEach
     void configuredWorkspaceProbed() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> prober.cycles() >= 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cycle.cycles() >= 1);
     }
 
     private void secret(String name, Map<String, String> data) {
@@ -148,7 +154,7 @@ class DiscoveryTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sample(KeeperMetrics.WORKSPACE_UP, "edited").equals(Optional.of(0.0)));
         assertThat(workspaces.byName("edited").orElseThrow().url().toString()).isEqualTo(url("/broken"));
-        assertThat(prober.state("edited").orElseThrow().up().reason()).isEqualTo("GET /global/health: HTTP 503");
+        assertThat(states.of("edited").orElseThrow().up().reason()).isEqualTo("GET /global/health: HTTP 503");
 
         kube.apps().deployments().inNamespace(NS).withName("opencode-edit")
                 .edit(d -> new DeploymentBuilder(d).editMetadata().addToAnnotations(P + "url", url("/healthy"))
