@@ -8,8 +8,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import cloud.angryninja.keeper.credential.CredentialHomes;
-import cloud.angryninja.keeper.leader.FollowerReply;
-import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.quota.QuotaWatch;
 
@@ -20,6 +18,7 @@ import cloud.angryninja.keeper.quota.QuotaWatch;
  */
 @Path("/workspaces")
 @BearerTokenRequired
+@LeaderRequired
 public class WorkspacesResource {
 
     @Inject
@@ -29,15 +28,12 @@ public class WorkspacesResource {
     CredentialHomes homes;
 
     @Inject
-    Leadership leadership;
-
-    @Inject
     QuotaWatch quota;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
-        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(states.all().stream()
-                .map(s -> new WorkspaceReply(s, quota.view(s.workspace()), homes.of(s.workspace()))).toList()).build());
+        return Response.ok(states.all().stream().map(s -> new WorkspaceReply(s, quota.view(s.workspace()), homes.of(s.workspace())))
+                .toList()).build();
     }
 }

@@ -60,7 +60,8 @@ public class Adoption {
     private final ReseedWorkflow workflow;
     private final AdoptConfig config;
     private final CredentialMetrics metrics;
-    private final Leadership leadership;
+    /** Whether this replica judges reports: it leads (the reports of a follower are refused before they come here). */
+    private volatile boolean leading;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, AdoptionStatus> statuses = new ConcurrentHashMap<>();
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
@@ -71,8 +72,7 @@ public class Adoption {
 
     @Inject
     public Adoption(Workspaces workspaces, ReportedCredentials reported, Prober prober, AccountRecord accounts,
-            jakarta.inject.Provider<CredentialStore> store, ReseedWorkflow workflow, AdoptConfig config, CredentialMetrics metrics,
-            Leadership leadership) {
+            jakarta.inject.Provider<CredentialStore> store, ReseedWorkflow workflow, AdoptConfig config, CredentialMetrics metrics) {
         this.workspaces = workspaces;
         this.reported = reported;
         this.prober = prober;
@@ -81,7 +81,6 @@ public class Adoption {
         this.workflow = workflow;
         this.config = config;
         this.metrics = metrics;
-        this.leadership = leadership;
     }
 
     /** Where the adoption of the workspace's reported credential stands. */
@@ -148,7 +147,7 @@ public class Adoption {
     /** One judgement of what the workspace holds. */
     void judge(Workspace w) {
         Optional<ReportedCredentials.Held> held = reported.held(w.name());
-        if (held.isEmpty() || !leadership.leads()) {
+        if (held.isEmpty() || !leading) {
             return;
         }
         ReportedCredentials.Held h = held.get();
@@ -291,6 +290,7 @@ public class Adoption {
     }
 
     void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
         if (!change.leading()) {
             statuses.clear();
             confirmed.clear();

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -42,17 +43,17 @@ public class CredentialHomes {
     private final ReportedCredentials reported;
     private final DopplerFingerprints doppler;
     private final WorkspaceStates states;
-    private final Leadership leadership;
+    /** Whether what this replica knows is current: it leads. */
+    private volatile boolean leading;
     private final jakarta.inject.Provider<Adoption> adoption;
 
     @Inject
     public CredentialHomes(Workspaces workspaces, ReportedCredentials reported, DopplerFingerprints doppler, WorkspaceStates states,
-            Leadership leadership, jakarta.inject.Provider<Adoption> adoption) {
+            jakarta.inject.Provider<Adoption> adoption) {
         this.workspaces = workspaces;
         this.reported = reported;
         this.doppler = doppler;
         this.states = states;
-        this.leadership = leadership;
         this.adoption = adoption;
     }
 
@@ -68,11 +69,15 @@ public class CredentialHomes {
 
     /** 1 while the workspace holds another credential than Doppler's, 0 the same, NaN unknown or on a follower. */
     public double drift(String workspace) {
-        if (!leadership.leads()) {
+        if (!leading) {
             return Double.NaN;
         }
         return differs(fingerprint(workspace, reported.held(workspace)), dopplerSeen(workspace)).map(d -> d ? 1.0 : 0.0)
                 .orElse(Double.NaN);
+    }
+
+    void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
     }
 
     /** Pure: whether the credential held and Doppler's differ; empty while either is unknown. */

@@ -44,15 +44,15 @@ public class DopplerFingerprints {
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final Workspaces workspaces;
     private final jakarta.inject.Provider<CredentialStore> store;
-    private final Leadership leadership;
+    /** Whether the scheduled reads run: this replica leads. */
+    private volatile boolean leading;
     private final Clock clock = Clock.systemUTC();
     private volatile String lastProblem = "";
 
     @Inject
-    public DopplerFingerprints(Workspaces workspaces, jakarta.inject.Provider<CredentialStore> store, Leadership leadership) {
+    public DopplerFingerprints(Workspaces workspaces, jakarta.inject.Provider<CredentialStore> store) {
         this.workspaces = workspaces;
         this.store = store;
-        this.leadership = leadership;
     }
 
     /** What Doppler holds for {@code dopplerSecret}; empty while unknown. */
@@ -64,7 +64,7 @@ public class DopplerFingerprints {
     @Scheduled(identity = "doppler-fingerprints", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (leadership.leads()) {
+        if (leading) {
             readNow();
         }
     }
@@ -101,8 +101,9 @@ public class DopplerFingerprints {
         }
     }
 
-    /** A replica that stops leading forgets what it saw. */
+    /** Leadership starts and stops the reads; a replica that stops leading forgets what it saw. */
     void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
         if (!change.leading()) {
             seen.clear();
         }

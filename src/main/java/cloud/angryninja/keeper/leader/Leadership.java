@@ -1,7 +1,6 @@
 package cloud.angryninja.keeper.leader;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +53,6 @@ public class Leadership {
     private final String identity;
     private final Gauge gauge;
     private volatile boolean leading;
-    private volatile Optional<Instant> leadingSince = Optional.empty();
     private final AtomicReference<Optional<String>> leader = new AtomicReference<>(Optional.empty());
     private volatile boolean running;
     private volatile Future<?> election;
@@ -71,7 +69,6 @@ public class Leadership {
                 .orElseGet(() -> "keeper-" + UUID.randomUUID().toString().substring(0, 8));
         this.leading = !config.enabled();
         if (leading) {
-            leadingSince = Optional.of(Instant.now());
             leader.set(Optional.of(identity));
         }
         this.gauge = Gauge.builder(LEADER, this, l -> l.leading ? 1 : 0)
@@ -173,7 +170,6 @@ public class Leadership {
     private synchronized void started() {
         if (!leading) {
             leading = true;
-            leadingSince = Optional.of(Instant.now());
             leader.set(Optional.of(identity));
             LOG.infof("%s leads: probing and reseeding here", identity);
             changes.fire(new LeadershipChange(true));
@@ -183,7 +179,6 @@ public class Leadership {
     private synchronized void stopped() {
         if (leading && config.enabled()) {
             leading = false;
-            leadingSince = Optional.empty();
             LOG.warnf("%s stopped leading: probes and reseeds stop here", identity);
             changes.fire(new LeadershipChange(false));
         }
@@ -196,18 +191,16 @@ public class Leadership {
         }
     }
 
-    /** This replica probes and reseeds now. */
+    /**
+     * This replica probes and reseeds now. Work does not ask: it starts and stops with {@link LeadershipChange}; only
+     * the API's answer to a follower ({@link FollowerReply#unlessLeading}) asks.
+     */
     public boolean leads() {
         return leading;
     }
 
     public boolean enabled() {
         return config.enabled();
-    }
-
-    /** Since when this replica leads, empty while it follows. */
-    public Optional<Instant> leadingSince() {
-        return leadingSince;
     }
 
     /** The holder of the Lease as last seen, empty before the first election result. */

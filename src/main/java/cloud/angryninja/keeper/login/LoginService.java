@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -102,7 +102,8 @@ public class LoginService {
     private final ReseedWorkflow workflow;
     private final Workspaces workspaces;
     private final LoginMetrics metrics;
-    private final BooleanSupplier leads;
+    /** Whether a login that got its credential reseeds: this replica still leads. */
+    private volatile boolean leading;
     private final URI githubUrl;
     private final String enterpriseScheme;
     private final Duration pollMargin;
@@ -119,23 +120,28 @@ public class LoginService {
 
     @Inject
     public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics,
-            Leadership leadership, LoginConfig config) {
-        this(github, workflow, workspaces, metrics, leadership::leads, config.githubUrl(), config.enterpriseScheme(), config.pollMargin(),
+            LoginConfig config) {
+        this(github, workflow, workspaces, metrics, config.githubUrl(), config.enterpriseScheme(), config.pollMargin(),
                 config.slowDownIncrease(), Clock.systemUTC());
     }
 
-    public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics,
-            BooleanSupplier leads, URI githubUrl, String enterpriseScheme, Duration pollMargin, Duration slowDownIncrease, Clock clock) {
+    /** Not leading until told ({@link #onLeadership}). */
+    public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics, URI githubUrl,
+            String enterpriseScheme, Duration pollMargin, Duration slowDownIncrease, Clock clock) {
         this.github = github;
         this.workflow = workflow;
         this.workspaces = workspaces;
         this.metrics = metrics;
-        this.leads = leads;
         this.githubUrl = githubUrl;
         this.enterpriseScheme = enterpriseScheme;
         this.pollMargin = pollMargin;
         this.slowDownIncrease = slowDownIncrease;
         this.clock = clock;
+    }
+
+    /** Leadership starts and stops what a login may do: only the leader reseeds. */
+    void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
     }
 
     @PreDestroy
@@ -268,7 +274,7 @@ public class LoginService {
         String fingerprint = CopilotCredential.fingerprint(token);
         login.credential = Optional.of(fingerprint);
         login.code = null;
-        if (!leads.getAsBoolean()) {
+        if (!leading) {
             end(login, LoginState.FAILED, LoginResult.FAILED, "GitHub gave credential " + fingerprint
                     + " but this replica no longer leads, so it did not reseed; nothing changed, start a new login");
             return;

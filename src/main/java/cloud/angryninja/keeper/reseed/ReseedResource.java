@@ -19,8 +19,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import cloud.angryninja.keeper.api.BearerTokenRequired;
+import cloud.angryninja.keeper.api.LeaderRequired;
 import cloud.angryninja.keeper.leader.FollowerReply;
-import cloud.angryninja.keeper.leader.Leadership;
 
 /**
  * {@code POST /reseed}: the body is the laptop's auth.json (or its github-copilot entry); {@code ?workspace=NAME}
@@ -31,13 +31,11 @@ import cloud.angryninja.keeper.leader.Leadership;
  */
 @Path("/reseed")
 @BearerTokenRequired
+@LeaderRequired // only the leader reseeds; a follower reads no body
 public class ReseedResource {
 
     @Inject
     ReseedWorkflow workflow;
-
-    @Inject
-    Leadership leadership;
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -45,10 +43,6 @@ public class ReseedResource {
     public Response reseed(InputStream body, @QueryParam("workspace") List<String> workspaces, @QueryParam("dryRun") String dryRun,
             @QueryParam("force") String force, @QueryParam("mode") String mode, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uriInfo) throws IOException {
-        Optional<Response> follower = FollowerReply.unlessLeading(leadership, wantsText(accept));
-        if (follower.isPresent()) {
-            return follower.get(); // only the leader reseeds; the body is not read
-        }
         Optional<String> badQuery = ReseedDecisions.queryProblem(uriInfo == null ? null : uriInfo.getQueryParameters());
         if (badQuery.isPresent()) {
             return reply(workflow.refuse(400, badQuery.get()), accept); // refused before the body is read
@@ -72,8 +66,7 @@ public class ReseedResource {
                 : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();
     }
 
-    /** Pure: text lines when the client asks for text/plain and not for JSON. */
     static boolean wantsText(String accept) {
-        return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+        return FollowerReply.wantsText(accept);
     }
 }

@@ -21,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +30,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.ProbeHttpClient;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
@@ -58,7 +58,6 @@ class LoginServiceTest {
     Workspace ha;
     ReseedWorkflow workflow;
     LoginMetrics metrics;
-    AtomicBoolean leads = new AtomicBoolean(true);
     LogCapture logs;
 
     @BeforeEach
@@ -94,7 +93,8 @@ class LoginServiceTest {
         DeviceFlowClient client = new DeviceFlowClient(ProbeHttpClient.create(Duration.ofSeconds(2)), "Ov23li8tweQw6odWQebz", "read:user",
                 Duration.ofSeconds(3), "opencode-keeper/test");
         LoginService service = new LoginService(client, w, new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux, ha)), metrics,
-                leads::get, URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());
+                URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());
+        service.onLeadership(new Leadership.LeadershipChange(true));
         services.add(service);
         return service;
     }
@@ -361,7 +361,7 @@ class LoginServiceTest {
         GitHubWireMock.tokenAnswers(github, GitHubWireMock.pending(), GitHubWireMock.pending(), GitHubWireMock.token(NEW_TOKEN));
         LoginService s = service();
         LoginReply started = s.start(request());
-        leads.set(false);
+        s.onLeadership(new Leadership.LeadershipChange(false));
 
         LoginReply end = awaitEnd(s, started);
 
