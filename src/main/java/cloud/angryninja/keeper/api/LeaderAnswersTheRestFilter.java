@@ -24,7 +24,7 @@ public class LeaderAnswersTheRestFilter implements ContainerResponseFilter {
         if (response.getStatus() != 404) {
             return;
         }
-        FollowerReply.unlessLeading(leadership, FollowerReply.wantsText(request.getHeaderString(HttpHeaders.ACCEPT))).ifPresent(reply -> {
+        FollowerReply.unlessLeading(leadership, Accept.wantsText(request.getHeaderString(HttpHeaders.ACCEPT))).ifPresent(reply -> {
             response.setStatus(reply.getStatus());
             response.getHeaders().clear();
             response.getHeaders().putAll(reply.getHeaders());

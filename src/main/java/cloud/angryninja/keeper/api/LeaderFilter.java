@@ -25,7 +25,7 @@ public class LeaderFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        FollowerReply.unlessLeading(leadership, FollowerReply.wantsText(request.getHeaderString(HttpHeaders.ACCEPT)))
+        FollowerReply.unlessLeading(leadership, Accept.wantsText(request.getHeaderString(HttpHeaders.ACCEPT)))
                 .ifPresent(request::abortWith);
     }
 }

@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
-import cloud.angryninja.keeper.credential.ReportTokens;
+import cloud.angryninja.keeper.api.ReportTokens;
 
 /**
  * Rejects a {@link ReportTokenRequired} call whose bearer is not the report token of the workspace in its path

@@ -7,7 +7,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import cloud.angryninja.keeper.credential.CredentialHomes;
+import cloud.angryninja.keeper.adoption.CredentialHomes;
 import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.quota.QuotaWatch;
 

@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.github.GitHubAccounts;
-import cloud.angryninja.keeper.reseed.CredentialStore;
 
 /**
  * The GitHub account the workspaces' credential belongs to, on record: so that a workspace (whose agent can read its

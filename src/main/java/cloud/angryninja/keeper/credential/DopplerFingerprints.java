@@ -16,9 +16,9 @@ import io.quarkus.scheduler.Scheduled;
 
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.doppler.DopplerException;
 import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.reseed.CredentialStore;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -93,7 +93,7 @@ public class DopplerFingerprints {
     }
 
     /** Pure: the fingerprint of the credential an auth.json text holds; empty when it holds none that can be used. */
-    static Optional<String> fingerprint(String authJson) {
+    public static Optional<String> fingerprint(String authJson) {
         try {
             return Optional.of(AuthJson.parse(authJson).fingerprint());
         } catch (AuthJsonException e) {

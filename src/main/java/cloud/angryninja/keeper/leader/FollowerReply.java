@@ -38,9 +38,4 @@ public record FollowerReply(int status, String role, String identity, String lea
                 ? r.type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.message() + "\n").build()
                 : r.type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build());
     }
-
-    /** Pure: text lines when the client asks for text/plain and not for JSON. */
-    public static boolean wantsText(String accept) {
-        return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
-    }
 }

@@ -26,8 +26,8 @@ import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.login.DeviceFlow.Answer;
 import cloud.angryninja.keeper.login.DeviceFlow.DeviceCode;
 import cloud.angryninja.keeper.login.DeviceFlow.GitHubException;
-import cloud.angryninja.keeper.reseed.ReseedDecisions;
 import cloud.angryninja.keeper.reseed.Origin;
+import cloud.angryninja.keeper.reseed.ReseedDecisions;
 import cloud.angryninja.keeper.reseed.ReseedMode;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
@@ -47,7 +47,7 @@ public class LoginService {
     private static final Logger LOG = Logger.getLogger(LoginService.class);
 
     /** How many logins {@code GET /login/{id}} still knows. */
-    static final int HISTORY = 20;
+    public static final int HISTORY = 20;
 
     /**
      * What {@code POST /login} received.

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import cloud.angryninja.keeper.copilot.CopilotChecker;
 import cloud.angryninja.keeper.copilot.CredentialCheck;
 import cloud.angryninja.keeper.credential.AccountRecord;
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.doppler.DopplerException;
 import cloud.angryninja.keeper.kube.DeploymentRollout;

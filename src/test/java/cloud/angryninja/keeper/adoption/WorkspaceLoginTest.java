@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -48,6 +48,7 @@ import io.restassured.response.Response;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.copilot.CopilotState;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.deploy.Promtool;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.login.GitHubWireMock;

@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.api;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +24,13 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import cloud.angryninja.keeper.adoption.Adoption;
+import cloud.angryninja.keeper.adoption.CredentialMetrics;
 import cloud.angryninja.keeper.api.BearerTokenRequired;
 import cloud.angryninja.keeper.api.LeaderRequired;
 import cloud.angryninja.keeper.api.ReportTokenRequired;
+import cloud.angryninja.keeper.credential.DopplerFingerprints;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.reseed.ReseedInput;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;

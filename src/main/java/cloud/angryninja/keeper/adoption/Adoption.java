@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,13 +16,17 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import cloud.angryninja.keeper.credential.AdoptionStatus.State;
+import cloud.angryninja.keeper.adoption.AdoptionStatus.State;
+import cloud.angryninja.keeper.credential.AccountRecord;
+import cloud.angryninja.keeper.credential.AdoptConfig;
+import cloud.angryninja.keeper.credential.CredentialStore;
+import cloud.angryninja.keeper.credential.DopplerFingerprints;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.doppler.DopplerException;
 import cloud.angryninja.keeper.github.GitHubAccounts;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
-import cloud.angryninja.keeper.reseed.CredentialStore;
 import cloud.angryninja.keeper.reseed.Origin;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;

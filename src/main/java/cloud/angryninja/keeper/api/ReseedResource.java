@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.reseed;
+package cloud.angryninja.keeper.api;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import cloud.angryninja.keeper.api.BearerTokenRequired;
 import cloud.angryninja.keeper.api.LeaderRequired;
-import cloud.angryninja.keeper.leader.FollowerReply;
+import cloud.angryninja.keeper.reseed.ReseedDecisions;
+import cloud.angryninja.keeper.reseed.ReseedInput;
+import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 
 /**
  * {@code POST /reseed}: the body is the laptop's auth.json (or its github-copilot entry); {@code ?workspace=NAME}
@@ -61,12 +64,9 @@ public class ReseedResource {
     }
 
     private static Response reply(ReseedReply reply, String accept) {
-        return wantsText(accept)
+        return Accept.wantsText(accept)
                 ? Response.status(reply.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.toText()).build()
                 : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();
     }
 
-    static boolean wantsText(String accept) {
-        return FollowerReply.wantsText(accept);
-    }
 }

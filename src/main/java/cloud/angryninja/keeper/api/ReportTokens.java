@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -9,9 +9,11 @@ import jakarta.inject.Inject;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import cloud.angryninja.keeper.credential.DopplerFingerprints;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 

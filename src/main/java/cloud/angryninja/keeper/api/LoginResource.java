@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.login;
+package cloud.angryninja.keeper.api;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +19,8 @@ import jakarta.ws.rs.core.Response;
 import cloud.angryninja.keeper.api.BearerTokenRequired;
 import cloud.angryninja.keeper.api.LeaderAnswersTheRest;
 import cloud.angryninja.keeper.api.LeaderRequired;
-import cloud.angryninja.keeper.leader.FollowerReply;
+import cloud.angryninja.keeper.login.LoginReply;
+import cloud.angryninja.keeper.login.LoginService;
 
 /**
  * {@code POST /login}: starts GitHub's device flow ({@code ?workspace=NAME} repeatable as for the reseed,
@@ -59,12 +60,9 @@ public class LoginResource {
     }
 
     private static Response answer(LoginReply reply, String accept) {
-        return wantsText(accept)
+        return Accept.wantsText(accept)
                 ? Response.status(reply.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.toText()).build()
                 : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();
     }
 
-    static boolean wantsText(String accept) {
-        return FollowerReply.wantsText(accept);
-    }
 }
