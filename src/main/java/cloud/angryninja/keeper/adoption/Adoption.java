@@ -29,6 +29,7 @@ import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.reseed.Origin;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
@@ -238,7 +239,7 @@ public class Adoption {
         byte[] body = h.authJson().getBytes(StandardCharsets.UTF_8);
         ReseedReply reply;
         try {
-            reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(body, false, targets, null, null, null, Origin.workspace(w.name())));
+            reply = workflow.reseed(new ReseedRequest(body, false, targets, null, null, null, Origin.workspace(w.name())));
         } finally {
             java.util.Arrays.fill(body, (byte) 0);
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

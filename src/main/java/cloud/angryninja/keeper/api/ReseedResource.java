@@ -23,6 +23,7 @@ import cloud.angryninja.keeper.api.LeaderRequired;
 import cloud.angryninja.keeper.reseed.ReseedDecisions;
 import cloud.angryninja.keeper.reseed.ReseedInput;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 
 /**
@@ -58,7 +59,7 @@ public class ReseedResource {
             bytes = body.readNBytes(ReseedInput.MAX_BYTES + 1);
             tooLarge = bytes.length > ReseedInput.MAX_BYTES;
         }
-        ReseedReply reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(tooLarge ? new byte[0] : bytes, tooLarge, workspaces,
+        ReseedReply reply = workflow.reseed(new ReseedRequest(tooLarge ? new byte[0] : bytes, tooLarge, workspaces,
                 dryRun, force, mode));
         return reply(reply, accept);
     }

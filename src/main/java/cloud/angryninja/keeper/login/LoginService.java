@@ -28,8 +28,10 @@ import cloud.angryninja.keeper.login.DeviceFlow.DeviceCode;
 import cloud.angryninja.keeper.login.DeviceFlow.GitHubException;
 import cloud.angryninja.keeper.reseed.Origin;
 import cloud.angryninja.keeper.reseed.ReseedDecisions;
+import cloud.angryninja.keeper.reseed.ReseedLock;
 import cloud.angryninja.keeper.reseed.ReseedMode;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -171,7 +173,7 @@ public class LoginService {
                 return LoginReply.rejected(409, "login " + active.id + " is " + active.state.label() + " (GET /login/" + active.id
                         + "); one login at a time, no login started");
             }
-            Optional<ReseedWorkflow.Running> reseeding = workflow.running();
+            Optional<ReseedLock.Running> reseeding = workflow.running();
             if (reseeding.isPresent()) {
                 return LoginReply.rejected(409, "reseed " + reseeding.get().id() + " is running (started " + reseeding.get().started()
                         + "); no login started, try again when it is done");
@@ -285,7 +287,7 @@ public class LoginService {
         byte[] body = DeviceFlow.authJson(token, login.enterprise).getBytes(StandardCharsets.UTF_8);
         ReseedReply reply;
         try {
-            reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(body, false, login.requested, null, login.force, login.mode,
+            reply = workflow.reseed(new ReseedRequest(body, false, login.requested, null, login.force, login.mode,
                     Origin.LOGIN));
         } finally {
             Arrays.fill(body, (byte) 0);

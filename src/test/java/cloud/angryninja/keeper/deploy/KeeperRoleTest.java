@@ -34,6 +34,7 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
@@ -170,7 +171,7 @@ class KeeperRoleTest {
 
             ReseedReply first = workflow.reseed(ReseedFixture.request(next));
             ReseedReply again = workflow.reseed(ReseedFixture.request(next));
-            ReseedReply live = workflow.reseed(new ReseedWorkflow.ReseedRequest(next.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            ReseedReply live = workflow.reseed(new ReseedRequest(next.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     false, List.of(), null, null, null)); // the default, live: the stand-ins refuse the PUT, so a rollout
             // a workspace reports its credential: the keeper reads its report token
             cloud.angryninja.keeper.api.ApiConfig api = () -> "api-token";

@@ -121,10 +121,10 @@ public final class ReseedFixture implements AutoCloseable {
         KubernetesClient kube = cluster.client();
         OpenCodeClient openCode = new OpenCodeClient(client, Duration.ofSeconds(5));
         Prober prober = PlainProber.of(workspaces, openCode, copilot, kube, held, 8).prober();
-        return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),
-                new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), openCode, prober, kube,
-                new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC(), held,
-                AccountRecord.none());
+        return new ReseedWorkflow(workspaces, new ReseedSteps(copilot, doppler, AccountRecord.none(),
+                new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()), new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500),
+                        Clock.systemUTC()), openCode, prober, kube, held, verifyTimeout, Duration.ofMillis(100)),
+                new ReseedMetrics(registry, workspaces));
     }
 
     public ReseedWorkflow workflow(List<Workspace> all) {
@@ -132,8 +132,8 @@ public final class ReseedFixture implements AutoCloseable {
     }
 
     /** A reseed that rolls the workspaces out ({@code ?mode=rollout}): the stand-in OpenCode takes no credential live. */
-    public static ReseedWorkflow.ReseedRequest request(String body, String... workspaces) {
-        return new ReseedWorkflow.ReseedRequest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, List.of(workspaces), null,
+    public static ReseedRequest request(String body, String... workspaces) {
+        return new ReseedRequest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, List.of(workspaces), null,
                 null, "rollout");
     }
 
