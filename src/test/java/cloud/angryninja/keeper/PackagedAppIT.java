@@ -93,6 +93,27 @@ class PackagedAppIT {
         assertThat(run.output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
+    @Test
+    void theSettingsOnceCheckedInConstructorsAreReportedWithTheOthers() throws Exception {
+        // checked by their mappings' constraints (two of them across settings) since no bean checks them any more
+        Run run = run("-Dkeeper.api.token=t", "-Dkeeper.workspaces.flux.url=http://flux:4096", "-Dkeeper.probe.confirm-delay=-1s",
+                "-Dkeeper.probe.rate-limit-window=0s", "-Dkeeper.probe.supported-versions=1.18..2", "-Dkeeper.events.backoff-initial=5s",
+                "-Dkeeper.events.backoff-max=2s", "-Dkeeper.leader-election.lease-duration=10s", "-Dkeeper.leader-election.renew-deadline=10s",
+                "-Dkeeper.github.timeout=0s", "-Dkeeper.adopt.account=octo--cat", "-Dkeeper.login.enterprise-scheme=ftp");
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.problems()).containsExactlyInAnyOrder(
+                "keeper.probe.confirm-delay must not be negative (a duration such as 0s, 500ms or 5s)",
+                "keeper.probe.rate-limit-window must be longer than 0 (a duration such as 500ms, 10s or 5m)",
+                "keeper.probe.supported-versions \"1.18..2\" is not a version constraint; write an operator (>=, >, <=, <, =) and a version,"
+                        + " e.g. \">=1.18 <2\"",
+                "keeper.events backoff-max must not be shorter than backoff-initial",
+                "keeper.leader-election lease-duration must be longer than renew-deadline",
+                "keeper.github.timeout must be longer than 0 (a duration such as 500ms, 10s or 5m)",
+                "keeper.adopt.account is not a GitHub login (letters, digits and inner hyphens, at most 39 characters)",
+                "keeper.login.enterprise-scheme takes https or http, not 'ftp'");
+        assertThat(run.output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception in thread");
+    }
+
     record Run(int exit, String output) {
 
         /** The lines of the one "Configuration validation failed:" message, after it; asserts it is all there is. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-import cloud.angryninja.keeper.credential.CredentialHomes;
+import cloud.angryninja.keeper.adoption.CredentialHomes;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.quota.QuotaView;
 

@@ -7,10 +7,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import cloud.angryninja.keeper.credential.CredentialHomes;
-import cloud.angryninja.keeper.leader.FollowerReply;
-import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.adoption.CredentialHomes;
+import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.quota.QuotaWatch;
 
 /**
@@ -20,16 +18,14 @@ import cloud.angryninja.keeper.quota.QuotaWatch;
  */
 @Path("/workspaces")
 @BearerTokenRequired
+@LeaderRequired
 public class WorkspacesResource {
 
     @Inject
-    Prober prober;
+    WorkspaceStates states;
 
     @Inject
     CredentialHomes homes;
-
-    @Inject
-    Leadership leadership;
 
     @Inject
     QuotaWatch quota;
@@ -37,7 +33,7 @@ public class WorkspacesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
-        return FollowerReply.unlessLeading(leadership, false).orElseGet(() -> Response.ok(prober.states().stream()
-                .map(s -> new WorkspaceReply(s, quota.view(s.workspace()), homes.of(s.workspace()))).toList()).build());
+        return Response.ok(states.all().stream().map(s -> new WorkspaceReply(s, quota.view(s.workspace()), homes.of(s.workspace())))
+                .toList()).build();
     }
 }

@@ -9,13 +9,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.configuration.ConfigurationException;
-
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.github.GitHubAccounts;
-import cloud.angryninja.keeper.reseed.CredentialStore;
 
 /**
  * The GitHub account the workspaces' credential belongs to, on record: so that a workspace (whose agent can read its
@@ -29,7 +27,6 @@ import cloud.angryninja.keeper.reseed.CredentialStore;
  * </ol>
  * None of them: no account is on record, and a reported credential waits for a person's confirmation.
  */
-@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class AccountRecord {
 
@@ -57,10 +54,6 @@ public class AccountRecord {
     @Inject
     public AccountRecord(AdoptConfig config, GitHubAccounts github, jakarta.inject.Provider<CredentialStore> store) {
         this(config.account().filter(a -> !a.isBlank()).map(String::trim), config.accountSecret(), github, store);
-        pinned.filter(p -> !isLogin(p)).ifPresent(p -> {
-            throw new ConfigurationException("keeper.adopt.account is not a GitHub login (letters, digits and inner hyphens,"
-                    + " at most 39 characters)");
-        });
     }
 
     AccountRecord(Optional<String> pinned, String secretName, GitHubAccounts github, jakarta.inject.Provider<CredentialStore> store) {

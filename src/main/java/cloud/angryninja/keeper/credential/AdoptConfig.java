@@ -20,6 +20,7 @@ public interface AdoptConfig {
      * The GitHub login every adopted credential must belong to, pinned; unset: the account on record in Doppler
      * ({@link #accountSecret()}). A credential of another account waits for a person's confirmation.
      */
+    @GitHubLogin
     Optional<String> account();
 
     /**

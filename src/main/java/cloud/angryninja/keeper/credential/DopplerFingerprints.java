@@ -16,9 +16,9 @@ import io.quarkus.scheduler.Scheduled;
 
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.doppler.DopplerException;
 import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.reseed.CredentialStore;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -44,15 +44,15 @@ public class DopplerFingerprints {
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final Workspaces workspaces;
     private final jakarta.inject.Provider<CredentialStore> store;
-    private final Leadership leadership;
+    /** Whether the scheduled reads run: this replica leads. */
+    private volatile boolean leading;
     private final Clock clock = Clock.systemUTC();
     private volatile String lastProblem = "";
 
     @Inject
-    public DopplerFingerprints(Workspaces workspaces, jakarta.inject.Provider<CredentialStore> store, Leadership leadership) {
+    public DopplerFingerprints(Workspaces workspaces, jakarta.inject.Provider<CredentialStore> store) {
         this.workspaces = workspaces;
         this.store = store;
-        this.leadership = leadership;
     }
 
     /** What Doppler holds for {@code dopplerSecret}; empty while unknown. */
@@ -64,7 +64,7 @@ public class DopplerFingerprints {
     @Scheduled(identity = "doppler-fingerprints", every = "${keeper.probe.interval}", delayed = "${keeper.probe.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (leadership.leads()) {
+        if (leading) {
             readNow();
         }
     }
@@ -93,7 +93,7 @@ public class DopplerFingerprints {
     }
 
     /** Pure: the fingerprint of the credential an auth.json text holds; empty when it holds none that can be used. */
-    static Optional<String> fingerprint(String authJson) {
+    public static Optional<String> fingerprint(String authJson) {
         try {
             return Optional.of(AuthJson.parse(authJson).fingerprint());
         } catch (AuthJsonException e) {
@@ -101,8 +101,9 @@ public class DopplerFingerprints {
         }
     }
 
-    /** A replica that stops leading forgets what it saw. */
+    /** Leadership starts and stops the reads; a replica that stops leading forgets what it saw. */
     void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
         if (!change.leading()) {
             seen.clear();
         }

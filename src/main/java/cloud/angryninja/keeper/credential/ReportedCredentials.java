@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.probe.HeldCredentials;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 
 /**
@@ -22,7 +23,7 @@ import cloud.angryninja.keeper.workspace.WorkspaceEvent;
  * it within a report period. Holds secrets: nothing here is ever logged or answered but the fingerprint.
  */
 @ApplicationScoped
-public class ReportedCredentials {
+public class ReportedCredentials implements HeldCredentials {
 
     /** Where the credential a workspace holds came from, as {@code GET /workspaces} names it. */
     public enum Source {
@@ -79,6 +80,12 @@ public class ReportedCredentials {
     /** The credential the workspace holds, when it reported one or the keeper gave it one. */
     public Optional<Held> held(String workspace) {
         return Optional.ofNullable(held.get(workspace));
+    }
+
+    /** The probe's lookup: the credential the workspace holds, when known. */
+    @Override
+    public Optional<CopilotCredential> heldBy(String workspace) {
+        return held(workspace).map(Held::credential);
     }
 
     /** When the workspace last reported. */

@@ -8,6 +8,7 @@ import io.smallrye.config.WithDefault;
 
 /** {@code keeper.events.*}: the OpenCode event streams the keeper listens to for failing Copilot calls. */
 @ConfigMapping(prefix = "keeper.events")
+@BackoffBounds
 public interface EventsConfig {
 
     /** Listen to each workspace's {@code GET /global/event}. */

@@ -18,11 +18,11 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 import cloud.angryninja.keeper.copilot.CopilotConfig;
-import cloud.angryninja.keeper.metrics.EventMetrics;
+import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.probe.RateLimitWindow;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -90,11 +90,11 @@ public class PassiveDetection {
 
         @Override
         public void copilotAuthError(Workspace workspace, int status) {
-            if (!current() || !prober.leads()) {
+            if (!current() || !reacting) {
                 return; // with leader election on, the leader counts and probes (each replica reads the same stream)
             }
             metrics.copilotAuthError(workspace.name(), status);
-            prober.copilotRequestRefused(workspace.name(), status);
+            rateLimits.refused(workspace.name(), status);
             LOG.infof("%s: OpenCode reports a Copilot request refused with HTTP %d%s; checking the credential now",
                     workspace.name(), status, status == 429 ? " (rate-limited)" : "");
             recheck(this);
@@ -108,9 +108,12 @@ public class PassiveDetection {
     private final EventsConfig config;
     private final EventMetrics metrics;
     private final Prober prober;
+    private final RateLimitWindow rateLimits;
     private final Backoff backoff;
     private final Map<String, Followed> followed = new ConcurrentHashMap<>();
     private volatile boolean running;
+    /** Whether a refused request is counted and probed: this replica leads (it reads the streams either way). */
+    private volatile boolean reacting;
     private volatile Thread watchdog;
 
     @Inject
@@ -121,20 +124,14 @@ public class PassiveDetection {
 
     @Inject
     public PassiveDetection(Workspaces workspaces, CopilotConfig copilot, EventsConfig config,
-            EventMetrics metrics, Prober prober) {
+            EventMetrics metrics, Prober prober, RateLimitWindow rateLimits) {
         this.workspaces = workspaces;
         this.copilotApi = copilot.apiUrl();
         this.config = config;
         this.metrics = metrics;
         this.prober = prober;
-        try {
-            this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("keeper.events.backoff-initial/backoff-max: " + e.getMessage());
-        }
-        if (config.idleTimeout().isNegative() || config.idleTimeout().isZero()) {
-            throw new ConfigurationException("keeper.events.idle-timeout must be positive");
-        }
+        this.rateLimits = rateLimits;
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax()); // EventsConfig's constraints hold
     }
 
     /**
@@ -170,6 +167,11 @@ public class PassiveDetection {
 
     void onStop(@Observes ShutdownEvent event) {
         stop();
+    }
+
+    /** Leadership starts and stops the reaction to refused requests; the streams themselves run on every replica. */
+    void onLeadership(@Observes Leadership.LeadershipChange change) {
+        reacting = change.leading();
     }
 
     /** Streams follow discovered workspaces as they join, change and leave. */

@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.github;
 import java.net.URI;
 import java.time.Duration;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -20,5 +21,6 @@ public interface GitHubApiConfig {
 
     /** Deadline of one call to it. */
     @WithDefault("10s")
+    @PositiveDuration
     Duration timeout();
 }

@@ -8,12 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import org.jboss.logging.Logger;
 
-import cloud.angryninja.keeper.reseed.ReseedConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -33,7 +29,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * {@code kubectl.kubernetes.io/restartedAt} (JSON merge patch, field manager {@code opencode-keeper}).
  * Waiting uses the client's {@code waitUntilCondition} (an informer on the one object), not polling.
  */
-@Singleton
 public class DeploymentRollout {
 
     private static final Logger LOG = Logger.getLogger(DeploymentRollout.class);
@@ -47,11 +42,6 @@ public class DeploymentRollout {
     private final Duration timeout;
     private final Duration reloaderGrace;
     private final Clock clock;
-
-    @Inject
-    public DeploymentRollout(KubernetesClient client, ReseedConfig config) {
-        this(client, config.rolloutTimeout(), config.reloaderGrace(), Clock.systemUTC());
-    }
 
     public DeploymentRollout(KubernetesClient client, Duration timeout, Duration reloaderGrace, Clock clock) {
         this.client = client;

@@ -9,12 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import org.jboss.logging.Logger;
 
-import cloud.angryninja.keeper.reseed.ReseedConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +26,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * <p>
  * Waiting uses the client's {@code waitUntilCondition}, an informer on the one object (list + watch), not polling.
  */
-@Singleton
 public class ExternalSecretSync {
 
     private static final Logger LOG = Logger.getLogger(ExternalSecretSync.class);
@@ -42,11 +37,6 @@ public class ExternalSecretSync {
     private final KubernetesClient client;
     private final Duration timeout;
     private final Clock clock;
-
-    @Inject
-    public ExternalSecretSync(KubernetesClient client, ReseedConfig config) {
-        this(client, config.syncTimeout(), Clock.systemUTC());
-    }
 
     public ExternalSecretSync(KubernetesClient client, Duration timeout, Clock clock) {
         this.client = client;

@@ -23,7 +23,10 @@ public record FollowerReply(int status, String role, String identity, String lea
                 "this replica (" + identity + ") follows; the leader is " + holder + ": retry, or port-forward to the leader's pod");
     }
 
-    /** The 503 response to return when {@code leadership} does not lead, empty when it leads. */
+    /**
+     * The 503 response to return when {@code leadership} does not lead, empty when it leads: the one place a REST call
+     * asks who leads (the API's leader filters call it).
+     */
     public static Optional<Response> unlessLeading(Leadership leadership, boolean text) {
         if (leadership.leads()) {
             return Optional.empty();

@@ -1,7 +1,6 @@
 package cloud.angryninja.keeper.leader;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,13 +25,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Which replica probes and reseeds. With {@code keeper.leader-election.enabled=false} (one replica)
  * this replica always leads. Enabled, the replicas compete for a coordination.k8s.io/v1 Lease with
  * fabric8's leader elector: the holder leads until it cannot renew for the renew deadline; a new
- * election starts at once after a loss. Every change is announced as a {@link LeadershipChange}.
+ * election starts at once after a loss. Every change is announced as a {@link LeadershipChange}, the one way work
+ * starts and stops with leadership; without election, once at start-up.
  */
 @Startup
 @ApplicationScoped
@@ -54,7 +53,6 @@ public class Leadership {
     private final String identity;
     private final Gauge gauge;
     private volatile boolean leading;
-    private volatile Optional<Instant> leadingSince = Optional.empty();
     private final AtomicReference<Optional<String>> leader = new AtomicReference<>(Optional.empty());
     private volatile boolean running;
     private volatile Future<?> election;
@@ -62,10 +60,6 @@ public class Leadership {
 
     @Inject
     public Leadership(LeadershipConfig config, KubernetesClient client, MeterRegistry registry, Event<LeadershipChange> changes) {
-        checkDurations(config.leaseDuration(), config.renewDeadline(), config.retryPeriod())
-                .ifPresent(problem -> {
-                    throw new ConfigurationException("keeper.leader-election: " + problem);
-                });
         this.config = config;
         this.client = client;
         this.registry = registry;
@@ -75,7 +69,6 @@ public class Leadership {
                 .orElseGet(() -> "keeper-" + UUID.randomUUID().toString().substring(0, 8));
         this.leading = !config.enabled();
         if (leading) {
-            leadingSince = Optional.of(Instant.now());
             leader.set(Optional.of(identity));
         }
         this.gauge = Gauge.builder(LEADER, this, l -> l.leading ? 1 : 0)
@@ -83,7 +76,10 @@ public class Leadership {
                 .register(registry);
     }
 
-    /** Pure: why the durations cannot work, if they cannot (lease &gt; renew deadline &gt; retry period &gt; 0). */
+    /**
+     * Pure: why the durations cannot work, if they cannot (lease &gt; renew deadline &gt; retry period &gt; 0); the mapping's
+     * {@link NestedDurations} constraint stops the start with it.
+     */
     static Optional<String> checkDurations(Duration lease, Duration renewDeadline, Duration retryPeriod) {
         if (retryPeriod.isNegative() || retryPeriod.isZero()) {
             return Optional.of("retry-period must be positive");
@@ -97,8 +93,13 @@ public class Leadership {
         return Optional.empty();
     }
 
+    /**
+     * With leader election off this replica leads from the start: its work starts now, as it would when it took the
+     * Lease ({@link LeadershipChange}). On, the election starts.
+     */
     void onStart(@Observes StartupEvent event) {
         if (!config.enabled()) {
+            changes.fire(new LeadershipChange(true));
             return;
         }
         String namespace = config.leaseNamespace().filter(s -> !s.isBlank()).orElseGet(client::getNamespace);
@@ -169,7 +170,6 @@ public class Leadership {
     private synchronized void started() {
         if (!leading) {
             leading = true;
-            leadingSince = Optional.of(Instant.now());
             leader.set(Optional.of(identity));
             LOG.infof("%s leads: probing and reseeding here", identity);
             changes.fire(new LeadershipChange(true));
@@ -179,7 +179,6 @@ public class Leadership {
     private synchronized void stopped() {
         if (leading && config.enabled()) {
             leading = false;
-            leadingSince = Optional.empty();
             LOG.warnf("%s stopped leading: probes and reseeds stop here", identity);
             changes.fire(new LeadershipChange(false));
         }
@@ -192,18 +191,16 @@ public class Leadership {
         }
     }
 
-    /** This replica probes and reseeds now. */
+    /**
+     * This replica probes and reseeds now. Work does not ask: it starts and stops with {@link LeadershipChange}; only
+     * the API's answer to a follower ({@link FollowerReply#unlessLeading}) asks.
+     */
     public boolean leads() {
         return leading;
     }
 
     public boolean enabled() {
         return config.enabled();
-    }
-
-    /** Since when this replica leads, empty while it follows. */
-    public Optional<Instant> leadingSince() {
-        return leadingSince;
     }
 
     /** The holder of the Lease as last seen, empty before the first election result. */

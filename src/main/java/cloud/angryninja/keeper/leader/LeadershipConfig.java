@@ -9,6 +9,7 @@ import io.smallrye.config.WithDefault;
 
 /** {@code keeper.leader-election.*}: two replicas, one leader, elected on a coordination.k8s.io/v1 Lease. */
 @ConfigMapping(prefix = "keeper.leader-election")
+@NestedDurations
 public interface LeadershipConfig {
 
     /** Off: this replica always leads (one replica). On: only the holder of the Lease probes and reseeds. */

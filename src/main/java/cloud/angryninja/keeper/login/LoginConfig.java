@@ -19,6 +19,7 @@ public interface LoginConfig {
      * {@code https}; {@code http} only for a test stand-in on loopback.
      */
     @WithDefault("https")
+    @EnterpriseScheme
     String enterpriseScheme();
 
     /** OAuth client id of the device flow: OpenCode's GitHub Copilot app, so the token is the one OpenCode would get. */

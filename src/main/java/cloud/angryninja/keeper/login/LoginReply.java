@@ -35,13 +35,13 @@ public record LoginReply(Optional<String> login, String state, int status, Strin
         Optional<String> credential, Optional<ReseedReply> reseed) {
 
     /** A refused request: nothing started. */
-    static LoginReply rejected(int status, String message) {
+    public static LoginReply rejected(int status, String message) {
         return new LoginReply(Optional.empty(), "rejected", status, message, List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The same reply in another state (e.g. {@code unknown} for a login this replica does not know). */
-    LoginReply withState(String other) {
+    public LoginReply withState(String other) {
         return new LoginReply(login, other, status, message, workspaces, enterprise, verificationUri, userCode, expiresIn, credential, reseed);
     }
 

@@ -10,15 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -28,10 +27,12 @@ import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.login.DeviceFlow.Answer;
 import cloud.angryninja.keeper.login.DeviceFlow.DeviceCode;
 import cloud.angryninja.keeper.login.DeviceFlow.GitHubException;
-import cloud.angryninja.keeper.reseed.ReseedDecisions;
 import cloud.angryninja.keeper.reseed.Origin;
+import cloud.angryninja.keeper.reseed.ReseedDecisions;
+import cloud.angryninja.keeper.reseed.ReseedLock;
 import cloud.angryninja.keeper.reseed.ReseedMode;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -40,17 +41,16 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * {@code POST /login}: GitHub's device flow run by the keeper as OpenCode 1.18.33 runs it, then the normal reseed
  * with the credential it gave. One login at a time; none starts while a reseed runs. The device code and the token
  * stay in memory on this replica only: never logged, counted or answered, and dropped when the login ends. The last
- * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}. Made at start-up, so a bad
- * {@code keeper.login.enterprise-scheme} stops the keeper there.
+ * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}. {@code keeper.login.enterprise-scheme} is
+ * checked by its mapping ({@link EnterpriseScheme}) at start-up.
  */
-@Startup
 @ApplicationScoped
 public class LoginService {
 
     private static final Logger LOG = Logger.getLogger(LoginService.class);
 
     /** How many logins {@code GET /login/{id}} still knows. */
-    static final int HISTORY = 20;
+    public static final int HISTORY = 20;
 
     /**
      * What {@code POST /login} received.
@@ -105,7 +105,8 @@ public class LoginService {
     private final ReseedWorkflow workflow;
     private final Workspaces workspaces;
     private final LoginMetrics metrics;
-    private final BooleanSupplier leads;
+    /** Whether a login that got its credential reseeds: this replica still leads. */
+    private volatile boolean leading;
     private final URI githubUrl;
     private final String enterpriseScheme;
     private final Duration pollMargin;
@@ -121,27 +122,28 @@ public class LoginService {
 
     @Inject
     public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics,
-            Leadership leadership, LoginConfig config) {
-        this(github, workflow, workspaces, metrics, leadership::leads, config.githubUrl(), config.enterpriseScheme(), config.pollMargin(),
+            LoginConfig config) {
+        this(github, workflow, workspaces, metrics, config.githubUrl(), config.enterpriseScheme(), config.pollMargin(),
                 config.slowDownIncrease(), Clock.systemUTC());
     }
 
-    public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics,
-            BooleanSupplier leads, URI githubUrl, String enterpriseScheme, Duration pollMargin, Duration slowDownIncrease, Clock clock) {
-        if (!enterpriseScheme.equals("https") && !enterpriseScheme.equals("http")) {
-            throw new IllegalArgumentException("keeper.login.enterprise-scheme takes https or http, not '"
-                    + DeviceFlow.shorten(enterpriseScheme) + "'");
-        }
+    /** Not leading until told ({@link #onLeadership}). */
+    public LoginService(DeviceFlowClient github, ReseedWorkflow workflow, Workspaces workspaces, LoginMetrics metrics, URI githubUrl,
+            String enterpriseScheme, Duration pollMargin, Duration slowDownIncrease, Clock clock) {
         this.github = github;
         this.workflow = workflow;
         this.workspaces = workspaces;
         this.metrics = metrics;
-        this.leads = leads;
         this.githubUrl = githubUrl;
         this.enterpriseScheme = enterpriseScheme;
         this.pollMargin = pollMargin;
         this.slowDownIncrease = slowDownIncrease;
         this.clock = clock;
+    }
+
+    /** Leadership starts and stops what a login may do: only the leader reseeds. */
+    void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
     }
 
     /** Stops polling: the next poll's timer is cancelled and no other is set; a poll or reseed under way ends on its own. */
@@ -176,7 +178,7 @@ public class LoginService {
                 return LoginReply.rejected(409, "login " + active.id + " is " + active.state.label() + " (GET /login/" + active.id
                         + "); one login at a time, no login started");
             }
-            Optional<ReseedWorkflow.Running> reseeding = workflow.running();
+            Optional<ReseedLock.Running> reseeding = workflow.running();
             if (reseeding.isPresent()) {
                 return LoginReply.rejected(409, "reseed " + reseeding.get().id() + " is running (started " + reseeding.get().started()
                         + "); no login started, try again when it is done");
@@ -293,7 +295,7 @@ public class LoginService {
         String fingerprint = CopilotCredential.fingerprint(token);
         login.credential = Optional.of(fingerprint);
         login.code = null;
-        if (!leads.getAsBoolean()) {
+        if (!leading) {
             end(login, LoginState.FAILED, LoginResult.FAILED, "GitHub gave credential " + fingerprint
                     + " but this replica no longer leads, so it did not reseed; nothing changed, start a new login");
             return;
@@ -304,7 +306,7 @@ public class LoginService {
         byte[] body = DeviceFlow.authJson(token, login.enterprise).getBytes(StandardCharsets.UTF_8);
         ReseedReply reply;
         try {
-            reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(body, false, login.requested, null, login.force, login.mode,
+            reply = workflow.reseed(new ReseedRequest(body, false, login.requested, null, login.force, login.mode,
                     Origin.LOGIN));
         } finally {
             Arrays.fill(body, (byte) 0);

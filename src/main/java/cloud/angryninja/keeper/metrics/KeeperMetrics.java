@@ -1,9 +1,6 @@
 package cloud.angryninja.keeper.metrics;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,8 +13,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
-import cloud.angryninja.keeper.copilot.CopilotState;
-import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.leader.LeadershipConfig;
+import cloud.angryninja.keeper.probe.ProbeCycle;
+import cloud.angryninja.keeper.probe.StateChange;
 import cloud.angryninja.keeper.probe.WorkspaceState;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
@@ -28,7 +26,8 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * start-up, so a dashboard never shows "no data" for a known workspace. Gauges show NaN until the
  * value is known; {@code credential_valid} stays NaN while the Copilot API cannot tell. The last
  * success timestamp is 0 before the first success: a workspace never probed successfully since
- * the keeper started is as stale as one whose probes stopped succeeding.
+ * the keeper started is as stale as one whose probes stopped succeeding. The values follow the
+ * workspace states ({@link StateChange}) and the probe cycles ({@link ProbeCycle.Ended}).
  */
 @Startup
 @ApplicationScoped
@@ -54,45 +53,28 @@ public class KeeperMetrics {
     public static final List<String> CHECK_ERROR_REASONS = List.of(
             "timeout", "connection", "server_error", "unexpected_status", "secret_missing", "kube_error", "auth_json_invalid");
 
-    /** Current values of one workspace, read by the gauges. */
-    private static final class Values {
-        volatile double up = Double.NaN;
-        volatile double providerLoaded = Double.NaN;
-        volatile double credentialValid = Double.NaN;
-        volatile double models = Double.NaN;
-        volatile double projectVcs = Double.NaN;
-        volatile double durationSeconds = Double.NaN;
-        /** 0 before the first success, so {@code time() - ts} is large and OpencodeKeeperProbeStale can fire. */
-        volatile double lastSuccessSeconds = 0;
-        /** The one verdict; null (every state series NaN) on a replica that does not lead. */
-        volatile CopilotState state = CopilotState.UNKNOWN;
-        final Map<String, Counter> errors = new ConcurrentHashMap<>();
-        final Map<Integer, Counter> unconfirmed = new ConcurrentHashMap<>();
-
-        double state(CopilotState s) {
-            CopilotState now = state;
-            return now == null ? Double.NaN : now == s ? 1 : 0;
-        }
-    }
-
-    private final WorkspaceMeters<Values> series;
+    private final WorkspaceMeters<WorkspaceSeries> series;
     private final Counter cycles;
+    /** Whether the workspace states are this replica's: a series added now starts as a leader's or as a follower's. */
+    private volatile boolean leading;
 
+    /** Leading from the start when leader election is off; else once the states resume ({@link StateChange.Resumed}). */
     @Inject
-    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, Leadership leadership,
+    public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, LeadershipConfig election,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(registry, workspaces, leadership::leads, version);
+        this(registry, workspaces, version, !election.enabled());
     }
 
     /** For a keeper without leader election: it always leads. */
     public KeeperMetrics(MeterRegistry registry, Workspaces workspaces, String version) {
-        this(registry, workspaces, () -> true, version);
+        this(registry, workspaces, version, true);
     }
 
-    private KeeperMetrics(MeterRegistry registry, Workspaces workspaces, BooleanSupplier leads, String version) {
+    private KeeperMetrics(MeterRegistry registry, Workspaces workspaces, String version, boolean leading) {
+        this.leading = leading;
         // Names are given in Prometheus form; Micrometer's Prometheus naming keeps them as they are.
         // A follower's last success is NaN, not 0: it has not looked, so ProbeStale must not fire on it.
-        series = new WorkspaceMeters<>(registry, (workspace, meters) -> register(workspace, meters, leads.getAsBoolean() ? 0 : Double.NaN));
+        series = new WorkspaceMeters<>(registry, (workspace, meters) -> WorkspaceSeries.register(workspace, meters, this.leading ? 0 : Double.NaN));
         series.global(Gauge.builder("opencode_keeper_build", () -> 1.0).baseUnit("info")
                 .description("Build of the running keeper").tag("version", version).strongReference(true).register(registry));
         cycles = series.global(Counter.builder("opencode_keeper_probe_cycles")
@@ -105,6 +87,28 @@ public class KeeperMetrics {
         for (Workspace w : workspaces.all()) {
             register(w.name());
         }
+    }
+
+    /** A workspace's new state. */
+    void onProbed(@Observes StateChange.Probed probed) {
+        record(probed.after(), probed.checkError());
+        probed.unconfirmed().ifPresent(status -> unconfirmedRefusal(probed.after().workspace(), status));
+    }
+
+    /** This replica's states again: it leads. */
+    void onResumed(@Observes StateChange.Resumed resumed) {
+        leading = true;
+        startLeading();
+    }
+
+    /** The states forgotten: this replica stopped leading. */
+    void onForgotten(@Observes StateChange.Forgotten forgotten) {
+        leading = false;
+        forgetValues();
+    }
+
+    void onCycle(@Observes ProbeCycle.Ended cycle) {
+        cycleDone();
     }
 
     /**
@@ -130,68 +134,9 @@ public class KeeperMetrics {
         series.register(workspace);
     }
 
-    private static Values register(String workspace, WorkspaceMeters.Registrar meters, double lastSuccess) {
-        Values v = new Values();
-        v.lastSuccessSeconds = lastSuccess;
-        v.state = Double.isNaN(lastSuccess) ? null : CopilotState.UNKNOWN;
-        for (CopilotState s : CopilotState.values()) {
-            meters.add(Gauge.builder(STATE, v, x -> x.state(s))
-                    .description("1 for the workspace's one Copilot verdict (state), 0 for the others; NaN on a replica that does not lead")
-                    .tag("workspace", workspace).tag("state", s.label()).register(meters.registry()));
-        }
-        for (int status : CONFIRMED_STATUSES) {
-            v.unconfirmed.put(status, meters.add(Counter.builder("opencode_keeper_copilot_unconfirmed_refusals")
-                    .description("Copilot API refusals (401, 403) that the second check did not confirm; never reported as invalid")
-                    .tag("workspace", workspace).tag("status", Integer.toString(status)).register(meters.registry())));
-        }
-        gauge(meters, "opencode_keeper_workspace_up", "1 when OpenCode answers /global/health as healthy", workspace, v, x -> x.up);
-        gauge(meters, "opencode_keeper_copilot_provider_loaded", "1 when OpenCode lists github-copilot with models", workspace, v,
-                x -> x.providerLoaded);
-        gauge(meters, "opencode_keeper_copilot_credential_valid",
-                "1 valid, 0 invalid (revoked, expired, no entitlement or unusable auth.json), NaN unknown", workspace, v,
-                x -> x.credentialValid);
-        gauge(meters, PROJECT_VCS, "1 when OpenCode sees its working directory as a git repository, 0 when it sees none, NaN unknown",
-                workspace, v, x -> x.projectVcs);
-        gauge(meters, "opencode_keeper_copilot_models", "Models the Copilot API enables for the credential", workspace, v, x -> x.models);
-        meters.add(Gauge.builder("opencode_keeper_probe_duration", v, x -> x.durationSeconds).baseUnit("seconds")
-                .description("Duration of the last probe of the workspace").tag("workspace", workspace).register(meters.registry()));
-        meters.add(Gauge.builder("opencode_keeper_probe_last_success_timestamp", v, x -> x.lastSuccessSeconds).baseUnit("seconds")
-                .description("Unix time of the last probe where all three checks passed, 0 before the first").tag("workspace", workspace)
-                .register(meters.registry()));
-        for (String reason : CHECK_ERROR_REASONS) {
-            v.errors.put(reason, meters.add(Counter.builder("opencode_keeper_copilot_check_errors")
-                    .description("Credential checks that could not say valid (reason: why)")
-                    .tag("workspace", workspace).tag("reason", reason).register(meters.registry())));
-        }
-        return v;
-    }
-
-    private static void gauge(WorkspaceMeters.Registrar meters, String name, String help, String workspace, Values v,
-            java.util.function.ToDoubleFunction<Values> f) {
-        meters.add(Gauge.builder(name, v, f).description(help).tag("workspace", workspace).register(meters.registry()));
-    }
-
     /** Publishes a workspace's new state; {@code checkError} is one of {@link #CHECK_ERROR_REASONS} or empty. */
     public void record(WorkspaceState state, String checkError) {
-        Values v = series.get(state.workspace()).orElse(null);
-        if (v == null) {
-            return;
-        }
-        v.up = state.up().gaugeValue();
-        v.providerLoaded = state.copilotProvider().gaugeValue();
-        v.credentialValid = state.credential().gaugeValue();
-        v.models = state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.PASS ? state.copilotModels()
-                : state.credential().outcome() == cloud.angryninja.keeper.probe.ProbeResult.Outcome.FAIL ? 0 : Double.NaN;
-        v.projectVcs = state.repository().gaugeValue();
-        v.durationSeconds = state.durationMillis() / 1000.0;
-        v.state = state.state();
-        state.lastSuccess().ifPresent(t -> v.lastSuccessSeconds = t.toEpochMilli() / 1000.0);
-        if (checkError != null && !checkError.isEmpty()) {
-            Counter c = v.errors.get(checkError);
-            if (c != null) {
-                c.increment();
-            }
-        }
+        series.get(state.workspace()).ifPresent(v -> v.record(state, checkError));
     }
 
     /** A refusal of the Copilot API that the second check did not confirm. */
@@ -201,28 +146,12 @@ public class KeeperMetrics {
 
     /** A replica that starts leading has not succeeded yet: last success 0, so ProbeStale can fire; its state is unknown. */
     public void startLeading() {
-        series.all().forEach(v -> {
-            if (Double.isNaN(v.lastSuccessSeconds)) {
-                v.lastSuccessSeconds = 0;
-            }
-            if (v.state == null) {
-                v.state = CopilotState.UNKNOWN;
-            }
-        });
+        series.all().forEach(WorkspaceSeries::lead);
     }
 
     /** Every workspace gauge back to NaN (counters stay): a replica that stops leading knows nothing current. */
     public void forgetValues() {
-        for (Values v : series.all()) {
-            v.up = Double.NaN;
-            v.providerLoaded = Double.NaN;
-            v.credentialValid = Double.NaN;
-            v.models = Double.NaN;
-            v.projectVcs = Double.NaN;
-            v.durationSeconds = Double.NaN;
-            v.lastSuccessSeconds = Double.NaN;
-            v.state = null;
-        }
+        series.all().forEach(WorkspaceSeries::forget);
     }
 
     public void cycleDone() {

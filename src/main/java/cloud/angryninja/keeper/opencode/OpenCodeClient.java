@@ -17,13 +17,14 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.smallrye.mutiny.Uni;
 
 import cloud.angryninja.keeper.callout.ClientCache;
 import cloud.angryninja.keeper.callout.FixedHeaders;
 import cloud.angryninja.keeper.callout.Reply;
 import cloud.angryninja.keeper.callout.RestClients;
-import cloud.angryninja.keeper.probe.ProbeConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 
@@ -79,12 +80,9 @@ public class OpenCodeClient {
     private final Duration timeout;
     private final ClientCache<String, OpenCodeRestClient> clients = new ClientCache<>(Integer.MAX_VALUE);
 
+    /** {@code keeper.probe.timeout}, read by name: the opencode package knows no probe setting. */
     @Inject
-    public OpenCodeClient(ProbeConfig config) {
-        this(config.timeout());
-    }
-
-    public OpenCodeClient(Duration timeout) {
+    public OpenCodeClient(@ConfigProperty(name = "keeper.probe.timeout") Duration timeout) {
         this.timeout = timeout;
     }
 

@@ -5,9 +5,9 @@ import java.util.Optional;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 
 /**
- * A workspace's credential was probed and the result published (CDI event, fired synchronously by the
- * {@link Prober} on the probe's thread: observers return at once and never throw). Carries the credential
- * itself for features that call GitHub with it; its {@code toString} never prints the token.
+ * A workspace's credential was probed and the result recorded ({@link StateChange.Probed#credentialProbed()}, heard
+ * synchronously on the probe's thread: observers return at once and never throw). Carries the credential itself for
+ * features that call GitHub with it; its {@code toString} never prints the token.
  *
  * @param workspace  the workspace
  * @param credential the credential read from its Secret; empty when there is none (Secret missing, unusable auth.json)

@@ -1,9 +1,6 @@
 package cloud.angryninja.keeper.probe;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -20,12 +17,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import cloud.angryninja.keeper.copilot.AuthJson;
 import cloud.angryninja.keeper.copilot.AuthJsonException;
 import cloud.angryninja.keeper.copilot.CopilotCredential;
-import cloud.angryninja.keeper.credential.ReportedCredentials;
+import cloud.angryninja.keeper.kube.Secrets;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
- * The Copilot credential a workspace's probe checks: the one the workspace holds ({@link ReportedCredentials}: it
- * reported it, or the keeper gave it), else the one in its Kubernetes Secret (the auth.json the pod is seeded with).
+ * The Copilot credential a workspace's probe checks: the one the workspace holds ({@link HeldCredentials}: it reported
+ * it, or the keeper gave it), else the one in its Kubernetes Secret (the auth.json the pod is seeded with).
  */
 @ApplicationScoped
 public class CredentialSource {
@@ -52,37 +49,28 @@ public class CredentialSource {
 
     private final KubernetesClient kube;
     private final Duration deadline;
-    private final ReportedCredentials held;
+    private final HeldCredentials held;
 
     /**
      * The deadline of one Secret read is {@code keeper.probe.timeout}: an unreachable Kubernetes API (whose client
      * retries with backoff for about 20 s) delays a probe cycle, and so readiness, by no more than that.
      */
     @Inject
-    public CredentialSource(KubernetesClient kube, ProbeConfig config, ReportedCredentials held) {
+    public CredentialSource(KubernetesClient kube, ProbeConfig config, HeldCredentials held) {
         this(kube, config.timeout(), held);
     }
 
-    public CredentialSource(KubernetesClient kube, Duration deadline, ReportedCredentials held) {
+    /** {@code held}: {@link HeldCredentials#NONE} for the Secret's credential only. */
+    public CredentialSource(KubernetesClient kube, Duration deadline, HeldCredentials held) {
         this.kube = kube;
         this.deadline = deadline;
         this.held = held;
     }
 
-    /** The Secret's credential only (no workspace reports), with the given deadline. */
-    public CredentialSource(KubernetesClient kube, Duration deadline) {
-        this(kube, deadline, new ReportedCredentials());
-    }
-
-    /** With the default probe timeout, 10 s. */
-    public CredentialSource(KubernetesClient kube) {
-        this(kube, Duration.ofSeconds(10));
-    }
-
     /** The credential the workspace holds when known, else its Secret's. */
     public Lookup lookup(Workspace w) {
-        Optional<ReportedCredentials.Held> holds = held.held(w.name());
-        return holds.isPresent() ? Lookup.found(holds.get().credential()) : secretLookup(w);
+        Optional<CopilotCredential> holds = held.heldBy(w.name());
+        return holds.isPresent() ? Lookup.found(holds.get()) : secretLookup(w);
     }
 
     /** The credential in the workspace's Secret. */
@@ -107,7 +95,7 @@ public class CredentialSource {
         if (secret == null) {
             return Lookup.unknown(ERROR_SECRET_MISSING, where + " does not exist");
         }
-        Optional<String> text = value(secret, w.secretKey());
+        Optional<String> text = Secrets.value(secret, w.secretKey());
         if (text.isEmpty()) {
             return Lookup.unknown(ERROR_SECRET_MISSING, where + " has no key " + w.secretKey());
         }
@@ -124,19 +112,5 @@ public class CredentialSource {
             return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + status + ")");
         }
         return Lookup.unknown(ERROR_KUBE, "cannot read " + where + " from the Kubernetes API (" + e.getClass().getSimpleName() + ")");
-    }
-
-    /** The decoded value of {@code key}: from {@code data} (base64), else from {@code stringData}. */
-    public static Optional<String> value(Secret secret, String key) {
-        Map<String, String> data = secret.getData();
-        if (data != null && data.get(key) != null) {
-            try {
-                return Optional.of(new String(Base64.getMimeDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-        Map<String, String> stringData = secret.getStringData();
-        return stringData == null ? Optional.empty() : Optional.ofNullable(stringData.get(key));
     }
 }

@@ -11,6 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
+import cloud.angryninja.keeper.leader.LeadershipConfig;
+
 /**
  * The keeper's own health. Ready once the configuration is valid (start-up got this far) and the
  * first probe cycle ran; a down workspace never makes the keeper unready. Live while probe cycles
@@ -22,13 +24,13 @@ import org.eclipse.microprofile.health.Readiness;
 public class KeeperHealth {
 
     @Inject
-    Prober prober;
+    ProbeCycle cycle;
 
     @Inject
     ProbeConfig config;
 
     @Inject
-    cloud.angryninja.keeper.leader.Leadership leadership;
+    LeadershipConfig election;
 
     /** Pure: live unless the last cycle ended more than three intervals plus a minute ago. */
     static boolean cyclesKeepRunning(Instant lastCycleEnd, Instant now, Duration interval) {
@@ -40,8 +42,8 @@ public class KeeperHealth {
     @ApplicationScoped
     HealthCheck firstCycleDone() {
         return () -> HealthCheckResponse.named("probe-cycle")
-                .status(prober.cycles() > 0 || !leadership.leads())
-                .withData("cycles", prober.cycles())
+                .status(cycle.cycles() > 0 || election.enabled() && !cycle.active())
+                .withData("cycles", cycle.cycles())
                 .withData("role", role())
                 .build();
     }
@@ -51,9 +53,9 @@ public class KeeperHealth {
     @ApplicationScoped
     HealthCheck cyclesRunning() {
         return () -> HealthCheckResponse.named("probe-scheduler")
-                .status(!leadership.leads() || cyclesKeepRunning(lastCycleOrLeadStart(prober.lastCycleEnd().orElse(null),
-                        leadership.leadingSince().orElse(null)), Instant.now(), config.interval()))
-                .withData("cycles", prober.cycles())
+                .status(!cycle.active() || cyclesKeepRunning(lastCycleOrLeadStart(cycle.lastCycleEnd().orElse(null),
+                        cycle.activeSince().orElse(null)), Instant.now(), config.interval()))
+                .withData("cycles", cycle.cycles())
                 .withData("role", role())
                 .build();
     }
@@ -67,6 +69,6 @@ public class KeeperHealth {
     }
 
     private String role() {
-        return !leadership.enabled() ? "single" : leadership.leads() ? "leader" : "follower";
+        return !election.enabled() ? "single" : cycle.active() ? "leader" : "follower";
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.Positive;
 
+import cloud.angryninja.keeper.config.NonNegativeDuration;
 import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -33,13 +34,16 @@ public interface ProbeConfig {
      * refusal is only counted ({@code opencode_keeper_copilot_unconfirmed_refusals_total}).
      */
     @WithDefault("5s")
+    @NonNegativeDuration
     Duration confirmDelay();
 
     /** {@code rate_limited} holds while OpenCode reported a Copilot request refused with 429 within this window. */
     @WithDefault("15m")
+    @PositiveDuration
     Duration rateLimitWindow();
 
     /** OpenCode versions the keeper can judge (see {@link VersionRange}); any other is {@code unsupported}. */
     @WithDefault(">=1.18 <2")
+    @SupportedVersions
     String supportedVersions();
 }

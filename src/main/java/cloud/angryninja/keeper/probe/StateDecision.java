@@ -23,6 +23,12 @@ import cloud.angryninja.keeper.copilot.CopilotState;
 public record StateDecision(boolean openCodeHealthy, boolean otherApi, boolean versionSupported, boolean providerLoaded,
         Optional<CopilotState> credential, boolean rateLimited) {
 
+    /** What the probes found, with the versions the keeper judges and the 429 window. */
+    static StateDecision of(Findings found, VersionRange versions, boolean rateLimited) {
+        return new StateDecision(found.up().passed(), found.up().otherApi(), found.up().version().map(versions::contains).orElse(true),
+                found.provider().passed(), found.credential().state(), rateLimited);
+    }
+
     public CopilotState state() {
         if (otherApi) {
             return CopilotState.UNSUPPORTED;

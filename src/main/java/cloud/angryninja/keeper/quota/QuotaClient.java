@@ -9,8 +9,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.quarkus.runtime.configuration.ConfigurationException;
-
 import cloud.angryninja.keeper.callout.ClientCache;
 import cloud.angryninja.keeper.callout.Reply;
 import cloud.angryninja.keeper.callout.RestClients;
@@ -26,7 +24,6 @@ import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
  * ({@code keeper.github.timeout}, also the connect timeout); any failure is an answer without quota, never an exception.
  * One {@link GitHubRestClient} per API base, built at its first call.
  */
-@io.quarkus.runtime.Startup // its deadline is checked at start-up, not at the first quota read
 @ApplicationScoped
 public class QuotaClient {
 
@@ -41,15 +38,7 @@ public class QuotaClient {
     @Inject
     public QuotaClient(GitHubApiConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this(config.apiUrl(), positive(config.timeout()), "opencode-keeper/" + version, Clock.systemUTC());
-    }
-
-    /** The shared {@code GitHubApiConfig} carries no constraint; a deadline of 0 would fail every call, so it stops the start. */
-    private static Duration positive(Duration timeout) {
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ConfigurationException("keeper.github.timeout must be longer than 0 (a duration such as 500ms, 10s or 5m)");
-        }
-        return timeout;
+        this(config.apiUrl(), config.timeout(), "opencode-keeper/" + version, Clock.systemUTC());
     }
 
     public QuotaClient(URI defaultApi, Duration timeout, String userAgent, Clock clock) {

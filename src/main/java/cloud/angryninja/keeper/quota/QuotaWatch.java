@@ -21,6 +21,7 @@ import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.CredentialProbed;
 import cloud.angryninja.keeper.probe.ProbeResult;
+import cloud.angryninja.keeper.probe.StateChange;
 import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 
@@ -81,8 +82,9 @@ public class QuotaWatch {
         this.calls = calls;
     }
 
-    /** The probe's result, as the {@code Prober} announces it; nothing here may fail the probe. */
-    void onProbe(@Observes CredentialProbed probed) {
+    /** The probe's result, as the workspace states announce it; nothing here may fail the probe. */
+    void onProbe(@Observes StateChange.Probed change) {
+        CredentialProbed probed = change.credentialProbed();
         try {
             probed(probed);
         } catch (RuntimeException e) {

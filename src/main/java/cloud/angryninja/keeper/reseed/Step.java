@@ -2,7 +2,10 @@ package cloud.angryninja.keeper.reseed;
 
 import java.util.Locale;
 
-/** The steps of a reseed, in order; each is recorded per workspace with outcome, duration and detail. */
+/**
+ * The steps of a reseed as its reply, its audit lines and the {@code step} label of its metrics name them, in order;
+ * each is recorded per workspace with outcome, duration and detail. {@link ReseedSteps} lists the classes that take them.
+ */
 public enum Step {
     /** The body: size, JSON object, a github-copilot oauth entry with a refresh token. */
     INPUT,

@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 
-import cloud.angryninja.keeper.reseed.CredentialStore;
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 

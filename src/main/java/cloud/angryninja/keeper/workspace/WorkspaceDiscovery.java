@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import cloud.angryninja.keeper.probe.CredentialSource;
+import cloud.angryninja.keeper.kube.Secrets;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent.Kind;
 
 /**
@@ -204,7 +204,7 @@ public class WorkspaceDiscovery {
         Optional<String> value = Optional.empty();
         try {
             Secret secret = kube.secrets().inNamespace(w.namespace()).withName(declared.passwordSecret()).get();
-            value = secret == null ? Optional.empty() : CredentialSource.value(secret, declared.passwordKey());
+            value = secret == null ? Optional.empty() : Secrets.value(secret, declared.passwordKey());
             problem = secret == null ? where + " does not exist" : value.isEmpty() ? where + " has no key " + declared.passwordKey() : "";
         } catch (RuntimeException e) {
             problem = "cannot read " + where + " (" + rootCause(e) + ")";

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,12 +29,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import cloud.angryninja.keeper.copilot.CopilotChecker;
-import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
-import cloud.angryninja.keeper.probe.CredentialSource;
+import cloud.angryninja.keeper.probe.HeldCredentials;
+import cloud.angryninja.keeper.probe.PlainProber;
 import cloud.angryninja.keeper.probe.ProbeResult;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
@@ -94,9 +92,10 @@ class FanOutBench {
             Workspaces workspaces = new Workspaces(all);
             StringBuilder table = new StringBuilder("| concurrency | workspaces | cycle (median of 5) | slowest of 5 |\n|---:|---:|---:|---:|\n");
             for (int concurrency : CONCURRENCY) {
-                Prober prober = new Prober(workspaces, new OpenCodeClient(Duration.ofSeconds(10)), new CredentialSource(kube),
+                PlainProber parts = PlainProber.of(workspaces, new OpenCodeClient(Duration.ofSeconds(10)),
                         new CopilotChecker(URI.create(upstream.baseUrl() + "/copilot"), Duration.ofSeconds(10), "2026-06-01", "bench"),
-                        new KeeperMetrics(new SimpleMeterRegistry(), workspaces, "bench"), concurrency, Clock.systemUTC());
+                        kube, HeldCredentials.NONE, concurrency);
+                Prober prober = parts.prober();
 
                 prober.runCycle(all); // warm-up: JIT, connections
             
@@ -107,7 +106,7 @@ class FanOutBench {
                         millis.add(prober.runCycle(some).duration().toMillis());
                     }
                     for (Workspace w : some) {
-                        WorkspaceState s = prober.state(w.name()).orElseThrow();
+                        WorkspaceState s = parts.states().of(w.name()).orElseThrow();
                         assertThat(List.of(s.up(), s.copilotProvider(), s.credential())).as(w.name())
                                 .allMatch(r -> r.outcome() == ProbeResult.Outcome.PASS);
                     }

@@ -37,15 +37,16 @@ import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.workspace.Workspace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
@@ -180,11 +181,11 @@ class KeeperRoleTest {
 
             ReseedReply first = workflow.reseed(ReseedFixture.request(next));
             ReseedReply again = workflow.reseed(ReseedFixture.request(next));
-            ReseedReply live = workflow.reseed(new ReseedWorkflow.ReseedRequest(next.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            ReseedReply live = workflow.reseed(new ReseedRequest(next.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     false, List.of(), null, null, null)); // the default, live: the stand-ins refuse the PUT, so a rollout
             // a workspace reports its credential: the keeper reads its report token
             cloud.angryninja.keeper.api.ApiConfig api = () -> "api-token";
-            cloud.angryninja.keeper.credential.ReportTokens tokens = new cloud.angryninja.keeper.credential.ReportTokens(
+            cloud.angryninja.keeper.api.ReportTokens tokens = new cloud.angryninja.keeper.api.ReportTokens(
                     new cloud.angryninja.keeper.workspace.Workspaces(workspaces), f.cluster.client(), () -> api, Duration.ofSeconds(5),
                     Clock.systemUTC());
             for (Workspace w : workspaces) {

@@ -36,4 +36,16 @@ class BackoffTest {
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theMappingRefusesAMaximumShorterThanTheInitialWaitOnce() {
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(EventsConfig.class, java.util.Map.of(
+                "keeper.events.backoff-initial", "5s", "keeper.events.backoff-max", "2s")))
+                .containsExactly("keeper.events backoff-max must not be shorter than backoff-initial");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(EventsConfig.class, java.util.Map.of(
+                "keeper.events.backoff-initial", "0s", "keeper.events.backoff-max", "2s")))
+                .as("one message per bad setting").containsExactly(
+                        "keeper.events.backoff-initial must be longer than 0 (a duration such as 500ms, 10s or 5m)");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(EventsConfig.class, java.util.Map.of())).isEmpty();
+    }
 }

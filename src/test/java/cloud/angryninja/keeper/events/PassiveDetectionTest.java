@@ -35,7 +35,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
-import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
@@ -73,13 +72,22 @@ class PassiveDetectionTest {
     @Inject
     Prober prober;
 
+    @Inject
+    cloud.angryninja.keeper.probe.ProbeCycle cycle;
+
+    @Inject
+    cloud.angryninja.keeper.probe.RateLimitWindow rateLimits;
+
+    @Inject
+    cloud.angryninja.keeper.probe.WorkspaceStates states;
+
     @BeforeEach
     void liveCredential() {
         // the first cycle runs at start-up, before the Secret exists: let it end so it cannot overwrite a later probe
-        await().atMost(Duration.ofSeconds(30)).until(() -> prober.cycles() >= 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cycle.cycles() >= 1);
         PromptWorkspacesResource.stubCopilot(copilot);
         // a 429 of an earlier test opened the rate-limit window (keeper.probe.rate-limit-window, 15 s here): let it pass
-        await().atMost(Duration.ofSeconds(30)).until(() -> !prober.rateLimited("victim"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !rateLimits.limited("victim"));
         Workspace victim = victim();
         String auth = TestCredentials.authJson(PromptWorkspacesResource.TOKEN);
         kube.secrets().inNamespace(victim.namespace()).resource(new SecretBuilder()
@@ -107,7 +115,7 @@ class PassiveDetectionTest {
         assertThat(sample(KeeperMetrics.CREDENTIAL_VALID, "victim")).contains(1.0);
         await().atMost(Duration.ofSeconds(15)).until(() -> sample(EventMetrics.STREAM_CONNECTED, "victim").equals(Optional.of(1.0)));
         double errorsBefore = authErrors("victim", 401).orElseThrow();
-        long cyclesBefore = prober.cycles();
+        long cyclesBefore = cycle.cycles();
 
         String session = openCode("/session", "{}").path("id").asText();
         long sent = System.nanoTime();
@@ -125,8 +133,8 @@ class PassiveDetectionTest {
         assertThat(Duration.between(firstRefused, flipped)).as("from the first refused Copilot request").isLessThan(Duration.ofSeconds(5));
         assertThat(authErrors("victim", 401)).contains(errorsBefore + 1);
         assertThat(authErrors("victim", 403)).contains(0.0);
-        assertThat(prober.cycles()).as("no probe cycle ran: the event triggered the check").isEqualTo(cyclesBefore);
-        assertThat(prober.state("victim").orElseThrow().credential().reason()).contains("HTTP 401");
+        assertThat(cycle.cycles()).as("no probe cycle ran: the event triggered the check").isEqualTo(cyclesBefore);
+        assertThat(states.of("victim").orElseThrow().credential().reason()).contains("HTTP 401");
         copilot.verify(postRequestedFor(urlMatching("/(responses|chat/completions)"))
                 .withHeader("Authorization", equalTo("Bearer " + PromptWorkspacesResource.TOKEN)));
         // OpenCode answered the user with the same error the keeper saw on the stream
@@ -151,7 +159,7 @@ class PassiveDetectionTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> authErrors("victim", 429).orElse(0.0) > before);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .until(() -> prober.state("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);
+                .until(() -> states.of("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);
         assertThat(MetricsText.value(MetricsText.scrape(), KeeperMetrics.STATE, Map.of("workspace", "victim", "state", "rate_limited")))
                 .contains(1.0);
         assertThat(sample(KeeperMetrics.CREDENTIAL_VALID, "victim")).as("the credential is still accepted").contains(1.0);
@@ -171,20 +179,20 @@ class PassiveDetectionTest {
         assertThat(prober.probeNow(victim()).state()).isEqualTo(cloud.angryninja.keeper.copilot.CopilotState.WORKING);
         await().atMost(Duration.ofSeconds(15)).until(() -> sample(EventMetrics.STREAM_CONNECTED, "victim").equals(Optional.of(1.0)));
         double before = authErrors("victim", 429).orElseThrow();
-        long cyclesBefore = prober.cycles();
+        long cyclesBefore = cycle.cycles();
 
         String session = openCode("/session", "{}").path("id").asText();
         CompletableFuture.runAsync(() -> openCode("/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\","
                 + "\"modelID\":\"gpt-5-mini\"},\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(2)));
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> prober.state("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);
+                    .until(() -> states.of("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);
             Instant limited = Instant.now();
             Instant firstRefused = copilot.getAllServeEvents().stream().filter(e -> e.getRequest().getMethod().getName().equals("POST"))
                     .map(e -> e.getRequest().getLoggedDate().toInstant()).min(Comparator.naturalOrder()).orElseThrow();
             assertThat(Duration.between(firstRefused, limited)).as("from the first refused Copilot request").isLessThan(Duration.ofSeconds(10));
             assertThat(authErrors("victim", 429).orElseThrow()).isGreaterThan(before);
-            assertThat(prober.cycles()).as("no probe cycle ran: the retry event triggered the check").isEqualTo(cyclesBefore);
+            assertThat(cycle.cycles()).as("no probe cycle ran: the retry event triggered the check").isEqualTo(cyclesBefore);
             assertThat(sample(KeeperMetrics.CREDENTIAL_VALID, "victim")).as("the credential is still accepted").contains(1.0);
         } finally {
             openCode("/session/" + session + "/abort", "{}"); // OpenCode would otherwise wait the 14 days

@@ -36,4 +36,16 @@ class LeadershipTest {
         assertThat(FollowerReply.of("keeper-b", Optional.empty()).leader()).isEqualTo("unknown");
         assertThat(FollowerReply.of("keeper-b", Optional.of("keeper-b")).leader()).as("a follower never names itself").isEqualTo("unknown");
     }
+
+    @Test
+    void theMappingStopsTheStartWithTheDurationThatDoesNotNest() {
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LeadershipConfig.class, java.util.Map.of())).isEmpty();
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LeadershipConfig.class, java.util.Map.of(
+                "keeper.leader-election.lease-duration", "10s", "keeper.leader-election.renew-deadline", "10s")))
+                .containsExactly("keeper.leader-election lease-duration must be longer than renew-deadline");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LeadershipConfig.class, java.util.Map.of(
+                "keeper.leader-election.retry-period", "0s")))
+                .as("one message per bad setting").containsExactly(
+                        "keeper.leader-election.retry-period must be longer than 0 (a duration such as 500ms, 10s or 5m)");
+    }
 }

@@ -117,6 +117,20 @@ class TwoReplicasIT {
         HttpResponse<String> workspaces = send(follower, "GET", "/workspaces");
         assertThat(workspaces.statusCode()).isEqualTo(503);
         assertThat(workspaces.body()).contains("\"leader\":\"" + leaderName + "\"");
+        // Every call that needs the leader gets the same answer from the one filter, in the format asked for.
+        HttpResponse<String> reseedText = send(follower, "POST", "/reseed", "text/plain");
+        assertThat(reseedText.statusCode()).isEqualTo(503);
+        assertThat(reseedText.body()).startsWith("this replica (" + followerName + ") follows; the leader is " + leaderName);
+        assertThat(send(follower, "POST", "/login").statusCode()).isEqualTo(503);
+        HttpResponse<String> unknownLogin = send(follower, "GET", "/login/abc12345");
+        assertThat(unknownLogin.statusCode()).as("a login the follower does not know, the leader ran").isEqualTo(503);
+        assertThat(unknownLogin.headers().firstValue("Keeper-Leader")).hasValue(leaderName);
+        assertThat(unknownLogin.body()).contains("\"leader\":\"" + leaderName + "\"");
+        assertThat(send(leader, "GET", "/login/abc12345").statusCode()).as("the leader does not know it either").isEqualTo(404);
+        assertThat(send(follower, "POST", "/workspaces/" + WORKSPACE + "/credential/confirm?credential=0123456789ab").statusCode())
+                .isEqualTo(503);
+        assertThat(send(follower, "POST", "/workspaces/" + WORKSPACE + "/credential").statusCode())
+                .as("the API token is no report token: refused before leadership is asked").isEqualTo(401);
         HttpResponse<String> leaderWorkspaces = send(leader, "GET", "/workspaces");
         assertThat(leaderWorkspaces.statusCode()).isEqualTo(200);
         assertThat(leaderWorkspaces.body()).contains("\"workspace\":\"" + WORKSPACE + "\"");
@@ -157,8 +171,12 @@ class TwoReplicasIT {
     }
 
     private static HttpResponse<String> send(PackagedKeeper k, String method, String path) throws Exception {
+        return send(k, method, path, "application/json");
+    }
+
+    private static HttpResponse<String> send(PackagedKeeper k, String method, String path, String accept) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(k.uri(path)).header("Authorization", "Bearer " + TOKEN)
-                .header("Accept", "application/json").method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Accept", accept).method(method, HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

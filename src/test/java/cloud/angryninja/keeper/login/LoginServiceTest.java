@@ -21,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
+import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
@@ -69,7 +69,6 @@ class LoginServiceTest {
     Workspace ha;
     ReseedWorkflow workflow;
     LoginMetrics metrics;
-    AtomicBoolean leads = new AtomicBoolean(true);
     LogCapture logs;
 
     @BeforeEach
@@ -105,7 +104,8 @@ class LoginServiceTest {
         DeviceFlowClient client = new DeviceFlowClient("Ov23li8tweQw6odWQebz", "read:user",
                 Duration.ofSeconds(3), "opencode-keeper/test");
         LoginService service = new LoginService(client, w, new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux, ha)), metrics,
-                leads::get, URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());
+                URI.create(github.baseUrl()), "http", MARGIN, SLOW_DOWN, Clock.systemUTC());
+        service.onLeadership(new Leadership.LeadershipChange(true));
         services.add(service);
         return service;
     }
@@ -314,10 +314,10 @@ class LoginServiceTest {
 
     @Test
     void anEnterpriseSchemeOtherThanHttpsOrHttpIsRefusedAtStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoginService(null, workflow,
-                new cloud.angryninja.keeper.workspace.Workspaces(List.of(flux)), metrics, leads::get, URI.create(github.baseUrl()), "ftp",
-                MARGIN, SLOW_DOWN, Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("keeper.login.enterprise-scheme takes https or http, not 'ftp'");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LoginConfig.class, java.util.Map.of("keeper.login.enterprise-scheme", "ftp")))
+                .containsExactly("keeper.login.enterprise-scheme takes https or http, not 'ftp'");
+        assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LoginConfig.class, java.util.Map.of("keeper.login.enterprise-scheme", "http")))
+                .as("a stand-in on loopback").isEmpty();
     }
 
     @Test
@@ -372,7 +372,7 @@ class LoginServiceTest {
         GitHubWireMock.tokenAnswers(github, GitHubWireMock.pending(), GitHubWireMock.pending(), GitHubWireMock.token(NEW_TOKEN));
         LoginService s = service();
         LoginReply started = s.start(request());
-        leads.set(false);
+        s.onLeadership(new Leadership.LeadershipChange(false));
 
         LoginReply end = awaitEnd(s, started);
 

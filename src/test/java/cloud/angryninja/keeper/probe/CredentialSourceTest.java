@@ -25,7 +25,7 @@ class CredentialSourceTest {
     void anUnreachableKubernetesApiCostsAtMostTheDeadline() {
         String api = "http://127.0.0.1:" + Loopback.freePort();
         try (KubernetesClient kube = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(api).build()).build()) {
-            CredentialSource source = new CredentialSource(kube, Duration.ofMillis(1500));
+            CredentialSource source = new CredentialSource(kube, Duration.ofMillis(1500), HeldCredentials.NONE);
 
             long start = System.nanoTime();
             CredentialSource.Lookup lookup = source.lookup(TestWorkspaces.named("alpha", "http://127.0.0.1:1"));

@@ -60,13 +60,22 @@ class ProberTest {
     @Inject
     Prober prober;
 
+    @Inject
+    ProbeCycle cycle;
+
+    @Inject
+    RateLimitWindow rateLimits;
+
+    @Inject
+    WorkspaceStates states;
+
     @BeforeEach
     void resetCopilot() {
         // the first cycle runs at start-up: let it end so its Copilot calls and results cannot mix with a test's
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> prober.cycles() >= 1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> cycle.cycles() >= 1);
         // a 429 reported by an earlier test holds for keeper.probe.rate-limit-window (10s here): let it pass
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(250))
-                .until(() -> workspaces.all().stream().noneMatch(w -> prober.rateLimited(w.name())));
+                .until(() -> workspaces.all().stream().noneMatch(w -> rateLimits.limited(w.name())));
         copilot.resetAll();
         stubToken("gho_valid", aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS));
         stubToken("gho_revoked", aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}"));
@@ -238,8 +247,8 @@ class ProberTest {
 
         assertThat(report.credentialChecks()).isEqualTo(2);
         copilot.verify(1, getRequestedFor(urlEqualTo("/models")).withHeader("Authorization", equalTo("Bearer gho_valid")));
-        assertThat(prober.state("bare").orElseThrow().credential().outcome()).isEqualTo(Outcome.PASS);
-        assertThat(prober.state("down").orElseThrow().credential().outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(states.of("bare").orElseThrow().credential().outcome()).isEqualTo(Outcome.PASS);
+        assertThat(states.of("down").orElseThrow().credential().outcome()).isEqualTo(Outcome.FAIL);
     }
 
     @Test
@@ -414,7 +423,7 @@ class ProberTest {
     @Test
     void aReported429IsRateLimitedForTheWindowThenWorkingAgain() {
         secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
-        prober.copilotRequestRefused("seeded", 429);
+        rateLimits.refused("seeded", 429);
 
         assertThat(prober.probeNow(ws("seeded")).state()).isEqualTo(CopilotState.RATE_LIMITED);
         assertOneHot("seeded", CopilotState.RATE_LIMITED);
@@ -425,7 +434,7 @@ class ProberTest {
 
     @Test
     void aRateLimitDoesNotHideARevokedCredential() {
-        prober.copilotRequestRefused("seeded", 429);
+        rateLimits.refused("seeded", 429);
         assertThat(probeWithToken("gho_revoked").state()).isEqualTo(CopilotState.REVOKED);
     }
 
@@ -539,7 +548,7 @@ class ProberTest {
         cases.put("no-picker-models", () -> probed("seeded", "gho_nopicker"));
         cases.put("rate-limited", () -> {
             secret(ws("seeded"), TestCredentials.authJson("gho_valid"));
-            prober.copilotRequestRefused("seeded", 429);
+            rateLimits.refused("seeded", 429);
             prober.probeNow(ws("seeded"));
             return "seeded";
         });

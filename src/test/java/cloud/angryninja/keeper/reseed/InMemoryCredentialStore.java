@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import cloud.angryninja.keeper.credential.CredentialStore;
 import cloud.angryninja.keeper.doppler.DopplerException;
 
 /**

@@ -103,8 +103,8 @@ class LiveApplyTest {
                 name, name, name + "-secret", "COPILOT_AUTH_JSON", Workspace.defaultDopplerSecret(name));
     }
 
-    private static ReseedWorkflow.ReseedRequest live(String body, String workspace, String mode) {
-        return new ReseedWorkflow.ReseedRequest(body.getBytes(StandardCharsets.UTF_8), false, List.of(workspace), null, null, mode);
+    private static ReseedRequest live(String body, String workspace, String mode) {
+        return new ReseedRequest(body.getBytes(StandardCharsets.UTF_8), false, List.of(workspace), null, null, mode);
     }
 
     private static Optional<StepReport> step(ReseedReply reply, String workspace, String step) {

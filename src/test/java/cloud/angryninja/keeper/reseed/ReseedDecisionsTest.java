@@ -152,12 +152,4 @@ class ReseedDecisionsTest {
         assertThat(ReseedDecisions.workspaceResult(false, ReseedResult.TIMEOUT, failed)).isEqualTo(ReseedResult.FAILURE);
         assertThat(ReseedDecisions.workspaceResult(false, ReseedResult.REJECTED, steps("failure"))).isEqualTo(ReseedResult.REJECTED);
     }
-
-    @Test
-    void textRepliesAreAskedForExplicitly() {
-        assertThat(ReseedResource.wantsText("text/plain")).isTrue();
-        assertThat(ReseedResource.wantsText("application/json, text/plain")).isFalse();
-        assertThat(ReseedResource.wantsText("*/*")).isFalse();
-        assertThat(ReseedResource.wantsText(null)).isFalse();
-    }
 }

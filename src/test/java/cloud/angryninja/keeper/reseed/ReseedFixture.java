@@ -25,9 +25,8 @@ import cloud.angryninja.keeper.kube.DeploymentRollout;
 import cloud.angryninja.keeper.kube.ExternalSecretSync;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.kube.Rollouts;
-import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
-import cloud.angryninja.keeper.probe.CredentialSource;
+import cloud.angryninja.keeper.probe.PlainProber;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.testing.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
@@ -118,12 +117,11 @@ public final class ReseedFixture implements AutoCloseable {
         CopilotChecker copilot = new CopilotChecker(URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
         KubernetesClient kube = cluster.client();
         OpenCodeClient openCode = new OpenCodeClient(Duration.ofSeconds(5));
-        Prober prober = new Prober(workspaces, openCode, new CredentialSource(kube, Duration.ofSeconds(10), held), copilot,
-                new KeeperMetrics(registry, workspaces, "test"), 8, Clock.systemUTC());
-        return new ReseedWorkflow(workspaces, copilot, doppler, new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()),
-                new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500), Clock.systemUTC()), openCode, prober, kube,
-                new ReseedMetrics(registry, workspaces), verifyTimeout, Duration.ofMillis(100), Clock.systemUTC(), held,
-                AccountRecord.none());
+        Prober prober = PlainProber.of(workspaces, openCode, copilot, kube, held, 8).prober();
+        return new ReseedWorkflow(workspaces, new ReseedSteps(copilot, doppler, AccountRecord.none(),
+                new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()), new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500),
+                        Clock.systemUTC()), openCode, prober, kube, held, verifyTimeout, Duration.ofMillis(100)),
+                new ReseedMetrics(registry, workspaces));
     }
 
     public ReseedWorkflow workflow(List<Workspace> all) {
@@ -131,8 +129,8 @@ public final class ReseedFixture implements AutoCloseable {
     }
 
     /** A reseed that rolls the workspaces out ({@code ?mode=rollout}): the stand-in OpenCode takes no credential live. */
-    public static ReseedWorkflow.ReseedRequest request(String body, String... workspaces) {
-        return new ReseedWorkflow.ReseedRequest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, List.of(workspaces), null,
+    public static ReseedRequest request(String body, String... workspaces) {
+        return new ReseedRequest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false, List.of(workspaces), null,
                 null, "rollout");
     }
 

@@ -310,7 +310,7 @@ class ReseedWorkflowTest {
         assertThat(reply.message()).contains("Copilot API gave no verdict").contains("?force=true");
         assertNothingChanged();
 
-        ReseedReply forced = workflow.reseed(new ReseedWorkflow.ReseedRequest(body.getBytes(StandardCharsets.UTF_8), false, List.of(),
+        ReseedReply forced = workflow.reseed(new ReseedRequest(body.getBytes(StandardCharsets.UTF_8), false, List.of(),
                 null, "true", "rollout"));
         assertThat(step(forced, "opencode-flux", Step.VERIFY_BEFORE).outcome()).isEqualTo("skipped");
         assertThat(f.doppler.writes()).as("forced: written").hasSize(1);
@@ -368,7 +368,7 @@ class ReseedWorkflowTest {
 
     @Test
     void aDryRunVerifiesAndChangesNothing() {
-        ReseedReply reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(NEW.getBytes(StandardCharsets.UTF_8), false, List.of(),
+        ReseedReply reply = workflow.reseed(new ReseedRequest(NEW.getBytes(StandardCharsets.UTF_8), false, List.of(),
                 "true", null));
 
         assertThat(reply.status()).isEqualTo(200);
@@ -404,14 +404,14 @@ class ReseedWorkflowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> workflow.running().isPresent());
         String runningId = workflow.running().orElseThrow().id();
 
-        ReseedReply dry = workflow.reseed(new ReseedWorkflow.ReseedRequest(NEW.getBytes(StandardCharsets.UTF_8), false, List.of(),
+        ReseedReply dry = workflow.reseed(new ReseedRequest(NEW.getBytes(StandardCharsets.UTF_8), false, List.of(),
                 "true", null));
 
         assertThat(dry.status()).isEqualTo(409);
         assertThat(dry.result()).isEqualTo("rejected");
         assertThat(dry.dryRun()).isTrue();
         assertThat(dry.message()).contains("reseed " + runningId + " is running").contains("nothing changed");
-        assertThat(workflow.running()).as("the dry run did not take or clear the lock").map(ReseedWorkflow.Running::id).contains(runningId);
+        assertThat(workflow.running()).as("the dry run did not take or clear the lock").map(ReseedLock.Running::id).contains(runningId);
         assertThat(first.join().status()).isEqualTo(200);
         assertThat(f.doppler.writes()).as("only the reseed wrote").hasSize(1);
     }

@@ -25,8 +25,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
+import cloud.angryninja.keeper.events.EventMetrics;
 import cloud.angryninja.keeper.events.PassiveDetection;
-import cloud.angryninja.keeper.metrics.EventMetrics;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.reseed.ReseedMetrics;
@@ -61,11 +61,17 @@ class DiscoveryTest {
     Prober prober;
 
     @Inject
+    cloud.angryninja.keeper.probe.ProbeCycle cycle;
+
+    @Inject
+    cloud.angryninja.keeper.probe.WorkspaceStates states;
+
+    @Inject
     PassiveDetection passive;
 
     @BeforeEach
     void configuredWorkspaceProbed() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> prober.cycles() >= 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cycle.cycles() >= 1);
     }
 
     private void secret(String name, Map<String, String> data) {
@@ -150,7 +156,7 @@ class DiscoveryTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sample(KeeperMetrics.WORKSPACE_UP, "edited").equals(Optional.of(0.0)));
         assertThat(workspaces.byName("edited").orElseThrow().url().toString()).isEqualTo(url("/broken"));
-        assertThat(prober.state("edited").orElseThrow().up().reason()).isEqualTo("GET /global/health: HTTP 503");
+        assertThat(states.of("edited").orElseThrow().up().reason()).isEqualTo("GET /global/health: HTTP 503");
 
         kube.apps().deployments().inNamespace(NS).withName("opencode-edit")
                 .edit(d -> new DeploymentBuilder(d).editMetadata().addToAnnotations(P + "url", url("/healthy"))

@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.reseed;
+package cloud.angryninja.keeper.api;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +19,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import cloud.angryninja.keeper.api.BearerTokenRequired;
-import cloud.angryninja.keeper.leader.FollowerReply;
-import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.api.LeaderRequired;
+import cloud.angryninja.keeper.reseed.ReseedDecisions;
+import cloud.angryninja.keeper.reseed.ReseedInput;
+import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
+import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 
 /**
  * {@code POST /reseed}: the body is the laptop's auth.json (or its github-copilot entry); {@code ?workspace=NAME}
@@ -31,13 +35,11 @@ import cloud.angryninja.keeper.leader.Leadership;
  */
 @Path("/reseed")
 @BearerTokenRequired
+@LeaderRequired // only the leader reseeds; a follower reads no body
 public class ReseedResource {
 
     @Inject
     ReseedWorkflow workflow;
-
-    @Inject
-    Leadership leadership;
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -45,10 +47,6 @@ public class ReseedResource {
     public Response reseed(InputStream body, @QueryParam("workspace") List<String> workspaces, @QueryParam("dryRun") String dryRun,
             @QueryParam("force") String force, @QueryParam("mode") String mode, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uriInfo) throws IOException {
-        Optional<Response> follower = FollowerReply.unlessLeading(leadership, wantsText(accept));
-        if (follower.isPresent()) {
-            return follower.get(); // only the leader reseeds; the body is not read
-        }
         Optional<String> badQuery = ReseedDecisions.queryProblem(uriInfo == null ? null : uriInfo.getQueryParameters());
         if (badQuery.isPresent()) {
             return reply(workflow.refuse(400, badQuery.get()), accept); // refused before the body is read
@@ -61,19 +59,15 @@ public class ReseedResource {
             bytes = body.readNBytes(ReseedInput.MAX_BYTES + 1);
             tooLarge = bytes.length > ReseedInput.MAX_BYTES;
         }
-        ReseedReply reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(tooLarge ? new byte[0] : bytes, tooLarge, workspaces,
+        ReseedReply reply = workflow.reseed(new ReseedRequest(tooLarge ? new byte[0] : bytes, tooLarge, workspaces,
                 dryRun, force, mode));
         return reply(reply, accept);
     }
 
     private static Response reply(ReseedReply reply, String accept) {
-        return wantsText(accept)
+        return Accept.wantsText(accept)
                 ? Response.status(reply.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.toText()).build()
                 : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();
     }
 
-    /** Pure: text lines when the client asks for text/plain and not for JSON. */
-    static boolean wantsText(String accept) {
-        return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
-    }
 }

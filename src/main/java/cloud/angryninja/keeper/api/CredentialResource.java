@@ -1,10 +1,9 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.api;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,9 +23,13 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import cloud.angryninja.keeper.adoption.Adoption;
+import cloud.angryninja.keeper.adoption.CredentialMetrics;
 import cloud.angryninja.keeper.api.BearerTokenRequired;
-import cloud.angryninja.keeper.leader.FollowerReply;
-import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.api.LeaderRequired;
+import cloud.angryninja.keeper.api.ReportTokenRequired;
+import cloud.angryninja.keeper.credential.DopplerFingerprints;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.reseed.ReseedInput;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -34,12 +37,14 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 /**
  * {@code POST /workspaces/{workspace}/credential}: the workspace reports the credential its auth.json holds, the body
  * as {@code POST /reseed} takes it ({@code {"github-copilot":{...}}}, the same rules and limits; other providers are
- * dropped, never stored). Authorised by that workspace's report token only ({@link ReportTokens}): none or wrong 401,
- * another workspace's 403; checked before leadership, so a follower still refuses a wrong token, then answers 503
- * naming the leader. {@code POST /workspaces/{workspace}/credential/confirm?credential=<fingerprint>}, with the keeper's
- * API token, confirms the adoption of a credential of another account than the one on record.
+ * dropped, never stored). Authorised by that workspace's report token only ({@link ReportTokens}, checked by
+ * {@code ReportTokenFilter}): none or wrong 401, another workspace's 403; checked before leadership, so a follower still
+ * refuses a wrong token, then answers 503 naming the leader ({@code LeaderFilter}).
+ * {@code POST /workspaces/{workspace}/credential/confirm?credential=<fingerprint>}, with the keeper's API token, confirms
+ * the adoption of a credential of another account than the one on record.
  */
 @Path("/workspaces/{workspace}/credential")
+@LeaderRequired
 public class CredentialResource {
 
     private static final Logger LOG = Logger.getLogger(CredentialResource.class);
@@ -48,9 +53,6 @@ public class CredentialResource {
     @RegisterForReflection
     public record ReportReply(String workspace, String credential, String source, boolean changed, String message) {
     }
-
-    @Inject
-    ReportTokens tokens;
 
     @Inject
     ReportedCredentials reported;
@@ -67,33 +69,12 @@ public class CredentialResource {
     @Inject
     Workspaces workspaces;
 
-    @Inject
-    Leadership leadership;
-
     @POST
+    @ReportTokenRequired
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response report(@PathParam("workspace") String workspace, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, @Context UriInfo uriInfo, InputStream body) throws IOException {
-        switch (tokens.authorise(workspace, authorization)) {
-            case UNAUTHORIZED -> {
-                return error(401, "missing or wrong report token").header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
-            }
-            case FORBIDDEN -> {
-                return error(403, "this report token reports for another workspace").build();
-            }
-            case UNAVAILABLE -> {
-                return error(503, "the report token of this workspace cannot be read now; retry").header(HttpHeaders.RETRY_AFTER, 5)
-                        .build();
-            }
-            case ACCEPTED -> {
-                // go on
-            }
-        }
-        Optional<Response> follower = FollowerReply.unlessLeading(leadership, false);
-        if (follower.isPresent()) {
-            return follower.get();
-        }
+    public Response report(@PathParam("workspace") String workspace, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+            @Context UriInfo uriInfo, InputStream body) throws IOException {
         if (uriInfo != null && !uriInfo.getQueryParameters().isEmpty()) {
             return error(400, "POST /workspaces/{workspace}/credential takes no query parameter; nothing changed").build();
         }
@@ -133,10 +114,6 @@ public class CredentialResource {
     @BearerTokenRequired
     @Produces(MediaType.APPLICATION_JSON)
     public Response confirm(@PathParam("workspace") String workspace, @QueryParam("credential") String credential) {
-        Optional<Response> follower = FollowerReply.unlessLeading(leadership, false);
-        if (follower.isPresent()) {
-            return follower.get();
-        }
         if (workspaces.byName(workspace).isEmpty()) {
             return error(404, "no workspace of that name").build();
         }

@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,15 +16,20 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import cloud.angryninja.keeper.credential.AdoptionStatus.State;
+import cloud.angryninja.keeper.adoption.AdoptionStatus.State;
+import cloud.angryninja.keeper.credential.AccountRecord;
+import cloud.angryninja.keeper.credential.AdoptConfig;
+import cloud.angryninja.keeper.credential.CredentialStore;
+import cloud.angryninja.keeper.credential.DopplerFingerprints;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.doppler.DopplerException;
 import cloud.angryninja.keeper.github.GitHubAccounts;
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
-import cloud.angryninja.keeper.reseed.CredentialStore;
 import cloud.angryninja.keeper.reseed.Origin;
 import cloud.angryninja.keeper.reseed.ReseedReply;
+import cloud.angryninja.keeper.reseed.ReseedRequest;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
@@ -59,20 +64,17 @@ public class Adoption {
     private final jakarta.inject.Provider<CredentialStore> store;
     private final ReseedWorkflow workflow;
     private final AdoptConfig config;
-    private final CredentialMetrics metrics;
-    private final Leadership leadership;
+    /** Whether this replica judges reports: it leads (the reports of a follower are refused before they come here). */
+    private volatile boolean leading;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, AdoptionStatus> statuses = new ConcurrentHashMap<>();
+    private final AdoptionStatuses statuses;
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
-    private final Set<String> counted = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> lastPending = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> wanted = new ConcurrentHashMap<>();
 
     @Inject
     public Adoption(Workspaces workspaces, ReportedCredentials reported, Prober prober, AccountRecord accounts,
-            jakarta.inject.Provider<CredentialStore> store, ReseedWorkflow workflow, AdoptConfig config, CredentialMetrics metrics,
-            Leadership leadership) {
+            jakarta.inject.Provider<CredentialStore> store, ReseedWorkflow workflow, AdoptConfig config, CredentialMetrics metrics) {
         this.workspaces = workspaces;
         this.reported = reported;
         this.prober = prober;
@@ -80,14 +82,13 @@ public class Adoption {
         this.store = store;
         this.workflow = workflow;
         this.config = config;
-        this.metrics = metrics;
-        this.leadership = leadership;
+        this.statuses = new AdoptionStatuses(metrics, clock);
     }
 
     /** Where the adoption of the workspace's reported credential stands. */
     public Optional<AdoptionStatus> status(String workspace) {
         Optional<String> held = reported.held(workspace).map(ReportedCredentials.Held::fingerprint);
-        return Optional.ofNullable(statuses.get(workspace)).filter(s -> held.filter(s.credential()::equals).isPresent());
+        return statuses.last(workspace).filter(s -> held.filter(s.credential()::equals).isPresent());
     }
 
     /**
@@ -148,28 +149,28 @@ public class Adoption {
     /** One judgement of what the workspace holds. */
     void judge(Workspace w) {
         Optional<ReportedCredentials.Held> held = reported.held(w.name());
-        if (held.isEmpty() || !leadership.leads()) {
+        if (held.isEmpty() || !leading) {
             return;
         }
         ReportedCredentials.Held h = held.get();
         String fp = h.fingerprint();
-        set(w, AdoptionStatus.of(State.JUDGING, fp, "probing the workspace with it", clock.instant()));
+        statuses.set(w.name(), AdoptionStatus.of(State.JUDGING, fp, "probing the workspace with it", clock.instant()));
         WorkspaceState state = prober.probeNow(w);
         Optional<String> inDoppler;
         try {
             inDoppler = store.get().read(List.of(w.dopplerSecret())).getOrDefault(w.dopplerSecret(), Optional.empty())
                     .flatMap(DopplerFingerprints::fingerprint);
         } catch (DopplerException e) {
-            pending(w, fp, "Doppler could not be read (" + e.getMessage() + ")");
+            statuses.pending(w.name(), fp, "Doppler could not be read (" + e.getMessage() + ")");
             return;
         }
         if (inDoppler.filter(fp::equals).isPresent()) {
             reported.dopplerHolds(w.name(), fp);
-            set(w, AdoptionStatus.of(State.IN_SYNC, fp, "Doppler holds this credential", clock.instant()));
+            statuses.set(w.name(), AdoptionStatus.of(State.IN_SYNC, fp, "Doppler holds this credential", clock.instant()));
             return;
         }
         if (h.source() != ReportedCredentials.Source.WORKSPACE) {
-            set(w, AdoptionStatus.of(State.IN_SYNC, fp, "the keeper gave the workspace this credential; Doppler holds "
+            statuses.set(w.name(), AdoptionStatus.of(State.IN_SYNC, fp, "the keeper gave the workspace this credential; Doppler holds "
                     + inDoppler.orElse("none") + " (changed since): not adopted back", clock.instant()));
             return;
         }
@@ -178,14 +179,14 @@ public class Adoption {
         }
         GitHubAccounts.Answer account = accounts.accountOf(h.credential());
         if (!(account instanceof GitHubAccounts.Login login)) {
-            pending(w, fp, "GitHub did not name its account (" + AccountRecord.describe(account) + ")");
+            statuses.pending(w.name(), fp, "GitHub did not name its account (" + AccountRecord.describe(account) + ")");
             return;
         }
         AccountRecord.OnRecord onRecord;
         try {
             onRecord = accounts.onRecord(w.dopplerSecret());
         } catch (DopplerException e) {
-            pending(w, fp, "the account on record could not be read from Doppler (" + e.getMessage() + ")");
+            statuses.pending(w.name(), fp, "the account on record could not be read from Doppler (" + e.getMessage() + ")");
             return;
         }
         if (!onRecord.matches(login.login()) && !confirmed.contains(w.name() + ":" + fp)) {
@@ -197,7 +198,7 @@ public class Adoption {
                             + " on record (" + onRecord.where() + "): not spread without a person's confirmation (POST /workspaces/"
                             + w.name() + "/credential/confirm?credential=" + fp + " with the keeper's API token)",
                     clock.instant()).withAccounts(Optional.of(login.login()), onRecord.login());
-            settle(w, waiting, State.WAITING_CONFIRMATION);
+            statuses.settle(w.name(), waiting, State.WAITING_CONFIRMATION);
             LOG.warnf("%s: %s", w.name(), waiting.message());
             return;
         }
@@ -210,7 +211,7 @@ public class Adoption {
      */
     private boolean accepted(Workspace w, WorkspaceState state, String fp) {
         if (!state.credentialFingerprint().filter(fp::equals).isPresent()) {
-            pending(w, fp, "the probe checked another credential (" + state.credentialFingerprint().orElse("none")
+            statuses.pending(w.name(), fp, "the probe checked another credential (" + state.credentialFingerprint().orElse("none")
                     + "): the workspace reported again meanwhile");
             return false;
         }
@@ -219,10 +220,10 @@ public class Adoption {
                 if (state.copilotModels() > 0) {
                     return true;
                 }
-                refused(w, fp, "Copilot accepts it but enables no model in the picker (state " + state.state().label() + ")");
+                statuses.refused(w.name(), fp, "Copilot accepts it but enables no model in the picker (state " + state.state().label() + ")");
             }
-            case FAIL -> refused(w, fp, "Copilot refuses it: " + state.credential().reason() + " (state " + state.state().label() + ")");
-            default -> pending(w, fp, "Copilot gave no verdict (" + state.credential().reason() + ")");
+            case FAIL -> statuses.refused(w.name(), fp, "Copilot refuses it: " + state.credential().reason() + " (state " + state.state().label() + ")");
+            default -> statuses.pending(w.name(), fp, "Copilot gave no verdict (" + state.credential().reason() + ")");
         }
         return false;
     }
@@ -230,72 +231,45 @@ public class Adoption {
     private void adopt(Workspace w, ReportedCredentials.Held h, String account, AccountRecord.OnRecord onRecord) {
         String fp = h.fingerprint();
         List<String> targets = config.spread() ? List.of() : List.of(w.name());
-        set(w, AdoptionStatus.of(State.JUDGING, fp, "adopting: writing it to Doppler" + (config.spread() ? " for every workspace"
+        statuses.set(w.name(), AdoptionStatus.of(State.JUDGING, fp, "adopting: writing it to Doppler" + (config.spread() ? " for every workspace"
                 + " and giving it to the others" : ""), clock.instant()).withAccounts(Optional.of(account), onRecord.login()));
         byte[] body = h.authJson().getBytes(StandardCharsets.UTF_8);
         ReseedReply reply;
         try {
-            reply = workflow.reseed(new ReseedWorkflow.ReseedRequest(body, false, targets, null, null, null, Origin.workspace(w.name())));
+            reply = workflow.reseed(new ReseedRequest(body, false, targets, null, null, null, Origin.workspace(w.name())));
         } finally {
             java.util.Arrays.fill(body, (byte) 0);
         }
         AdoptionStatus done;
         if (reply.status() == 200) {
             done = AdoptionStatus.of(State.ADOPTED, fp, "adopted by reseed " + reply.reseed() + ": " + reply.message(), clock.instant());
-            settle(w, done.withAccounts(Optional.of(account), onRecord.login()).withReseed(reply.reseed()), State.ADOPTED);
+            statuses.settle(w.name(), done.withAccounts(Optional.of(account), onRecord.login()).withReseed(reply.reseed()), State.ADOPTED);
             confirmed.remove(w.name() + ":" + fp);
             LOG.infof("%s: reported credential %s (account %s) adopted by reseed %s", w.name(), fp, account, reply.reseed());
         } else if (reply.status() == 409) {
-            pending(w, fp, "another reseed runs: " + reply.message());
+            statuses.pending(w.name(), fp, "another reseed runs: " + reply.message());
         } else if (reply.status() == 422) {
-            refused(w, fp, "the reseed refused it: " + reply.message());
+            statuses.refused(w.name(), fp, "the reseed refused it: " + reply.message());
         } else {
             done = AdoptionStatus.of(State.FAILED, fp, "reseed " + reply.reseed() + " ended " + reply.result() + " (HTTP " + reply.status()
                     + "): " + reply.message(), clock.instant());
-            settle(w, done.withAccounts(Optional.of(account), onRecord.login()).withReseed(reply.reseed()), State.FAILED);
+            statuses.settle(w.name(), done.withAccounts(Optional.of(account), onRecord.login()).withReseed(reply.reseed()), State.FAILED);
             LOG.warnf("%s: the adoption of credential %s failed: reseed %s ended %s (HTTP %d)", w.name(), fp, reply.reseed(),
                     reply.result(), reply.status());
         }
     }
 
-    private void refused(Workspace w, String fp, String why) {
-        settle(w, AdoptionStatus.of(State.REFUSED, fp, why + "; not adopted, nothing changed", clock.instant()), State.REFUSED);
-        LOG.warnf("%s: reported credential %s not adopted: %s", w.name(), fp, why);
-    }
-
-    /** Pending again for the same reason (every report while Doppler is unreachable, say): logged once. */
-    private void pending(Workspace w, String fp, String why) {
-        if (!(fp + ":" + why).equals(lastPending.put(w.name(), fp + ":" + why))) {
-            LOG.infof("%s: reported credential %s: %s; judged again at the next report", w.name(), fp, why);
-        }
-        set(w, AdoptionStatus.of(State.PENDING, fp, why + "; judged again at the workspace's next report", clock.instant()));
-    }
-
-    /** A state that ends a judgement: counted once per workspace, credential and result. */
-    private void settle(Workspace w, AdoptionStatus status, State result) {
-        statuses.put(w.name(), status);
-        if (counted.add(w.name() + ":" + status.credential() + ":" + result.label())) {
-            metrics.adoption(w.name(), result);
-        }
-    }
-
-    private void set(Workspace w, AdoptionStatus status) {
-        statuses.put(w.name(), status);
-    }
-
     void onWorkspace(@Observes WorkspaceEvent event) {
         if (event.kind() == WorkspaceEvent.Kind.LEFT) {
-            statuses.remove(event.workspace().name());
-            lastPending.remove(event.workspace().name());
+            statuses.forget(event.workspace().name());
         }
     }
 
     void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
         if (!change.leading()) {
             statuses.clear();
             confirmed.clear();
-            counted.clear();
-            lastPending.clear();
         }
     }
 }

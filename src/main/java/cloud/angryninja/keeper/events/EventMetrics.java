@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.metrics;
+package cloud.angryninja.keeper.events;
 
 import java.util.List;
 import java.util.Map;
@@ -13,8 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
-import cloud.angryninja.keeper.events.CopilotAuthErrors;
-import cloud.angryninja.keeper.events.EventsConfig;
+import cloud.angryninja.keeper.metrics.WorkspaceMeters;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.workspace.Workspaces;

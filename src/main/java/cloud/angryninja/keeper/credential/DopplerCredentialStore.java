@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.reseed;
+package cloud.angryninja.keeper.credential;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import java.time.Instant;
 import java.util.EnumMap;
@@ -78,7 +78,7 @@ public class CredentialMetrics {
         series.on(event);
     }
 
-    void reported(String workspace, Instant at) {
+    public void reported(String workspace, Instant at) {
         series.get(workspace).ifPresent(s -> s.lastReportSeconds = at.toEpochMilli() / 1000.0);
     }
 

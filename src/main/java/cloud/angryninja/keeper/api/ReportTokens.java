@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +23,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import cloud.angryninja.keeper.api.ApiConfig;
-import cloud.angryninja.keeper.probe.CredentialSource;
+import cloud.angryninja.keeper.kube.Secrets;
 import cloud.angryninja.keeper.probe.ProbeConfig;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
@@ -141,7 +141,7 @@ public class ReportTokens {
             Thread.currentThread().interrupt();
             return new Read(Optional.empty(), true, clock.instant());
         }
-        Optional<String> token = secret == null ? Optional.empty() : CredentialSource.value(secret, w.reportTokenKey()).map(String::trim);
+        Optional<String> token = secret == null ? Optional.empty() : Secrets.value(secret, w.reportTokenKey()).map(String::trim);
         if (token.isEmpty() || token.get().isEmpty()) {
             warnOnce(w, "missing", "%s: no report token in %s: its reports are refused (401)", w.name(), where);
             return new Read(Optional.empty(), false, clock.instant());

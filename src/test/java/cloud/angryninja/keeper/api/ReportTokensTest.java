@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 
 import cloud.angryninja.keeper.api.ApiConfig;
-import cloud.angryninja.keeper.credential.ReportTokens.Verdict;
+import cloud.angryninja.keeper.api.ReportTokens.Verdict;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.MockCluster;
 import cloud.angryninja.keeper.testing.TestWorkspaces;

@@ -1,16 +1,19 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import cloud.angryninja.keeper.credential.DopplerFingerprints;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.leader.Leadership;
-import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.WorkspaceState;
+import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
@@ -41,18 +44,18 @@ public class CredentialHomes {
     private final Workspaces workspaces;
     private final ReportedCredentials reported;
     private final DopplerFingerprints doppler;
-    private final Prober prober;
-    private final Leadership leadership;
+    private final WorkspaceStates states;
+    /** Whether what this replica knows is current: it leads. */
+    private volatile boolean leading;
     private final jakarta.inject.Provider<Adoption> adoption;
 
     @Inject
-    public CredentialHomes(Workspaces workspaces, ReportedCredentials reported, DopplerFingerprints doppler, Prober prober,
-            Leadership leadership, jakarta.inject.Provider<Adoption> adoption) {
+    public CredentialHomes(Workspaces workspaces, ReportedCredentials reported, DopplerFingerprints doppler, WorkspaceStates states,
+            jakarta.inject.Provider<Adoption> adoption) {
         this.workspaces = workspaces;
         this.reported = reported;
         this.doppler = doppler;
-        this.prober = prober;
-        this.leadership = leadership;
+        this.states = states;
         this.adoption = adoption;
     }
 
@@ -68,11 +71,15 @@ public class CredentialHomes {
 
     /** 1 while the workspace holds another credential than Doppler's, 0 the same, NaN unknown or on a follower. */
     public double drift(String workspace) {
-        if (!leadership.leads()) {
+        if (!leading) {
             return Double.NaN;
         }
         return differs(fingerprint(workspace, reported.held(workspace)), dopplerSeen(workspace)).map(d -> d ? 1.0 : 0.0)
                 .orElse(Double.NaN);
+    }
+
+    void onLeadership(@Observes Leadership.LeadershipChange change) {
+        leading = change.leading();
     }
 
     /** Pure: whether the credential held and Doppler's differ; empty while either is unknown. */
@@ -85,7 +92,7 @@ public class CredentialHomes {
 
     private Optional<String> fingerprint(String workspace, Optional<ReportedCredentials.Held> held) {
         return held.map(ReportedCredentials.Held::fingerprint)
-                .or(() -> prober.state(workspace).flatMap(WorkspaceState::credentialFingerprint));
+                .or(() -> states.of(workspace).flatMap(WorkspaceState::credentialFingerprint));
     }
 
     private Optional<DopplerFingerprints.Seen> dopplerSeen(String workspace) {

@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.login;
+package cloud.angryninja.keeper.api;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +17,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import cloud.angryninja.keeper.api.BearerTokenRequired;
-import cloud.angryninja.keeper.leader.FollowerReply;
-import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.api.LeaderAnswersTheRest;
+import cloud.angryninja.keeper.api.LeaderRequired;
+import cloud.angryninja.keeper.login.LoginReply;
+import cloud.angryninja.keeper.login.LoginService;
 
 /**
  * {@code POST /login}: starts GitHub's device flow ({@code ?workspace=NAME} repeatable as for the reseed,
@@ -34,32 +36,23 @@ public class LoginResource {
     @Inject
     LoginService logins;
 
-    @Inject
-    Leadership leadership;
-
     @POST
+    @LeaderRequired // only the leader reseeds, so only the leader logs in
     @Consumes(MediaType.WILDCARD)
     @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
     public Response start(@QueryParam("workspace") List<String> workspaces, @QueryParam("enterprise") String enterprise,
             @QueryParam("force") String force, @QueryParam("mode") String mode, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
-        Optional<Response> follower = FollowerReply.unlessLeading(leadership, wantsText(accept));
-        if (follower.isPresent()) {
-            return follower.get(); // only the leader reseeds, so only the leader logs in
-        }
         return answer(logins.start(new LoginService.LoginRequest(workspaces, enterprise, force, mode)), accept);
     }
 
     @GET
     @Path("{id}")
+    @LeaderAnswersTheRest // a login this replica does not know, the leader ran
     @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
     public Response get(@PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         Optional<LoginReply> login = logins.get(id);
         if (login.isPresent()) {
             return answer(login.get(), accept);
-        }
-        Optional<Response> follower = FollowerReply.unlessLeading(leadership, wantsText(accept));
-        if (follower.isPresent()) {
-            return follower.get(); // the leader ran it
         }
         String named = id.matches("[a-z0-9]{1,16}") ? "login " + id : "that login";
         return answer(LoginReply.rejected(404, "no " + named + " here (the keeper keeps the last " + LoginService.HISTORY
@@ -67,13 +60,9 @@ public class LoginResource {
     }
 
     private static Response answer(LoginReply reply, String accept) {
-        return wantsText(accept)
+        return Accept.wantsText(accept)
                 ? Response.status(reply.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(reply.toText()).build()
                 : Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply).build();
     }
 
-    /** Pure: text lines when the client asks for text/plain and not for JSON. */
-    static boolean wantsText(String accept) {
-        return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
-    }
 }

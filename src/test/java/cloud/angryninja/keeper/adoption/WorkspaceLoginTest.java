@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.credential;
+package cloud.angryninja.keeper.adoption;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -48,13 +48,14 @@ import io.restassured.response.Response;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.copilot.CopilotState;
+import cloud.angryninja.keeper.credential.ReportedCredentials;
 import cloud.angryninja.keeper.deploy.Promtool;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.login.GitHubWireMock;
 import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.metrics.KeeperMetrics;
-import cloud.angryninja.keeper.probe.Prober;
+import cloud.angryninja.keeper.probe.WorkspaceStates;
 import cloud.angryninja.keeper.reseed.RealOpenCodeWorkspaces;
 import cloud.angryninja.keeper.reseed.RealWorkspacesCluster;
 import cloud.angryninja.keeper.testing.LogCapture;
@@ -100,7 +101,7 @@ class WorkspaceLoginTest {
     Workspaces workspaces;
 
     @Inject
-    Prober prober;
+    WorkspaceStates states;
 
     @Inject
     ReportedCredentials reported;
@@ -275,7 +276,7 @@ class WorkspaceLoginTest {
 
         await().atMost(ReporterProcess.REPORT_WAIT).until(() -> held("alpha").equals(Optional.of(CopilotCredential.fingerprint(REVOKED))));
         await().atMost(Duration.ofSeconds(30)).until(() -> adoption.status("alpha").map(AdoptionStatus::state).orElse("").equals("refused"));
-        assertThat(prober.state("alpha").orElseThrow().state()).as("the workspace's state says what is wrong").isEqualTo(CopilotState.REVOKED);
+        assertThat(states.of("alpha").orElseThrow().state()).as("the workspace's state says what is wrong").isEqualTo(CopilotState.REVOKED);
         assertThat(adoption.status("alpha").orElseThrow().message()).contains("Copilot refuses it").contains("not adopted, nothing changed");
         assertThat(heldCredential("alpha").path("source").asText()).isEqualTo("workspace");
         assertThat(heldCredential("alpha").path("differsFromDoppler").asBoolean()).isTrue();
@@ -309,7 +310,7 @@ class WorkspaceLoginTest {
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> held("alpha").equals(Optional.of(fp)));
         assertThat(Duration.ofNanos(System.nanoTime() - loggedIn)).as("the keeper knows within 10 s").isLessThan(Duration.ofSeconds(10));
-        await().atMost(Duration.ofSeconds(30)).until(() -> prober.state("alpha").orElseThrow().state() == CopilotState.WORKING);
+        await().atMost(Duration.ofSeconds(30)).until(() -> states.of("alpha").orElseThrow().state() == CopilotState.WORKING);
         await().atMost(Duration.ofSeconds(90)).until(() -> adoption.status("alpha").map(AdoptionStatus::state).orElse("").equals("adopted"));
 
         String reduced = TestCredentials.authJson(NEW);
@@ -413,7 +414,7 @@ class WorkspaceLoginTest {
         assertThat(waiting.message()).contains("not spread without a person's confirmation")
                 .contains("/workspaces/alpha/credential/confirm?credential=" + fp);
         assertThat(heldCredential("alpha").path("adoption").path("state").asText()).isEqualTo("waiting_confirmation");
-        assertThat(prober.state("alpha").orElseThrow().state()).as("it works in alpha").isEqualTo(CopilotState.WORKING);
+        assertThat(states.of("alpha").orElseThrow().state()).as("it works in alpha").isEqualTo(CopilotState.WORKING);
         assertThat(DopplerWireMock.writes(doppler)).as("nothing spread").isEmpty();
         assertThat(world.authJsonOf("beta")).isEqualTo(betaAuth);
 
