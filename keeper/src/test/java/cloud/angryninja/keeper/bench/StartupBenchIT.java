@@ -26,7 +26,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.Tier;
 

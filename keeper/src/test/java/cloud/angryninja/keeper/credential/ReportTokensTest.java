@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import cloud.angryninja.keeper.api.ApiConfig;
 import cloud.angryninja.keeper.credential.ReportTokens.Verdict;
 import cloud.angryninja.keeper.testing.LogCapture;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;

@@ -34,7 +34,7 @@ import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.testing.LocalMavenMirror;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MetricsText;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.Tier;
 
 /**

@@ -43,7 +43,7 @@ import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.quota.QuotaStandIn;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.Loopback;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.Tier;
 

@@ -31,10 +31,10 @@ import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
-import cloud.angryninja.keeper.testing.FakeDeploymentController;
-import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
+import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
+import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.testing.Loopback;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
-import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.ApiCalls.ApiCall;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.WorkspaceDiscovery;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -24,8 +24,8 @@ import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.leader.LeadershipConfig;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
-import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.ApiCalls.ApiCall;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 

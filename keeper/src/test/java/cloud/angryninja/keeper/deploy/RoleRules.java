@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cloud.angryninja.keeper.manifests.Yaml;
-import cloud.angryninja.keeper.testing.ApiCalls.ApiCall;
+import cloud.angryninja.keeper.sandbox.ApiCalls.ApiCall;
 
 /**
  * A namespaced Role's rules, deciding requests as Kubernetes RBAC does: a rule allows a request when

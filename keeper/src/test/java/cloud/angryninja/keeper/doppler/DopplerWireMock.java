@@ -12,12 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import cloud.angryninja.keeper.sandbox.DopplerStandIn;
 
 /**
  * A Doppler API stand-in: WireMock on a random loopback port, with the keeper's {@code keeper.doppler.*}
@@ -28,8 +27,8 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "dp.st.prd.FAKE-doppler-token-0123456789";
     public static final String PROJECT = "opencode";
     public static final String CONFIG = "prd";
-    public static final String WRITE_PATH = "/v3/configs/config/secrets";
-    public static final String READ_PATH = "/v3/configs/config/secret";
+    public static final String WRITE_PATH = DopplerStandIn.WRITE_PATH;
+    public static final String READ_PATH = DopplerStandIn.READ_PATH;
 
     /** Marks the test field that receives the running {@link WireMockServer}. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -37,66 +36,18 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
     public @interface Server {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private WireMockServer server;
 
-    /**
-     * What a Doppler config holds, as its writes set it: a read stub made by {@link #stateful} answers the value last
-     * written (or given at the start), else 404, as Doppler does; the write stub records what it sets.
-     */
-    static final class State implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
-        static final String NAME = "doppler-state";
-        final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, DopplerStandIn.State> STATES = new java.util.concurrent.ConcurrentHashMap<>();
 
-        @Override
-        public String getName() {
-            return NAME;
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
-        }
-
-        @Override
-        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
-            var request = event.getRequest();
-            if (request.getMethod().getName().equals("POST")) {
-                values.putAll(secretsOf(request));
-                return event.getResponseDefinition();
-            }
-            String value = values.get(request.queryParameter("name").firstValue());
-            if (value == null) {
-                return com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)
-                        .withBody("{\"messages\":[\"Could not find requested secret\"],\"success\":false}").build();
-            }
-            try {
-                return com.github.tomakehurst.wiremock.client.WireMock.okJson(JSON.writeValueAsString(Map.of("name",
-                        request.queryParameter("name").firstValue(), "value", Map.of("raw", value, "computed", value)))).build();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static final Map<Integer, State> STATES = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Doppler holds {@code initial} and what is written later: reads and writes through {@link State}. */
+    /** Doppler holds {@code initial} and what is written later: reads and writes through the sandbox's {@link DopplerStandIn}. */
     public static void stateful(WireMockServer server, Map<String, String> initial) {
-        State state = STATES.get(server.port());
-        server.resetAll();
-        state.values.clear();
-        state.values.putAll(initial);
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(READ_PATH)).willReturn(
-                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers(State.NAME)));
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(WRITE_PATH)).willReturn(
-                com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"success\":true}").withTransformers(State.NAME)));
+        DopplerStandIn.answer(server, STATES.get(server.port()), initial);
     }
 
     @Override
     public Map<String, String> start() {
-        State state = new State();
+        DopplerStandIn.State state = new DopplerStandIn.State();
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(state));
         server.start();
         STATES.put(server.port(), state);
@@ -128,7 +79,7 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
     /** Bodies of every secrets write Doppler received, oldest first, as {@code secrets} maps. */
     public static List<Map<String, String>> writes(WireMockServer server) {
         return server.findAll(postRequestedFor(urlPathEqualTo(WRITE_PATH))).stream()
-                .map(DopplerWireMock::secretsOf)
+                .map(DopplerStandIn::secretsOf)
                 .toList();
     }
 
@@ -141,16 +92,5 @@ public class DopplerWireMock implements QuarkusTestResourceLifecycleManager {
             }
         }
         return Optional.empty();
-    }
-
-    private static Map<String, String> secretsOf(LoggedRequest request) {
-        try {
-            JsonNode secrets = JSON.readTree(request.getBodyAsString()).path("secrets");
-            java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
-            secrets.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Doppler stub received a body that is not JSON", e);
-        }
     }
 }

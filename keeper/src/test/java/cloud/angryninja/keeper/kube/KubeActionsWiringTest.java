@@ -12,11 +12,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.reseed.ReseedConfig;
-import cloud.angryninja.keeper.testing.ApiCalls;
-import cloud.angryninja.keeper.testing.FakeDeploymentController;
-import cloud.angryninja.keeper.testing.FakeExternalSecretsOperator;
-import cloud.angryninja.keeper.testing.FakeReloader;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.ApiCalls;
+import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
+import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
+import cloud.angryninja.keeper.sandbox.FakeReloader;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

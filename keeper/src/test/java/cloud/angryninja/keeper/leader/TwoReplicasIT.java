@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.Tier;
 

@@ -37,7 +37,7 @@ import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.reseed.RealOpenCodeWorkspaces;
 import cloud.angryninja.keeper.reseed.RealWorkspacesCluster;
-import cloud.angryninja.keeper.testing.FakeDeploymentController;
+import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;

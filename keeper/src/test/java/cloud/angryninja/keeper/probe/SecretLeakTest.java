@@ -179,10 +179,10 @@ class SecretLeakTest {
         // Reseed paths with the same secrets: bad input, a credential Copilot refuses (and echoes), a dry run refused
         // by the cluster, a reseed stopped by missing Doppler settings; another provider's key rides along.
         String laptop = "{\"openai\":{\"type\":\"api\",\"key\":\"" + OTHER_KEY + "\"}," + authJson.substring(1);
-        kube.apps().deployments().inNamespace(seeded.namespace()).resource(cloud.angryninja.keeper.testing.MockCluster.deployment(
+        kube.apps().deployments().inNamespace(seeded.namespace()).resource(cloud.angryninja.keeper.sandbox.MockCluster.deployment(
                 seeded.namespace(), seeded.deployment(), seeded.secret(), false)).createOr(existing -> existing.update());
         kube.genericKubernetesResources(cloud.angryninja.keeper.kube.ExternalSecrets.CONTEXT).inNamespace(seeded.namespace())
-                .resource(cloud.angryninja.keeper.testing.MockCluster.externalSecret(seeded.namespace(), seeded.externalSecret(),
+                .resource(cloud.angryninja.keeper.sandbox.MockCluster.externalSecret(seeded.namespace(), seeded.externalSecret(),
                         seeded.secret(), seeded.secretKey(), seeded.dopplerSecret(), "Periodic")).createOr(existing -> existing.update());
         bodies.add(reseed(laptop.substring(0, laptop.length() - 3), "?workspace=seeded", 400));
         copilot.stubFor(get(urlEqualTo("/models")).willReturn(aResponse().withStatus(401).withBody(echo)));

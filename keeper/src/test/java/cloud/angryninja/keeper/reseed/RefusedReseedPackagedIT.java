@@ -39,7 +39,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
 import cloud.angryninja.keeper.kube.ExternalSecrets;
-import cloud.angryninja.keeper.testing.MockCluster;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;

@@ -37,8 +37,8 @@ import io.restassured.response.Response;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
-import cloud.angryninja.keeper.testing.ApiCalls;
-import cloud.angryninja.keeper.testing.FakeDeploymentController;
+import cloud.angryninja.keeper.sandbox.ApiCalls;
+import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;

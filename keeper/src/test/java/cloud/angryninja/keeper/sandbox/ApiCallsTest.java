@@ -1,8 +1,10 @@
-package cloud.angryninja.keeper.testing;
+package cloud.angryninja.keeper.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+
+import cloud.angryninja.keeper.testing.Tier;
 
 /** Recorded request lines read as RBAC verbs and resources. */
 @Tier.Unit

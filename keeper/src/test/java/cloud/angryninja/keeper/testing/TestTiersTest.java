@@ -37,7 +37,6 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.domain.ReferencedClassObject;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
@@ -55,8 +54,8 @@ import cloud.angryninja.keeper.manifests.ClusterSnapshot;
  * <p>The reach is found in the compiled classes (ArchUnit): a call reaches the method called and its overrides; making
  * an object reaches every method of its class (it can be called back); touching a class runs its static initializer.
  * Calls inside lambdas and method references count as calls of the method that holds them. What is not seen: code
- * reached by reflection, or the application a {@code @QuarkusTest} boots (its beans are the keeper's own; the sandbox
- * that starts OpenCode is dev-mode only). A failure names the chain of calls, e.g. {@code AlertRulesTest.promtool... ->
+ * reached by reflection, or the application a {@code @QuarkusTest} boots (its beans are the keeper's own; the sandbox's,
+ * which start OpenCode, are indexed in dev mode only). A failure names the chain of calls, e.g. {@code AlertRulesTest.promtool... ->
  * Promtool.shippedRuleGroups -> K8sTree.build -> ClusterSnapshot.adopted -> ClusterSnapshot.location}.
  */
 @Tier.Unit
@@ -64,8 +63,12 @@ class TestTiersTest {
 
     static final String PROJECT = "cloud.angryninja.keeper";
     static final Set<String> TIERS = Set.of(Tier.UNIT, Tier.INTEGRATION, Tier.PACKAGED);
-    /** The project's compiled classes, main and test (target/classes, target/test-classes). */
-    static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeJars())
+    /**
+     * The project's compiled classes: the keeper's main and test (target/classes, target/test-classes) and the sandbox's
+     * (its class folder, or its jar once the build has packaged it), where the tests' stand-ins start OpenCode.
+     */
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(location -> !location.isJar() || location.contains("opencode-keeper-sandbox"))
             .importPackages(PROJECT);
 
     /**

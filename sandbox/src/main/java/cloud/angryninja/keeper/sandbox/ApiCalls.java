@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.testing;
+package cloud.angryninja.keeper.sandbox;
 
 import java.net.URI;
 import java.util.ArrayList;

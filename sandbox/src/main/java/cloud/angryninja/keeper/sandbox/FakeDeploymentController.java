@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.testing;
+package cloud.angryninja.keeper.sandbox;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import cloud.angryninja.keeper.kube.Rollouts;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -19,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * Plays the Deployment controller on a mock Kubernetes API: every change of a Deployment's pod template is one
@@ -29,6 +29,11 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 public final class FakeDeploymentController implements AutoCloseable {
 
     private enum Behaviour { COMPLETE, STALL, DEADLINE_EXCEEDED }
+
+    /** The reason of {@code Progressing=False} when a rollout ran out of its progress deadline. */
+    public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final KubernetesClient client;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,16 +59,16 @@ public final class FakeDeploymentController implements AutoCloseable {
         informer = client.apps().deployments().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Deployment d) {
-                templates.put(key(d), Rollouts.templateFingerprint(d));
+                templates.put(key(d), template(d));
                 rollouts.computeIfAbsent(key(d), k -> new AtomicInteger());
-                if (!Rollouts.isComplete(d)) {
+                if (!isComplete(d)) {
                     executor.execute(() -> complete(d.getMetadata().getNamespace(), d.getMetadata().getName()));
                 }
             }
 
             @Override
             public void onUpdate(Deployment before, Deployment d) {
-                String fingerprint = Rollouts.templateFingerprint(d);
+                String fingerprint = template(d);
                 if (!fingerprint.equals(templates.put(key(d), fingerprint))) {
                     rollouts.computeIfAbsent(key(d), k -> new AtomicInteger()).incrementAndGet();
                     executor.execute(() -> roll(d.getMetadata().getNamespace(), d.getMetadata().getName()));
@@ -134,7 +139,7 @@ public final class FakeDeploymentController implements AutoCloseable {
                 complete(namespace, name);
             }, stepDelay.toMillis(), TimeUnit.MILLISECONDS);
             case DEADLINE_EXCEEDED -> executor.schedule(() -> setStatus(namespace, name, false,
-                    condition("False", Rollouts.PROGRESS_DEADLINE_EXCEEDED, "ReplicaSet \"" + name + "\" has timed out progressing.")),
+                    condition("False", PROGRESS_DEADLINE_EXCEEDED, "ReplicaSet \"" + name + "\" has timed out progressing.")),
                     stepDelay.toMillis(), TimeUnit.MILLISECONDS);
             case STALL -> {
             }
@@ -182,6 +187,28 @@ public final class FakeDeploymentController implements AutoCloseable {
         String now = Instant.now().toString();
         return new DeploymentConditionBuilder().withType("Progressing").withStatus(status).withReason(reason).withMessage(message)
                 .withLastUpdateTime(now).withLastTransitionTime(now).build();
+    }
+
+    /** The pod template as JSON: a change of it is a rollout. */
+    private static String template(Deployment d) {
+        return SERIALIZATION.asJson(d.getSpec() == null ? null : d.getSpec().getTemplate());
+    }
+
+    /** The current generation observed, every wanted replica updated and available. */
+    static boolean isComplete(Deployment d) {
+        var status = d.getStatus();
+        if (status == null || d.getMetadata().getGeneration() == null) {
+            return false;
+        }
+        long observed = status.getObservedGeneration() == null ? 0 : status.getObservedGeneration();
+        int wanted = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        int updated = orZero(status.getUpdatedReplicas());
+        return observed >= d.getMetadata().getGeneration() && updated == wanted && orZero(status.getReplicas()) == updated
+                && orZero(status.getAvailableReplicas()) == updated;
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
     }
 
     private static String key(Deployment d) {

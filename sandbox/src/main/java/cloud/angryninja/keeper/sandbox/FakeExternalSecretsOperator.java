@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.testing;
+package cloud.angryninja.keeper.sandbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import cloud.angryninja.keeper.kube.ExternalSecrets;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
@@ -33,6 +33,15 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * hang (do nothing). ExternalSecrets that appear are remembered, not synced.
  */
 public final class FakeExternalSecretsOperator implements AutoCloseable {
+
+    /** ESO's API: {@code external-secrets.io/v1}, kind {@code ExternalSecret}. */
+    public static final String GROUP = "external-secrets.io";
+    public static final String VERSION = "v1";
+    public static final String KIND = "ExternalSecret";
+    public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
+            .withGroup(GROUP).withVersion(VERSION).withKind(KIND).withPlural("externalsecrets").withNamespaced(true).build();
+    /** The reason of ESO's {@code Ready=True} condition after a sync. */
+    public static final String SYNCED = "SecretSynced";
 
     private enum Behaviour { SYNC, FAIL, HANG }
 
@@ -64,7 +73,7 @@ public final class FakeExternalSecretsOperator implements AutoCloseable {
 
     /** Starts watching ExternalSecrets in every namespace. */
     public FakeExternalSecretsOperator start() {
-        informer = client.genericKubernetesResources(ExternalSecrets.CONTEXT).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        informer = client.genericKubernetesResources(CONTEXT).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource es) {
                 lastAnnotations.put(key(es), annotations(es));
@@ -196,7 +205,7 @@ public final class FakeExternalSecretsOperator implements AutoCloseable {
             }
         }
         String namespace = es.getMetadata().getNamespace();
-        String target = ExternalSecrets.targetSecretName(es);
+        String target = targetName(es);
         var secrets = client.secrets().inNamespace(namespace);
         if (secrets.withName(target).get() == null) {
             secrets.resource(new SecretBuilder().withNewMetadata().withName(target).withNamespace(namespace).endMetadata()
@@ -209,14 +218,14 @@ public final class FakeExternalSecretsOperator implements AutoCloseable {
                 return s;
             });
         }
-        setReady(es, "True", ExternalSecrets.REASON_SYNCED, "secret synced", true);
+        setReady(es, "True", SYNCED, "secret synced", true);
         syncs.incrementAndGet();
     }
 
     @SuppressWarnings("unchecked")
     private void setReady(GenericKubernetesResource es, String status, String reason, String message, boolean refreshed) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        client.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(es.getMetadata().getNamespace())
+        client.genericKubernetesResources(CONTEXT).inNamespace(es.getMetadata().getNamespace())
                 .withName(es.getMetadata().getName()).editStatus(current -> {
                     Map<String, Object> old = current.getAdditionalProperties().get("status") instanceof Map<?, ?> m
                             ? (Map<String, Object>) m : Map.of();
@@ -240,8 +249,17 @@ public final class FakeExternalSecretsOperator implements AutoCloseable {
                 });
     }
 
+    /** ESO's target Secret: {@code spec.target.name}, else the ExternalSecret's own name. */
+    @SuppressWarnings("unchecked")
+    private static String targetName(GenericKubernetesResource es) {
+        Object spec = es.getAdditionalProperties().get("spec");
+        Object target = spec instanceof Map<?, ?> m ? m.get("target") : null;
+        Object name = target instanceof Map<?, ?> t ? ((Map<String, Object>) t).get("name") : null;
+        return name instanceof String n && !n.isBlank() ? n : es.getMetadata().getName();
+    }
+
     private GenericKubernetesResource get(String namespace, String name) {
-        return client.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(namespace).withName(name).get();
+        return client.genericKubernetesResources(CONTEXT).inNamespace(namespace).withName(name).get();
     }
 
     private static String key(GenericKubernetesResource es) {

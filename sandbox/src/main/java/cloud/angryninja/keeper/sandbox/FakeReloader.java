@@ -1,4 +1,4 @@
-package cloud.angryninja.keeper.testing;
+package cloud.angryninja.keeper.sandbox;
 
 import java.time.Duration;
 import java.util.Map;
@@ -8,8 +8,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import cloud.angryninja.keeper.kube.Rollouts;
-import cloud.angryninja.keeper.kube.Sha256;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,12 +18,17 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Plays Stakater Reloader (annotations strategy) on a mock Kubernetes API: when a Secret's data changes, every
- * Deployment in its namespace that Reloader watches for it ({@link Rollouts#isWatchedByReloader}) gets its pod
+ * Deployment in its namespace that Reloader watches for it ({@link #watches}) and whose pods use it gets its pod
  * template annotated {@code reloader.stakater.com/last-reloaded-from}, which rolls it.
  */
 public final class FakeReloader implements AutoCloseable {
 
     public static final String LAST_RELOADED_FROM = "reloader.stakater.com/last-reloaded-from";
+    /** Reloader's annotations on a Deployment: every Secret it uses, the Secrets it uses, the named ones, the matching ones. */
+    public static final String AUTO = "reloader.stakater.com/auto";
+    public static final String SECRET_AUTO = "secret.reloader.stakater.com/auto";
+    public static final String SECRET_RELOAD = "secret.reloader.stakater.com/reload";
+    public static final String SEARCH = "reloader.stakater.com/search";
 
     private final KubernetesClient client;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,14 +92,25 @@ public final class FakeReloader implements AutoCloseable {
 
     private void reload(String namespace, String secret, String hash) {
         for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
-            if (Rollouts.isWatchedByReloader(d, secret) && references(d, secret)) {
+            if (watches(d, secret) && references(d, secret)) {
                 String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + LAST_RELOADED_FROM + "\":\""
-                        + "secret/" + secret + "@" + Sha256.shortHex(hash) + "\"}}}}}";
+                        + "secret/" + secret + "@" + hash.substring(0, 12) + "\"}}}}}";
                 client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName())
                         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
                 reloads.incrementAndGet();
             }
         }
+    }
+
+    /** Whether the Deployment's Reloader annotations cover {@code secret}. */
+    static boolean watches(Deployment d, String secret) {
+        Map<String, String> annotations = d.getMetadata().getAnnotations();
+        if (annotations == null) {
+            return false;
+        }
+        return "true".equalsIgnoreCase(annotations.get(AUTO)) || "true".equalsIgnoreCase(annotations.get(SECRET_AUTO))
+                || "true".equalsIgnoreCase(annotations.get(SEARCH))
+                || java.util.Arrays.stream(annotations.getOrDefault(SECRET_RELOAD, "").split(",")).map(String::trim).anyMatch(secret::equals);
     }
 
     /** Reloader's auto modes act only on the Secrets the pod template uses (envFrom, env, volumes). */
@@ -113,7 +127,16 @@ public final class FakeReloader implements AutoCloseable {
     }
 
     private static String dataHash(Secret s) {
-        return Sha256.hex(String.valueOf(s.getData() == null ? Map.of() : new java.util.TreeMap<>(s.getData())));
+        return sha256(String.valueOf(s.getData() == null ? Map.of() : new java.util.TreeMap<>(s.getData())));
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private static String key(Secret s) {

@@ -1,14 +1,13 @@
-package cloud.angryninja.keeper.testing;
+package cloud.angryninja.keeper.sandbox;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import cloud.angryninja.keeper.kube.ExternalSecrets;
-import cloud.angryninja.keeper.kube.KeeperAnnotations;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -16,33 +15,52 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 
 /**
- * A fabric8 mock Kubernetes API in CRUD mode on a random loopback port, for plain JUnit tests: a client for the code
- * under test, a separate client for the test controllers, the recorded API calls, and builders of a workspace's
- * objects (ExternalSecret, Secret, Deployment) shaped like the real manifests.
+ * A fabric8 mock Kubernetes API in CRUD mode (plain HTTP) on a loopback port, for the sandbox and for plain JUnit tests:
+ * a client for the code under test, a separate client for the controllers (the fakes, a test's set-up), the recorded
+ * API calls, and builders of a workspace's objects (ExternalSecret, Secret, Deployment) shaped like the real manifests.
  */
 public final class MockCluster implements AutoCloseable {
 
-    private final KubernetesServer server;
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
     private final KubernetesClient controllerClient;
     private final ApiCalls calls;
 
-    private MockCluster() {
-        server = new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
-        server.before();
-        controllerClient = ApiCalls.controllerClient(server.getClient());
-        calls = new ApiCalls(server.getKubernetesMockServer());
+    private MockCluster(int port) {
+        // as quarkus-test-kubernetes-client's CRUD mode makes it: expectations (none) before the CRUD store
+        Map<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses, List.of()),
+                false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        client = server.createClient();
+        controllerClient = ApiCalls.controllerClient(client);
+        calls = new ApiCalls(server);
     }
 
+    /** On a free loopback port. */
     public static MockCluster start() {
-        return new MockCluster();
+        return new MockCluster(0);
+    }
+
+    /** On this loopback port (0: a free one). */
+    public static MockCluster start(int port) {
+        return new MockCluster(port);
+    }
+
+    /** The API's base URL ({@code http://127.0.0.1:<port>/}). */
+    public String url() {
+        return server.url("/");
     }
 
     /** Client for the code under test. */
     public KubernetesClient client() {
-        return server.getClient();
+        return client;
     }
 
     /** Client for test controllers and test set-up; its calls are not counted as the keeper's. */
@@ -57,7 +75,8 @@ public final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         controllerClient.close();
-        server.after();
+        client.close();
+        server.destroy();
     }
 
     /** An ESO v1 ExternalSecret that writes {@code remoteKey} from Doppler into {@code secret}'s {@code key}. */
@@ -70,8 +89,8 @@ public final class MockCluster implements AutoCloseable {
         spec.put("target", Map.of("name", secret, "creationPolicy", "Owner"));
         spec.put("data", List.of(Map.of("secretKey", key, "remoteRef", Map.of("key", remoteKey))));
         return new GenericKubernetesResourceBuilder()
-                .withApiVersion(ExternalSecrets.GROUP + "/" + ExternalSecrets.VERSION)
-                .withKind(ExternalSecrets.KIND)
+                .withApiVersion(FakeExternalSecretsOperator.GROUP + "/" + FakeExternalSecretsOperator.VERSION)
+                .withKind(FakeExternalSecretsOperator.KIND)
                 .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .addToAdditionalProperties("spec", spec)
                 .build();
@@ -92,7 +111,7 @@ public final class MockCluster implements AutoCloseable {
     public static Deployment workspaceDeployment(String namespace, String name, String credentialSecret, String otherSecret) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
-                .withAnnotations(Map.of(KeeperAnnotations.RELOADER_SECRET_RELOAD, otherSecret))
+                .withAnnotations(Map.of(FakeReloader.SECRET_RELOAD, otherSecret))
                 .endMetadata()
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels("app", name).endSelector()
@@ -118,7 +137,7 @@ public final class MockCluster implements AutoCloseable {
     public static Deployment deployment(String namespace, String name, String secret, boolean reloader) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
-                .withAnnotations(reloader ? Map.of(KeeperAnnotations.RELOADER_AUTO, "true") : Map.of())
+                .withAnnotations(reloader ? Map.of(FakeReloader.AUTO, "true") : Map.of())
                 .endMetadata()
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels("app", name).endSelector()

@@ -17,13 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import cloud.angryninja.keeper.opencode.OpenCodeClient;
-
 /**
  * One real {@code opencode serve} process on loopback, with its own HOME and XDG folders under a
  * root folder, the way a workspace pod runs it: auth.json at {@code $XDG_DATA_HOME/opencode/auth.json}.
  *
- * <p>Used by the dev sandbox and the tests. Never part of the production build's behaviour.
+ * <p>Used by the dev sandbox and the tests. Never part of the production build.
  */
 public final class OpenCodeProcess implements AutoCloseable {
 
@@ -285,7 +283,8 @@ public final class OpenCodeProcess implements AutoCloseable {
 
     private void awaitHealthy(Duration timeout) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        String basic = OpenCodeClient.basicAuth(USERNAME, password);
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((USERNAME + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
