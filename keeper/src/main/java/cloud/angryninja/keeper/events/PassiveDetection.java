@@ -113,12 +113,6 @@ public class PassiveDetection {
     private volatile Thread watchdog;
 
     @Inject
-    cloud.angryninja.keeper.probe.HttpListening httpListening;
-
-    @Inject
-    cloud.angryninja.keeper.probe.ProbeConfig probeConfig;
-
-    @Inject
     public PassiveDetection(Workspaces workspaces, HttpClient http, CopilotConfig copilot, EventsConfig config,
             EventMetrics metrics, Prober prober) {
         this.workspaces = workspaces;
@@ -137,16 +131,9 @@ public class PassiveDetection {
         }
     }
 
-    /**
-     * At start-up, once the HTTP server listens (the dev sandbox's streams pass through the keeper's own port; at most
-     * one probe timeout of waiting), as the first probe cycle.
-     */
+    /** At start-up, as the first probe cycle. */
     void onStart(@Observes StartupEvent event) {
-        Thread.ofVirtual().name("passive-detection-start").start(() -> {
-            if (httpListening.awaitUnlessShutDown(probeConfig.timeout())) {
-                startStreams();
-            }
-        });
+        startStreams();
     }
 
     /** Set once by {@link #stop()}: streams never start after it. */

@@ -178,24 +178,19 @@ public class Prober {
     /** Set when start-up is done: no cycle runs before (a slow start-up would otherwise meet the scheduled one). */
     private volatile boolean started;
 
-    @Inject
-    HttpListening httpListening;
+    /** Set when the application stops: what a background cycle throws from then on is its beans going away. */
+    private volatile boolean stopping;
 
-    @Inject
-    ProbeConfig probeConfig;
-
-    /**
-     * The first cycle runs at start-up, once the HTTP server listens (the dev sandbox's workspace URLs are on the
-     * keeper's own port; at most one probe timeout of waiting), so the keeper is ready as soon as it has looked once.
-     */
+    /** The first cycle runs at start-up, so the keeper is ready as soon as it has looked once. */
     void firstCycle(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
         background("probe-first-cycle", () -> {
-            if (httpListening != null && !httpListening.awaitUnlessShutDown(probeConfig.timeout())) {
-                return;
-            }
             started = true;
             scheduledCycle();
         });
+    }
+
+    void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
     }
 
     /**
@@ -207,7 +202,7 @@ public class Prober {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                if (httpListening == null || !httpListening.shuttingDown()) {
+                if (!stopping) {
                     throw e;
                 }
                 LOG.debugf("%s ended by the shutdown: %s", name, e.getClass().getSimpleName());
@@ -237,7 +232,7 @@ public class Prober {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledCycle() {
         if (!started) {
-            return; // start-up is not done: the first cycle follows when the HTTP server listens
+            return; // start-up is not done: the first cycle is on its way
         }
         if (!leads.getAsBoolean()) {
             return; // a follower: the leader probes

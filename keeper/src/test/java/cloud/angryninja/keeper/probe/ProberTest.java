@@ -294,16 +294,6 @@ class ProberTest {
         assertThat(body).doesNotContain("gho_valid").doesNotContain("pw-seeded");
     }
 
-    @Inject
-    HttpListening httpListening;
-
-    @Test
-    void theStartUpWaitsEndWhenTheHttpServerListensNotAtTheirDeadline() {
-        // the first cycle and the event streams wait for this, at most keeper.probe.timeout: an unheard start made
-        // every keeper ready only a whole probe timeout after it listened
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(httpListening::listening);
-    }
-
     // --- whether OpenCode sees the workspace's repository ---------------------------------------------------------
 
     private static double projectVcs(String workspace) {
