@@ -26,7 +26,7 @@ import cloud.angryninja.keeper.testing.Tier;
 @Tier.Integration
 class AlertRulesTest {
 
-    static final Path UNIT_TESTS = Repo.root().resolve("src/test/resources/promtool/opencode-keeper-alerts-test.yaml");
+    static final Path UNIT_TESTS = Repo.root().resolve("keeper/src/test/resources/promtool/opencode-keeper-alerts-test.yaml");
 
     @TempDir
     Path dir;

@@ -36,7 +36,7 @@ import cloud.angryninja.keeper.testing.Tier;
 @Tier.Packaged
 class ContainerImageLayoutIT {
 
-    static final Path TARGET = Repo.root().resolve("target");
+    static final Path TARGET = Repo.root().resolve("keeper/target");
     static final boolean NATIVE = "true".equals(System.getProperty("packaged.native"));
 
     @TempDir
@@ -51,7 +51,7 @@ class ContainerImageLayoutIT {
         Path app = TARGET.resolve("quarkus-app");
         assertThat(app.resolve("quarkus-run.jar")).as("./mvnw package output").isRegularFile();
         Dockerfile jvm = Dockerfile.read(Repo.root().resolve("Dockerfile.jvm"));
-        String builderApp = jvm.stage("builder").last("WORKDIR").orElseThrow().arguments() + "/target/quarkus-app/";
+        String builderApp = jvm.stage("builder").last("WORKDIR").orElseThrow().arguments() + "/keeper/target/quarkus-app/";
         Set<String> copied = new TreeSet<>();
         List<String> destinations = new ArrayList<>();
         for (Dockerfile.Instruction copy : jvm.finalStage().all("COPY")) {

@@ -32,7 +32,9 @@ class ContainerImageTest {
 
     static final Dockerfile NATIVE = Dockerfile.read(Repo.root().resolve("Dockerfile.native"));
     static final Dockerfile JVM = Dockerfile.read(Repo.root().resolve("Dockerfile.jvm"));
+    /** The parent pom (the Java release) and the keeper's (its native profile). */
     static final String POM = Repo.read(Repo.root().resolve("pom.xml"));
+    static final String KEEPER_POM = Repo.read(Repo.root().resolve("keeper/pom.xml"));
     static final JsonNode HELM_VALUES = Yaml.read(K8sTree.keeperApp().resolve("helmrelease.yaml")).path("spec").path("values");
     static final JsonNode KEEPER_CONTAINER = HELM_VALUES.path("controllers").path("opencode-keeper").path("containers").path("app");
 
@@ -54,7 +56,7 @@ class ContainerImageTest {
         List<Dockerfile.Instruction> copies = NATIVE.finalStage().all("COPY");
         assertThat(copies).singleElement().satisfies(copy -> {
             assertThat(copy.flags()).containsEntry("from", "builder");
-            assertThat(copy.operands()).containsExactly(builderWorkdir(NATIVE) + "/target/*-runner", "/deployments/application");
+            assertThat(copy.operands()).containsExactly(builderWorkdir(NATIVE) + "/keeper/target/*-runner", "/deployments/application");
         });
         assertThat(NATIVE.finalStage().last("ENTRYPOINT").orElseThrow().arguments())
                 .startsWith("[\"/deployments/application\"").contains("-Dquarkus.http.host=0.0.0.0");
@@ -85,7 +87,7 @@ class ContainerImageTest {
      */
     @Test
     void theNativeBuildTargetsACpuBaselineEveryAmd64NodeRuns() {
-        String profile = POM.substring(POM.indexOf("<id>native</id>"));
+        String profile = KEEPER_POM.substring(KEEPER_POM.indexOf("<id>native</id>"));
         profile = profile.substring(0, profile.indexOf("</profile>"));
         Matcher args = Pattern.compile("<quarkus\\.native\\.additional-build-args>([^<]+)</quarkus\\.native\\.additional-build-args>").matcher(profile);
         assertThat(args.find()).as("quarkus.native.additional-build-args in the native profile").isTrue();
@@ -187,7 +189,8 @@ class ContainerImageTest {
         for (Dockerfile image : List.of(NATIVE, JVM)) {
             List<Dockerfile.Instruction> steps = image.stage("builder").instructions();
             int offline = steps.indexOf(image.stage("builder").all("RUN").stream().filter(i -> i.arguments().contains("go-offline")).findFirst().orElseThrow());
-            int sources = steps.indexOf(image.stage("builder").all("COPY").stream().filter(i -> i.operands().getFirst().equals("src")).findFirst().orElseThrow());
+            int sources = steps.indexOf(image.stage("builder").all("COPY").stream().filter(i -> i.operands().getFirst().endsWith("src/main"))
+                    .findFirst().orElseThrow());
             assertThat(offline).as("dependencies before the sources are copied").isLessThan(sources);
             assertThat(image.stage("builder").all("ARG")).extracting(Dockerfile.Instruction::arguments).contains("MAVEN_ARGS=", "MVNW_REPOURL=");
         }
@@ -196,7 +199,7 @@ class ContainerImageTest {
     /** {@code -Dquarkus.native.container-build=true} compiles with the builder Dockerfile.native uses. */
     @Test
     void theNativeProfileNamesTheBuilderImageOfDockerfileNative() {
-        Matcher m = Pattern.compile("<quarkus\\.native\\.builder-image>([^<]+)</quarkus\\.native\\.builder-image>").matcher(POM);
+        Matcher m = Pattern.compile("<quarkus\\.native\\.builder-image>([^<]+)</quarkus\\.native\\.builder-image>").matcher(KEEPER_POM);
         assertThat(m.find()).as("quarkus.native.builder-image in the native profile").isTrue();
         assertThat(m.group(1)).isEqualTo(NATIVE.stage("builder").image());
     }
@@ -265,8 +268,9 @@ class ContainerImageTest {
                 }
             }
         }
-        assertThat(List.of("target/quarkus-app/quarkus-run.jar", ".git", "k8s/apps/opencode/opencode-keeper/ks.yaml",
-                ".sandbox/opencode-flux/auth.json", "node_modules/x/index.js", "README.md", "Dockerfile.native"))
+        assertThat(List.of("keeper/target/quarkus-app/quarkus-run.jar", "sandbox/target/classes/x.class", ".git",
+                "k8s/apps/opencode/opencode-keeper/ks.yaml", "keeper/.sandbox/opencode-flux/auth.json", "node_modules/x/index.js",
+                "README.md", "Dockerfile.native", "keeper/src/test/java/cloud/angryninja/keeper/PackagedAppIT.java"))
                 .noneMatch(ignore::sends);
     }
 
@@ -294,8 +298,8 @@ class ContainerImageTest {
     }
 
     private static String nativeProfileProperty() {
-        Matcher m = Pattern.compile("<id>native</id>\\s*<activation>\\s*<property>\\s*<name>(\\w+)</name>").matcher(POM);
-        assertThat(m.find()).as("native profile activated by a property in pom.xml").isTrue();
+        Matcher m = Pattern.compile("<id>native</id>\\s*<activation>\\s*<property>\\s*<name>(\\w+)</name>").matcher(KEEPER_POM);
+        assertThat(m.find()).as("native profile activated by a property in keeper/pom.xml").isTrue();
         return m.group(1);
     }
 }

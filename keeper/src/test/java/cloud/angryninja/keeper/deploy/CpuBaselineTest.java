@@ -40,7 +40,7 @@ class CpuBaselineTest {
 
     @Test
     void nehalemRunsWhatX8664V2NeedsAndRefusesAvx2() throws Exception {
-        assertThat(Repo.read(Repo.root().resolve("pom.xml"))).contains("-march=x86-64-v2");
+        assertThat(Repo.read(Repo.root().resolve("keeper/pom.xml"))).contains("-march=x86-64-v2");
         Path probe = compile("features", featuresProgram());
         Path avx2 = compile("avx2", "int main(void) { __asm__ volatile(\"vpxor %%ymm0, %%ymm0, %%ymm0\" ::: \"xmm0\"); return 0; }\n");
         String onNehalem = Repo.root().resolve("scripts/release/on-nehalem").toString();

@@ -176,10 +176,10 @@ class WorkflowsTest {
         String script = Repo.read(Repo.root().resolve("scripts/release/test-native"));
         Matcher it = Pattern.compile("-Dit\\.test=(\\w+)").matcher(script);
         assertThat(it.find()).isTrue();
-        Path itClass = Repo.root().resolve("src/test/java/cloud/angryninja/keeper/deploy/" + it.group(1) + ".java");
+        Path itClass = Repo.root().resolve("keeper/src/test/java/cloud/angryninja/keeper/deploy/" + it.group(1) + ".java");
         assertThat(Repo.read(itClass)).contains("@QuarkusIntegrationTest");
         assertThat(script).contains("-Dnative ", "-Dquarkus.native.reuse-existing=true", "-Dquarkus.package.output-name=opencode-keeper",
-                "runner=$target/opencode-keeper-runner", "docker cp \"$container:/deployments/application\" \"$runner\"");
+                "target=$PWD/keeper/target", "runner=$target/opencode-keeper-runner", "docker cp \"$container:/deployments/application\" \"$runner\"");
         assertThat(Dockerfile.read(Repo.root().resolve("Dockerfile.native")).finalStage().all("COPY").getLast().operands().getLast())
                 .isEqualTo("/deployments/application");
         assertThat(Pattern.compile("its -Dnative\\.image\\.path=").matcher(script).results().count()).as("runs of the tests").isEqualTo(3);

@@ -25,7 +25,7 @@ class OpenCodeMemoryTest {
         OpenCodeMemory.Result result = OpenCodeMemory.measure(root);
         String report = result.report();
         System.out.print(report + "(server files: " + root + ")\n");
-        Files.writeString(Repo.root().resolve("target/opencode-memory.txt"), report);
+        Files.writeString(Repo.root().resolve("keeper/target/opencode-memory.txt"), report);
 
         assertThat(result.promptStatus()).as(report).isEqualTo(200);
         assertThat(result.promptAnswered()).as("the stand-in's answer reached the session").isTrue();

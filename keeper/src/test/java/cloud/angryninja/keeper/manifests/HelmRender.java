@@ -29,7 +29,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 public final class HelmRender implements AutoCloseable {
 
     /** The chart: app-template 4.1.1 (the cluster pins 4.4.0; 4.1.1 is the newest available offline). */
-    public static final Path CHART = Repo.path("src/test/resources/charts/app-template-4.1.1");
+    public static final Path CHART = Repo.path("keeper/src/test/resources/charts/app-template-4.1.1");
     /** The Kubernetes version the discovery answers (the chart requires at least 1.28). */
     static final String KUBE_MINOR = "33";
 

@@ -49,7 +49,7 @@ public final class ManifestSchemas {
 
     /** src/test/resources/schemas of this repository. */
     public static Path vendoredDir() {
-        Path vendored = Repo.path("src/test/resources/schemas");
+        Path vendored = Repo.path("keeper/src/test/resources/schemas");
         if (!Files.isDirectory(vendored.resolve(BJW_S_DIR))) {
             throw new AssertionError("vendored JSON schemas not found at " + vendored);
         }

@@ -32,7 +32,7 @@ public final class QuotaStandIn {
 
     /** The recorded body of {@code file}. */
     public static String body(String file) {
-        return Repo.read(Repo.path("src/test/resources/copilot-quota/" + file));
+        return Repo.read(Repo.path("keeper/src/test/resources/copilot-quota/" + file));
     }
 
     /** 200 with the recorded body of {@code file}. */

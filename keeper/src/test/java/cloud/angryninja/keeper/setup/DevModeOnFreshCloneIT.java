@@ -32,10 +32,11 @@ import cloud.angryninja.keeper.testing.Tier;
 
 /**
  * The README's first command, {@code ./mvnw quarkus:dev}, where a new user runs it: in a fresh copy of the repository
- * (the files git tracks and the new ones it does not ignore, so no {@code target/} from an earlier build), on a free
- * port. Dev mode must compile without an error, start the sandbox keeper, find both sandbox workspaces up in its first
- * probe cycle, and every curl of the README's quick start must answer as the README says: metrics, the workspaces,
- * a revoked credential turning {@code credential_valid} to 0 and a restored one back to 1.
+ * (the files git tracks and the new ones it does not ignore, so no {@code target/} of any module from an earlier build),
+ * at the root of the build (the parent of the keeper and sandbox modules), on a free port. Dev mode must compile without
+ * an error, start the sandbox keeper, find both sandbox workspaces up in its first probe cycle, and every curl of the
+ * README's quick start must answer as the README says: metrics, the workspaces, a revoked credential turning
+ * {@code credential_valid} to 0 and a restored one back to 1.
  */
 @Tier.Packaged
 class DevModeOnFreshCloneIT {
@@ -50,7 +51,9 @@ class DevModeOnFreshCloneIT {
     @Test
     void devModeOnAFreshCloneRunsTheSandboxKeeperAndEveryQuickStartCurlAnswers() throws Exception {
         Path clone = freshCopy(tmp.resolve("opencode-keeper"));
-        assertThat(clone.resolve("target")).doesNotExist();
+        for (String built : List.of("target", "sandbox/target", "keeper/target")) {
+            assertThat(clone.resolve(built)).doesNotExist();
+        }
         int port = Loopback.freePort();
         Path log = tmp.resolve("dev-mode.log");
         List<String> curls = quickStartCurls(Repo.read(Repo.path("README.md")));
