@@ -14,6 +14,7 @@ import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 
+import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.Tier;
 
 /**
@@ -26,11 +27,6 @@ class PackagedAppIT {
 
     static final Path APP = Path.of("target", "quarkus-app");
 
-    /** What the sandbox module brings, as a library or as classes: none of it is packaged (it is a provided dependency). */
-    static final List<String> SANDBOX_JARS = List.of("opencode-keeper-sandbox", "wiremock", "kubernetes-server-mock", "mockwebserver");
-    static final List<String> SANDBOX_CLASSES = List.of("cloud/angryninja/keeper/sandbox/", "com/github/tomakehurst/wiremock/",
-            "io/fabric8/mockwebserver/", "io/fabric8/kubernetes/client/server/mock/");
-
     @Test
     void noSandboxDependencyIsPackaged() throws IOException {
         assertThat(APP.resolve("quarkus-run.jar")).exists();
@@ -39,7 +35,7 @@ class PackagedAppIT {
             jars = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
         }
         assertThat(jars).as("packaged libraries").anyMatch(n -> n.startsWith("io.quarkus.quarkus-core-"))
-                .noneMatch(n -> SANDBOX_JARS.stream().anyMatch(n::contains));
+                .noneMatch(n -> PackagedKeeper.SANDBOX_JARS.stream().anyMatch(n::contains));
     }
 
     @Test
@@ -54,7 +50,7 @@ class PackagedAppIT {
         }
         assertThat(entries).as("application classes are packaged").anyMatch(e -> e.endsWith("cloud/angryninja/keeper/probe/Prober.class"));
         assertThat(entries).as("classes of the sandbox or of the stand-ins it brings, in lib/, app/ or quarkus/")
-                .noneMatch(e -> SANDBOX_CLASSES.stream().anyMatch(e::contains));
+                .noneMatch(e -> PackagedKeeper.SANDBOX_CLASSES.stream().anyMatch(e::contains));
     }
 
     @Test

@@ -31,10 +31,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Repo;
 import cloud.angryninja.keeper.manifests.Tools;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.LocalMavenMirror;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.MetricsText;
-import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.Tier;
 
 /**
@@ -115,9 +115,10 @@ class ContainerImageBuildIT {
         assertThat(root.resolve("build")).doesNotExist();
         assertThat(deployments.resolve("src")).doesNotExist();
         assertThat(root.resolve("home/default/.m2")).doesNotExist();
-        // Provided scope (the dev sandbox's mock server) stays out of the image.
+        // Provided scope (the sandbox module, and WireMock and the mock server it brings) stays out of the image.
         try (var jars = Files.list(deployments.resolve("lib/main"))) {
-            assertThat(jars.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("kubernetes-server-mock"));
+            assertThat(jars.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> cloud.angryninja.keeper.testing.PackagedKeeper.SANDBOX_JARS.stream().anyMatch(n::contains));
         }
     }
 

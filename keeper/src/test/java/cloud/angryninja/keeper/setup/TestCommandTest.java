@@ -79,7 +79,7 @@ class TestCommandTest {
         Tools.Result all = runOnThisMachine(script, "-Dtest=SomeTest", "-o");
         assertThat(all.exitCode()).as(all.output()).isZero();
         assertThat(mavenCalls()).containsExactly(
-                "-B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve-plugins quarkus:go-offline",
+                "-B -q -pl keeper -am org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve-plugins quarkus:go-offline",
                 "-B verify -Dtest=SomeTest -o");
 
         Files.delete(tmp.resolve("mvnw.calls"));

@@ -30,6 +30,15 @@ public final class PackagedKeeper implements AutoCloseable {
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
     /**
+     * What the package never holds: the sandbox module (a provided dependency) and the stand-ins it brings, by jar name
+     * and by class path (PackagedAppIT, ContainerImageBuildIT).
+     */
+    public static final List<String> SANDBOX_JARS = List.of("opencode-keeper-sandbox", "wiremock", "kubernetes-server-mock",
+            "mockwebserver");
+    public static final List<String> SANDBOX_CLASSES = List.of("cloud/angryninja/keeper/sandbox/", "com/github/tomakehurst/wiremock/",
+            "io/fabric8/mockwebserver/", "io/fabric8/kubernetes/client/server/mock/");
+
+    /**
      * The JVM flags the README recommends, measured by the start-up benchmark, and set by the JVM
      * image (Dockerfile.jvm: JDK_JAVA_OPTIONS). Every one is known to JDK 21. The image adds a
      * class-data archive.
