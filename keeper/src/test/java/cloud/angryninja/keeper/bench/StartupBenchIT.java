@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
-import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.sandbox.MockCluster;
+import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.Tier;
 

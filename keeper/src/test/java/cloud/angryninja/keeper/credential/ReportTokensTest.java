@@ -19,12 +19,12 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 
 import cloud.angryninja.keeper.api.ApiConfig;
 import cloud.angryninja.keeper.credential.ReportTokens.Verdict;
-import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.sandbox.MockCluster;
+import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.TestWorkspaces;
+import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
-import cloud.angryninja.keeper.testing.Tier;
 
 /** Who may report a workspace's credential, its token read from the workspace's Secret on a mock Kubernetes API. */
 @Tier.Unit

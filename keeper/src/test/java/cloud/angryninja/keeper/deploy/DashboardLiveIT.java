@@ -41,9 +41,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import cloud.angryninja.keeper.kube.ExternalSecrets;
 import cloud.angryninja.keeper.quota.QuotaStandIn;
+import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.sandbox.OpenCodeProcess;
 import cloud.angryninja.keeper.testing.Loopback;
-import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.PackagedKeeper;
 import cloud.angryninja.keeper.testing.Tier;
 

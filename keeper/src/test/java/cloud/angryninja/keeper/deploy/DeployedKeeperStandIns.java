@@ -33,8 +33,8 @@ import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
 import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
-import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.sandbox.MockCluster;
+import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.TestCredentials;
 
 /**

@@ -35,13 +35,13 @@ import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
-import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.sandbox.ApiCalls.ApiCall;
 import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
 import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
+import cloud.angryninja.keeper.testing.Tier;
+import cloud.angryninja.keeper.workspace.Workspace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import cloud.angryninja.keeper.sandbox.ApiCalls;
 import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
-import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.sandbox.MockCluster;
+import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
