@@ -1,7 +1,5 @@
 package cloud.angryninja.keeper.reseed;
 
-import static org.awaitility.Awaitility.await;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -14,24 +12,20 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import cloud.angryninja.keeper.doppler.DopplerWireMock;
-import cloud.angryninja.keeper.kube.ExternalSecrets;
-import cloud.angryninja.keeper.kube.Rollouts;
 import cloud.angryninja.keeper.sandbox.ApiCalls;
 import cloud.angryninja.keeper.sandbox.FakeDeploymentController;
 import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.sandbox.FakeReloader;
-import cloud.angryninja.keeper.sandbox.MockCluster;
+import cloud.angryninja.keeper.sandbox.WorkspaceCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * The cluster around the real OpenCode workspaces of {@link RealOpenCodeWorkspaces}, on the test's mock Kubernetes API:
- * each workspace's ExternalSecret, Secret (holding {@link RealOpenCodeWorkspaces#OLD_TOKEN}) and rolled-out Deployment
- * (as k8s/ deploys it: Reloader watches the workspace's other Secret, never the credential's), and the ESO, Reloader
- * and Deployment-controller stand-ins; new pods restart the workspace's real OpenCode with the auth.json its Secret
- * holds. ESO reads Doppler's latest write on the WireMock, else
- * what {@link #initialDoppler()} holds.
+ * the sandbox's {@link WorkspaceCluster} (the one dev mode runs) with the keeper's workspaces, each Secret holding
+ * {@link RealOpenCodeWorkspaces#OLD_TOKEN}; new pods restart the workspace's real OpenCode with the auth.json its
+ * Secret holds. ESO reads Doppler's latest write on the WireMock, else what {@link #initialDoppler()} holds.
  */
 public final class RealWorkspacesCluster implements AutoCloseable {
 
@@ -39,27 +33,28 @@ public final class RealWorkspacesCluster implements AutoCloseable {
     public final FakeExternalSecretsOperator eso;
     public final FakeReloader reloader;
     public final FakeDeploymentController deployments;
+    private final WorkspaceCluster cluster;
     private final Map<String, String> initialDoppler = new ConcurrentHashMap<>();
 
     private RealWorkspacesCluster(KubernetesClient client, Workspaces workspaces, WireMockServer doppler, RealOpenCodeWorkspaces world) {
         controllers = ApiCalls.controllerClient(client);
-        eso = new FakeExternalSecretsOperator(controllers, key -> DopplerWireMock.latestValue(doppler, key)
-                .or(() -> Optional.ofNullable(initialDoppler.get(key)))).start();
-        reloader = new FakeReloader(controllers).start();
-        deployments = new FakeDeploymentController(controllers).stepDelay(Duration.ofMillis(50)).start();
-        deployments.onNewPods((namespace, name) -> world.restart(name, secretValue(workspaces.byName(name).orElseThrow())));
+        cluster = new WorkspaceCluster(controllers, key -> DopplerWireMock.latestValue(doppler, key)
+                .or(() -> Optional.ofNullable(initialDoppler.get(key))), Duration.ofMillis(50))
+                .onNewPods((w, authJson) -> world.restart(w.name(), authJson));
+        eso = cluster.eso;
+        reloader = cluster.reloader;
+        deployments = cluster.deployments;
         String old = TestCredentials.authJson(RealOpenCodeWorkspaces.OLD_TOKEN);
         for (Workspace w : workspaces.all()) {
-            String ns = w.namespace();
             initialDoppler.put(w.dopplerSecret(), old);
-            controllers.genericKubernetesResources(ExternalSecrets.CONTEXT).inNamespace(ns).resource(MockCluster.externalSecret(ns,
-                    w.externalSecret(), w.secret(), w.secretKey(), w.dopplerSecret(), "Periodic")).create();
-            controllers.secrets().inNamespace(ns).resource(MockCluster.secret(ns, w.secret(), w.secretKey(), old)).create();
-            controllers.apps().deployments().inNamespace(ns).resource(MockCluster.workspaceDeployment(ns, w.deployment(), w.secret(),
-                    w.reportTokenSecret())).create();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Rollouts.isComplete(
-                    controllers.apps().deployments().inNamespace(ns).withName(w.deployment()).get()));
+            cluster.add(objects(w), old);
         }
+    }
+
+    /** The keeper's view of a workspace as the cluster's objects. */
+    static WorkspaceCluster.Workspace objects(Workspace w) {
+        return new WorkspaceCluster.Workspace(w.name(), w.namespace(), w.deployment(), w.externalSecret(), w.secret(), w.secretKey(),
+                w.dopplerSecret(), w.reportTokenSecret());
     }
 
     /** Creates the workspaces' objects and starts the stand-ins; waits until every Deployment is rolled out. */
@@ -84,14 +79,13 @@ public final class RealWorkspacesCluster implements AutoCloseable {
 
     /** The auth.json text the workspace's Secret holds now. */
     public String secretValue(Workspace w) {
-        return new String(Base64.getDecoder().decode(controllers.secrets().inNamespace(w.namespace()).withName(w.secret()).get().getData()
-                .get(w.secretKey())), StandardCharsets.UTF_8);
+        return cluster.secretValue(objects(w));
     }
 
     /** Stops the stand-ins, each even when another fails to stop. */
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {deployments, reloader, eso, controllers}) {
+        for (AutoCloseable c : new AutoCloseable[] {cluster, controllers}) {
             try {
                 c.close();
             } catch (Exception e) {

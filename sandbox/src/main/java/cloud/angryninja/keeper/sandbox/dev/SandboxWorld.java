@@ -56,6 +56,12 @@ public final class SandboxWorld {
         public String url() {
             return "http://127.0.0.1:" + port;
         }
+
+        /** Its objects in the sandbox's cluster. */
+        cloud.angryninja.keeper.sandbox.WorkspaceCluster.Workspace objects() {
+            return new cloud.angryninja.keeper.sandbox.WorkspaceCluster.Workspace(name, namespace(), deployment(), credentialSecret(),
+                    credentialSecret(), secretKey(), dopplerSecret(), otherSecret());
+        }
     }
 
     /**
