@@ -12,7 +12,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * generated main does.
  *
  * <p>This one class is compiled again with {@code --release 17}, the oldest Java that Quarkus 3's launcher runs on, over
- * the class compiled for 21 (the {@code launcher-for-java-17} execution of maven-antrun-plugin in pom.xml, at
+ * the class compiled for 21 (the {@code launcher-for-java-17} execution of maven-antrun-plugin in keeper/pom.xml, at
  * process-classes): it must use nothing newer.
  */
 @QuarkusMain

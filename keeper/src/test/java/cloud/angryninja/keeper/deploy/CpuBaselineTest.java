@@ -21,7 +21,7 @@ import cloud.angryninja.keeper.testing.Tier;
 /**
  * The emulated CPU the release workflow starts the native executable on before it pushes the image
  * ({@code scripts/release/on-nehalem}: qemu-x86_64 -cpu Nehalem) can tell a good build from a bad one: its CPUID
- * reports every feature of x86-64-v2, the level the native build targets (pom.xml), and none of those x86-64-v3 adds,
+ * reports every feature of x86-64-v2, the level the native build targets (keeper/pom.xml), and none of those x86-64-v3 adds,
  * Mandrel's default (features as GraalVM's CPUTypeAMD64 lists them); an AVX2 instruction stops there with SIGILL, as
  * an executable built for x86-64-v3 would be refused. The same probes on qemu's Haswell model show the features and
  * run the instruction: the probes themselves work. gcc builds the probes; no native image is built here.
