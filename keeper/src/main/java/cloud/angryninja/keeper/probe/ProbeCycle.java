@@ -1,0 +1,174 @@
+package cloud.angryninja.keeper.probe;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.virtual.threads.VirtualThreads;
+
+import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.workspace.Workspace;
+import cloud.angryninja.keeper.workspace.WorkspaceEvent;
+import cloud.angryninja.keeper.workspace.Workspaces;
+
+/**
+ * The probe cycle: every workspace each {@code keeper.probe.interval} ({@link Prober#runCycle}), a job of the Quarkus
+ * scheduler that leadership starts and stops, as Reloader's {@code OnStartedLeading} / {@code OnStoppedLeading} start and
+ * stop its controllers: nothing in the cycle asks who leads. Started, it opens the {@link WorkspaceStates}, probes at once
+ * (so the keeper is ready as soon as it has looked once) and then every interval, and probes a discovered workspace as
+ * soon as it joins or changes. Stopped, the job is gone and the states, the 429 windows and the confirmed refusals are
+ * forgotten, so a follower never reports an old "valid". With leader election off this replica starts leading at start-up.
+ */
+@ApplicationScoped
+public class ProbeCycle {
+
+    private static final Logger LOG = Logger.getLogger(ProbeCycle.class);
+    static final String JOB = "probe-cycle";
+
+    /** A cycle over every workspace ended. */
+    public record Ended(int workspaces, int credentialChecks, Duration duration) {
+    }
+
+    private final Prober prober;
+    private final Workspaces workspaces;
+    private final WorkspaceStates states;
+    private final RateLimitWindow rateLimits;
+    private final ConfirmedRefusals refusals;
+    private final ProbeConfig config;
+    private final Scheduler scheduler;
+    private final ExecutorService background;
+    private final Event<Ended> ended;
+    private final AtomicLong cycles = new AtomicLong();
+    private final Clock clock = Clock.systemUTC();
+    private volatile Optional<Instant> lastCycleEnd = Optional.empty();
+    private volatile Optional<Instant> activeSince = Optional.empty();
+
+    @Inject
+    public ProbeCycle(Prober prober, Workspaces workspaces, WorkspaceStates states, RateLimitWindow rateLimits, ConfirmedRefusals refusals,
+            ProbeConfig config, Scheduler scheduler, @VirtualThreads ExecutorService background, Event<Ended> ended) {
+        this.prober = prober;
+        this.workspaces = workspaces;
+        this.states = states;
+        this.rateLimits = rateLimits;
+        this.refusals = refusals;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.background = background;
+        this.ended = ended;
+    }
+
+    /** Before every other reaction to leadership: nothing is recorded once the states are forgotten. */
+    void onLeadership(@Observes @Priority(Interceptor.Priority.APPLICATION) Leadership.LeadershipChange change) {
+        if (change.leading()) {
+            start();
+        } else {
+            stop();
+        }
+    }
+
+    private synchronized void start() {
+        if (activeSince.isPresent()) {
+            return;
+        }
+        activeSince = Optional.of(clock.instant());
+        states.open();
+        inBackground("the first probe cycle", this::cycle);
+        String every = config.interval().toString();
+        scheduler.newJob(JOB).setInterval(every).setDelayed(every).setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> cycle(), true).schedule();
+    }
+
+    private synchronized void stop() {
+        if (activeSince.isEmpty()) {
+            return;
+        }
+        activeSince = Optional.empty();
+        scheduler.unscheduleJob(JOB);
+        states.close();
+        rateLimits.clear();
+        refusals.clear();
+    }
+
+    /** Set when the application stops: what a background probe throws from then on is its beans going away. */
+    private volatile boolean stopping;
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
+    /** A discovered workspace is probed as soon as it joins or changes, and forgotten when it leaves. */
+    void onWorkspace(@Observes WorkspaceEvent event) {
+        Workspace w = event.workspace();
+        switch (event.kind()) {
+            case JOINED, CHANGED -> {
+                if (active()) {
+                    inBackground("the probe of " + w.name(), () -> prober.probeNow(w));
+                }
+            }
+            case LEFT -> {
+                states.forget(w.name());
+                rateLimits.forget(w.name());
+            }
+        }
+    }
+
+    private void cycle() {
+        Prober.CycleReport report = prober.runCycle(workspaces.all());
+        cycles.incrementAndGet();
+        lastCycleEnd = Optional.of(clock.instant());
+        ended.fire(new Ended(report.workspaces(), report.credentialChecks(), report.duration()));
+        LOG.debugf("probe cycle: %d workspaces, %d credential checks, %d ms", report.workspaces(), report.credentialChecks(),
+                report.duration().toMillis());
+    }
+
+    /**
+     * Runs {@code work} on a virtual thread of Quarkus' executor. What it throws once the application shuts down (a
+     * probe still running when a short-lived application stops, its beans gone) is dropped; before that it is logged.
+     */
+    private void inBackground(String what, Runnable work) {
+        background.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    throw e;
+                }
+                LOG.debugf("%s ended by the shutdown: %s", what, e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /** Whether the cycle runs: this replica leads. */
+    public boolean active() {
+        return activeSince.isPresent();
+    }
+
+    /** Since when the cycle runs, empty while this replica follows. */
+    public Optional<Instant> activeSince() {
+        return activeSince;
+    }
+
+    /** Completed cycles since start. */
+    public long cycles() {
+        return cycles.get();
+    }
+
+    public Optional<Instant> lastCycleEnd() {
+        return lastCycleEnd;
+    }
+}
