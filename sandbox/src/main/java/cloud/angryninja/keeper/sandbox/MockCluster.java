@@ -10,6 +10,8 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -109,16 +111,7 @@ public final class MockCluster implements AutoCloseable {
      * {@code otherSecret} alone ({@code secret.reloader.stakater.com/reload}).
      */
     public static Deployment workspaceDeployment(String namespace, String name, String credentialSecret, String otherSecret) {
-        return new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
-                .withAnnotations(Map.of(FakeReloader.SECRET_RELOAD, otherSecret))
-                .endMetadata()
-                .withNewSpec().withReplicas(1)
-                .withNewSelector().addToMatchLabels("app", name).endSelector()
-                .withNewStrategy().withType("Recreate").endStrategy()
-                .withNewTemplate()
-                .withNewMetadata().addToLabels("app", name).endMetadata()
-                .withNewSpec()
+        return recreate(namespace, name, Map.of(FakeReloader.SECRET_RELOAD, otherSecret), new PodSpecBuilder()
                 .addNewInitContainer().withName("init-workspace").withImage("docker.io/alpine/git:v2.49.1")
                 .addNewVolumeMount().withName("secrets").withMountPath("/secrets").endVolumeMount()
                 .endInitContainer()
@@ -127,28 +120,28 @@ public final class MockCluster implements AutoCloseable {
                         "OPENCODE_SERVER_PASSWORD", otherSecret, false).endValueFrom().endEnv()
                 .endContainer()
                 .addNewVolume().withName("secrets").withNewSecret().withSecretName(credentialSecret).endSecret().endVolume()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
+                .build());
     }
 
     /** A one-replica Recreate Deployment mounting {@code secret}; annotated for Reloader when {@code reloader}. */
     public static Deployment deployment(String namespace, String name, String secret, boolean reloader) {
+        return recreate(namespace, name, reloader ? Map.of(FakeReloader.AUTO, "true") : Map.of(), new PodSpecBuilder()
+                .addNewContainer().withName("app").withImage("ghcr.io/anomalyco/opencode:1.18.33")
+                .addNewEnvFrom().withNewSecretRef().withName(secret).endSecretRef().endEnvFrom()
+                .endContainer()
+                .build());
+    }
+
+    /** A one-replica Deployment with the Recreate strategy, as the workspaces' HelmReleases render them. */
+    private static Deployment recreate(String namespace, String name, Map<String, String> annotations, PodSpec pod) {
         return new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
-                .withAnnotations(reloader ? Map.of(FakeReloader.AUTO, "true") : Map.of())
-                .endMetadata()
+                .withNewMetadata().withName(name).withNamespace(namespace).withAnnotations(annotations).endMetadata()
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels("app", name).endSelector()
                 .withNewStrategy().withType("Recreate").endStrategy()
                 .withNewTemplate()
                 .withNewMetadata().addToLabels("app", name).endMetadata()
-                .withNewSpec()
-                .addNewContainer().withName("app").withImage("ghcr.io/anomalyco/opencode:1.18.33")
-                .addNewEnvFrom().withNewSecretRef().withName(secret).endSecretRef().endEnvFrom()
-                .endContainer()
-                .endSpec()
+                .withSpec(pod)
                 .endTemplate()
                 .endSpec()
                 .build();
