@@ -1,8 +1,6 @@
 package cloud.angryninja.keeper.sandbox;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One real {@code opencode serve} process on loopback, with its own HOME and XDG folders under a
@@ -26,6 +26,13 @@ import java.util.concurrent.TimeUnit;
 public final class OpenCodeProcess implements AutoCloseable {
 
     public static final String USERNAME = "opencode";
+
+    /**
+     * Where OpenCode says it listens, the first loopback URL it prints ({@code serve}: "opencode server listening on
+     * http://127.0.0.1:4096", {@code web}: "Web interface: http://127.0.0.1:4096/"); with {@code --port 0} the only
+     * place its port is told.
+     */
+    private static final Pattern LISTENING = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
     private final Path root;
@@ -144,7 +151,9 @@ public final class OpenCodeProcess implements AutoCloseable {
             initRepository(workspace, home);
         }
 
-        int port = options.port() > 0 ? options.port() : freePort();
+        // port 0: OpenCode binds a free port itself (4096 when free) and says which, so no other process can take it
+        // between a choice here and its bind (two test JVMs start servers side by side)
+        int port = Math.max(options.port(), 0);
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", "--port", Integer.toString(port), "--hostname", "127.0.0.1")
                 .directory(workspace.toFile())
                 .redirectErrorStream(true)
@@ -212,7 +221,7 @@ public final class OpenCodeProcess implements AutoCloseable {
         Container spec = options.container();
         Path binary = OpenCodeInstall.require();
         Files.createDirectories(options.root());
-        int port = freePort();
+        int port = 0; // OpenCode binds a free port and says which (start)
         List<String> command = new ArrayList<>(spec.command().isEmpty() ? List.of(binary.toString()) : spec.command());
         command.addAll(onLoopback(spec.args(), port));
         ProcessBuilder pb = new ProcessBuilder(command)
@@ -246,14 +255,47 @@ public final class OpenCodeProcess implements AutoCloseable {
 
     private static OpenCodeProcess launch(ProcessBuilder pb, Path root, int port, String password, Duration timeout)
             throws IOException {
-        OpenCodeProcess server = new OpenCodeProcess(pb.start(), root, port, password);
+        Path log = root.resolve("opencode.log");
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        Instant deadline = Instant.now().plus(timeout);
+        Process process = pb.start();
         try {
-            server.awaitHealthy(timeout);
+            int listening = port > 0 ? port : announcedPort(process, log, logStart, deadline);
+            OpenCodeProcess server = new OpenCodeProcess(process, root, listening, password);
+            server.awaitHealthy(Duration.between(Instant.now(), deadline));
+            return server;
         } catch (IOException | RuntimeException e) {
-            server.close();
+            stop(process);
             throw e;
         }
-        return server;
+    }
+
+    /** The port of the first "listening on" line the process writes to its log after {@code logStart}. */
+    private static int announcedPort(Process process, Path log, long logStart, Instant deadline) throws IOException {
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.exists(log) && Files.size(log) > logStart) {
+                byte[] all = Files.readAllBytes(log);
+                String written = new String(all, (int) logStart, all.length - (int) logStart, java.nio.charset.StandardCharsets.UTF_8);
+                Matcher m = LISTENING.matcher(written);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IOException("opencode exited with code " + process.exitValue() + " before it listened (log: " + log + ")");
+            }
+            sleep(50);
+        }
+        throw new IOException("opencode did not say where it listens before its deadline (log: " + log + ")");
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for opencode serve", e);
+        }
     }
 
     /** The operating-system process id of the server (its children are the instance workers, if any). */
@@ -313,15 +355,13 @@ public final class OpenCodeProcess implements AutoCloseable {
         throw new IOException("opencode serve did not become healthy within " + timeout + " (log: " + root.resolve("opencode.log") + ")");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Stops the server and every process it started. */
     @Override
     public void close() {
+        stop(process);
+    }
+
+    private static void stop(Process process) {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
