@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
@@ -54,6 +55,8 @@ public class ProbeCycle {
     private final ExecutorService background;
     private final Event<Ended> ended;
     private final AtomicLong cycles = new AtomicLong();
+    /** Whether a cycle runs now: the first cycle and the job's never overlap (see {@link #cycle()}). */
+    private final AtomicBoolean cycling = new AtomicBoolean();
     private final Clock clock = Clock.systemUTC();
     private volatile Optional<Instant> lastCycleEnd = Optional.empty();
     private volatile Optional<Instant> activeSince = Optional.empty();
@@ -127,13 +130,37 @@ public class ProbeCycle {
         }
     }
 
+    /**
+     * One cycle, unless one runs already: the job's first run comes one interval after leadership started, and a first
+     * cycle that takes longer (a slow start, a short interval) would otherwise run twice over, each taking the CPU and the
+     * workspaces' answers from the other. The job's own {@code SKIP} keeps its runs apart; this keeps the first one apart too.
+     */
     private void cycle() {
+        if (!alone(cycling, this::runCycle)) {
+            LOG.debug("probe cycle skipped: the previous one still runs");
+        }
+    }
+
+    private void runCycle() {
         Prober.CycleReport report = prober.runCycle(workspaces.all());
         cycles.incrementAndGet();
         lastCycleEnd = Optional.of(clock.instant());
         ended.fire(new Ended(report.workspaces(), report.credentialChecks(), report.duration()));
         LOG.debugf("probe cycle: %d workspaces, %d credential checks, %d ms", report.workspaces(), report.credentialChecks(),
                 report.duration().toMillis());
+    }
+
+    /** Runs {@code work} unless {@code running} says another runs; answers whether it ran. */
+    static boolean alone(AtomicBoolean running, Runnable work) {
+        if (!running.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            work.run();
+            return true;
+        } finally {
+            running.set(false);
+        }
     }
 
     /**
