@@ -41,12 +41,12 @@ import cloud.angryninja.keeper.testing.Tier;
  * Per run: the time from process start to {@code /q/health/ready} = 200, and the resident memory (VmRSS) after the
  * keeper's first 10 probe cycles ({@code keeper.probe.interval=1s}), the empty application's 10 s after it was ready.
  * Reported per flag set: medians and ranges of both, and the keeper's ratios to the empty application against the goals
- * (1.3 for ready, 1.15 for RSS). Run: {@code ./mvnw -B verify -Pbench}; {@code -Dbench.runs=N} runs each application N
- * times per flag set (5); {@code -Dbench.flags="-Xa -Xb|-Xc"} measures the given flag sets (separated by {@code |})
- * instead of the default ones. In a set, {@code NAME=value} is an environment variable, {@code @ARCHIVE@} the
- * application's own class-data archive and {@code @AOT@} its own AOT cache; a set with an archive or an AOT cache
- * starts each application once before its runs to write it ({@code -XX:AOTCacheOutput} for an AOT cache), and that
- * start is not counted.
+ * (1.3 for ready, 1.15 for RSS). Alone: {@code ./mvnw -B verify -Pbench -Dtier=packaged -Dit.test=StartupBenchIT};
+ * {@code -Dbench.runs=N} runs each application N times per flag set (5); {@code -Dbench.flags="-Xa -Xb|-Xc"} measures
+ * the given flag sets (separated by {@code |}) instead of the default ones. In a set, {@code NAME=value} is an
+ * environment variable, {@code @ARCHIVE@} the application's own class-data archive and {@code @AOT@} its own AOT cache.
+ * Each flag set starts each application once before its runs, not counted: it writes the archive or the cache
+ * ({@code -XX:AOTCacheOutput} for an AOT cache) and reads the jars of a fresh build from disk.
  */
 @Tier.Packaged
 class StartupBenchIT {
@@ -117,10 +117,10 @@ class StartupBenchIT {
                 Path emptyJar = set.aotJar() ? emptyAotJar : emptyFastJar;
                 List<String> keeperFlags = forApp(flags, root, "keeper");
                 List<String> emptyFlags = forApp(flags, root, "empty");
-                if (writesACache(flags)) { // the start that writes the archive or cache the runs read, not counted
-                    train(keeperJar, keeperFlags, props, root, true);
-                    train(emptyJar, emptyFlags, props, root, false);
-                }
+                // one start of each, not counted: it writes the archive or cache the runs read, and it reads the jars of a
+                // fresh build from disk (the first start after a build took 2-3 times as long as the next ones)
+                train(keeperJar, keeperFlags, props, root, true);
+                train(emptyJar, emptyFlags, props, root, false);
                 List<Run> keeper = new ArrayList<>();
                 List<Run> empty = new ArrayList<>();
                 for (int i = 0; i < runs; i++) { // alternating, each application first every other round
@@ -154,9 +154,10 @@ class StartupBenchIT {
     }
 
     /**
-     * Fast-jars with the recommended flags alone and with the JVM image's class-data archive; {@code aot-jar}s with a
-     * class-data archive and (on JDK 25 or later) with an AOT cache. Or the sets of {@code -Dbench.flags}; a set that
-     * starts with the word {@code aot-jar} runs the {@code aot-jar}s.
+     * Fast-jars with the recommended flags alone and with the JVM image's class-data archive, and (on JDK 25 or later)
+     * {@code aot-jar}s with an AOT cache. Or the sets of {@code -Dbench.flags}; a set that starts with the word
+     * {@code aot-jar} runs the {@code aot-jar}s (e.g. {@code "aot-jar -XX:+AutoCreateSharedArchive
+     * -XX:SharedArchiveFile=@ARCHIVE@"}, an {@code aot-jar} with a class-data archive, which JDK 21 can run).
      */
     static List<FlagSet> flagSets() {
         String given = System.getProperty("bench.flags", "");
@@ -174,8 +175,7 @@ class StartupBenchIT {
         List<String> withAot = new ArrayList<>(RECOMMENDED);
         withAot.add("-XX:AOTCache=@AOT@");
         List<FlagSet> sets = new ArrayList<>(List.of(new FlagSet("fast-jar, recommended", RECOMMENDED, false),
-                new FlagSet("fast-jar, recommended + class-data archive (the JVM image today)", withCds, false),
-                new FlagSet("aot-jar, recommended + class-data archive", withCds, true)));
+                new FlagSet("fast-jar, recommended + class-data archive (the JVM image today)", withCds, false)));
         if (Runtime.version().feature() >= 25) {
             sets.add(new FlagSet("aot-jar, recommended + AOT cache (JDK 25)", withAot, true));
         }
@@ -187,20 +187,17 @@ class StartupBenchIT {
                 .replace("@AOT@", root.resolve(app + ".aot").toString())).toList();
     }
 
-    private static boolean writesACache(List<String> flags) {
-        return flags.stream().anyMatch(f -> f.startsWith("-XX:SharedArchiveFile=") || f.startsWith("-XX:AOTCache="));
-    }
-
     /** The flags of the start that writes the cache: {@code -XX:AOTCache=} becomes {@code -XX:AOTCacheOutput=}. */
     private static List<String> training(List<String> flags) {
         return flags.stream().map(f -> f.startsWith("-XX:AOTCache=") ? f.replace("-XX:AOTCache=", "-XX:AOTCacheOutput=") : f).toList();
     }
 
     /**
-     * Starts the application with {@code flags} as a training run (an AOT cache's {@code -XX:AOTCacheOutput}), up to
-     * ready and, for the keeper, {@link #CYCLES} probe cycles (the empty application: {@link #SAME_WAIT}), so the archive
-     * or cache holds what the measured runs load up to the same point; stops it and waits for the JVM to write the file
-     * (an AOT cache is assembled at exit, which takes a while on 2 CPUs). Fails when the file is not there.
+     * Starts the application with {@code flags} once, not measured: as a training run where the flags name an archive or
+     * an AOT cache (the cache's {@code -XX:AOTCacheOutput}), up to ready and, for the keeper, {@link #CYCLES} probe cycles
+     * (the empty application: {@link #SAME_WAIT}), so the archive or cache holds what the measured runs load up to the
+     * same point; stops it and waits for the JVM to write the file (an AOT cache is assembled at exit, which takes a while
+     * on 2 CPUs). Fails when the file is not there.
      */
     private static void train(Path jar, List<String> flags, List<String> props, Path root, boolean keeper) throws Exception {
         List<String> training = training(flags);
