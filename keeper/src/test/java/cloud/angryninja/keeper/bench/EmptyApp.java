@@ -48,11 +48,13 @@ final class EmptyApp {
      * Packages the keeper once more, as Quarkus' {@code aot-jar} (every class on the class path of the JVM's application
      * class loader, where a class-data archive or an AOT cache can hold it; the fast-jar's own class loader keeps them
      * out) in {@code keeper/target/aot-app}, from the root pom ({@code -pl keeper -am}: the parent and the sandbox it is
-     * compiled with), tests neither compiled nor run; returns its {@code quarkus-run.jar}.
+     * built with), from the classes the benchmark's own build compiled: nothing is compiled again
+     * ({@code maven.main.skip}, {@code maven.test.skip}), since the benchmark runs from those same class folders and a
+     * recompile would take its classes away under it. Returns its {@code quarkus-run.jar}.
      */
     static Path keeperAotJar() throws IOException, InterruptedException {
-        maven(root().resolve("pom.xml"), "-pl", "keeper", "-am", "-Dmaven.test.skip=true", "-Dquarkus.package.jar.type=aot-jar",
-                "-Dquarkus.package.output-directory=" + AOT_APP);
+        maven(root().resolve("pom.xml"), "-pl", "keeper", "-am", "-Dmaven.main.skip=true", "-Dmaven.test.skip=true",
+                "-Dquarkus.package.jar.type=aot-jar", "-Dquarkus.package.output-directory=" + AOT_APP);
         return root().resolve(Path.of("keeper", "target", AOT_APP, "quarkus-run.jar"));
     }
 
