@@ -266,9 +266,9 @@ class StartupBenchIT {
     }
 
     private static void row(StringBuilder table, String flags, String app, List<Run> runs) {
-        table.append("| %s | %s | %d ms (%d-%d) | %s | %d MiB (%d-%d) | %d |%n".formatted(flags, app, (long) median(runs, Run::readyMillis),
-                min(runs, Run::readyMillis), max(runs, Run::readyMillis), medianStartedIn(runs), Math.round(median(runs, Run::rssKib) / 1024),
-                min(runs, Run::rssKib) / 1024, max(runs, Run::rssKib) / 1024, (long) median(runs, Run::classes)));
+        table.append("| %s | %s | %d ms (%d-%d) | %s | %.1f MiB (%.1f-%.1f) | %d |%n".formatted(flags, app, (long) median(runs, Run::readyMillis),
+                min(runs, Run::readyMillis), max(runs, Run::readyMillis), medianStartedIn(runs), median(runs, Run::rssKib) / 1024,
+                min(runs, Run::rssKib) / 1024.0, max(runs, Run::rssKib) / 1024.0, (long) median(runs, Run::classes)));
     }
 
     static double median(List<Run> runs, ToDoubleFunction<Run> value) {
