@@ -21,6 +21,8 @@ import io.quarkus.runtime.StartupEvent;
 
 import cloud.angryninja.keeper.copilot.CopilotConfig;
 import cloud.angryninja.keeper.leader.Leadership;
+import cloud.angryninja.keeper.leader.LeadershipConfig;
+import cloud.angryninja.keeper.probe.ProbeCycle;
 import cloud.angryninja.keeper.probe.Prober;
 import cloud.angryninja.keeper.probe.RateLimitWindow;
 import cloud.angryninja.keeper.workspace.Workspace;
@@ -120,6 +122,9 @@ public class PassiveDetection {
     cloud.angryninja.keeper.probe.ProbeConfig probeConfig;
 
     @Inject
+    LeadershipConfig election;
+
+    @Inject
     public PassiveDetection(Workspaces workspaces, CopilotConfig copilot, EventsConfig config,
             EventMetrics metrics, Prober prober, RateLimitWindow rateLimits) {
         this.workspaces = workspaces;
@@ -131,15 +136,36 @@ public class PassiveDetection {
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax()); // EventsConfig's constraints hold
     }
 
-    /** At start-up, as the first probe cycle. */
+    /**
+     * With leader election on, at start-up: a follower runs no probe cycle. Without it, once the first probe cycle ended
+     * ({@link #onCycle}).
+     */
     void onStart(@Observes StartupEvent event) {
-        startStreams();
+        if (election.enabled()) {
+            startStreams();
+        }
+    }
+
+    /**
+     * The streams start once the first probe cycle ended, off the way to ready: their HTTP client (the JDK's, with its
+     * TLS context) and the streams' first events would otherwise take the CPU of a small node from the first cycle, which
+     * readiness waits for. Until then the cycle itself is looking. Later cycles find them started.
+     */
+    void onCycle(@Observes ProbeCycle.Ended cycle) {
+        if (!begun.get()) {
+            Thread.ofVirtual().name("passive-detection-start").start(this::startStreams);
+        }
     }
 
     /** Set once by {@link #stop()}: streams never start after it. */
     private boolean stopped;
+    /** Set by the first {@link #startStreams()}: they start once. */
+    private final AtomicBoolean begun = new AtomicBoolean();
 
     private void startStreams() {
+        if (begun.getAndSet(true)) {
+            return;
+        }
         if (!config.enabled()) {
             LOG.info("passive detection is off (keeper.events.enabled=false): credential_valid follows the probe cycle only");
             return;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
@@ -54,6 +55,8 @@ public class ProbeCycle {
     private final ExecutorService background;
     private final Event<Ended> ended;
     private final AtomicLong cycles = new AtomicLong();
+    /** How many cycles run now: the job skips its run while one does (see {@link #scheduledCycle()}). */
+    private final AtomicInteger running = new AtomicInteger();
     private final Clock clock = Clock.systemUTC();
     private volatile Optional<Instant> lastCycleEnd = Optional.empty();
     private volatile Optional<Instant> activeSince = Optional.empty();
@@ -87,10 +90,10 @@ public class ProbeCycle {
         }
         activeSince = Optional.of(clock.instant());
         states.open();
-        inBackground("the first probe cycle", this::cycle);
+        inBackground("the first probe cycle", () -> counted(running, this::cycle));
         String every = config.interval().toString();
         scheduler.newJob(JOB).setInterval(every).setDelayed(every).setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                .setTask(execution -> cycle(), true).schedule();
+                .setTask(execution -> scheduledCycle(), true).schedule();
     }
 
     private synchronized void stop() {
@@ -127,6 +130,18 @@ public class ProbeCycle {
         }
     }
 
+    /**
+     * The job's cycle, unless a cycle runs already: the job's first run comes one interval after leadership started, and
+     * a first cycle that takes longer (a slow start, a short interval) would otherwise run twice over, each taking the CPU
+     * and the workspaces' answers from the other. The job's own {@code SKIP} keeps its runs apart; this keeps them off the
+     * first cycle too. The first cycle itself always runs.
+     */
+    private void scheduledCycle() {
+        if (!unlessRunning(running, this::cycle)) {
+            LOG.debug("scheduled probe cycle skipped: a cycle still runs");
+        }
+    }
+
     private void cycle() {
         Prober.CycleReport report = prober.runCycle(workspaces.all());
         cycles.incrementAndGet();
@@ -134,6 +149,25 @@ public class ProbeCycle {
         ended.fire(new Ended(report.workspaces(), report.credentialChecks(), report.duration()));
         LOG.debugf("probe cycle: %d workspaces, %d credential checks, %d ms", report.workspaces(), report.credentialChecks(),
                 report.duration().toMillis());
+    }
+
+    /** Runs {@code work}, counted in {@code running} while it runs. */
+    static void counted(AtomicInteger running, Runnable work) {
+        running.incrementAndGet();
+        try {
+            work.run();
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Runs {@code work} as {@link #counted} unless {@code running} counts one running; answers whether it ran. */
+    static boolean unlessRunning(AtomicInteger running, Runnable work) {
+        if (running.get() > 0) {
+            return false;
+        }
+        counted(running, work);
+        return true;
     }
 
     /**

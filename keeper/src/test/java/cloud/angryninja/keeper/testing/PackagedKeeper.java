@@ -77,17 +77,26 @@ public final class PackagedKeeper implements AutoCloseable {
     /** As {@link #start(List, List, Path)}, with {@code env} added to the process environment (e.g. {@code MALLOC_ARENA_MAX}). */
     public static PackagedKeeper start(Map<String, String> env, List<String> jvmFlags, List<String> properties, Path logDir)
             throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run ./mvnw package (failsafe runs after it)");
+        return start(JAR, env, jvmFlags, properties, logDir);
+    }
+
+    /**
+     * As {@link #start(Map, List, List, Path)}, for another packaged Quarkus application's {@code quarkus-run.jar} (the
+     * start-up benchmark's empty application): the same command line, the same log, the same readiness and RSS reads.
+     */
+    public static PackagedKeeper start(Path jar, Map<String, String> env, List<String> jvmFlags, List<String> properties, Path logDir)
+            throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run ./mvnw package (failsafe runs after it)");
         }
         int port = Loopback.freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmFlags);
         cmd.addAll(properties);
         cmd.addAll(githubOnTheCopilotStandIn(properties));
-        cmd.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar", JAR.toString()));
+        cmd.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
         Files.createDirectories(logDir);
-        Path log = logDir.resolve("keeper-" + port + ".log");
+        Path log = logDir.resolve((jar.equals(JAR) ? "keeper-" : "app-") + port + ".log");
         long start = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
@@ -113,9 +122,14 @@ public final class PackagedKeeper implements AutoCloseable {
      * process exits or the deadline passes.
      */
     public Duration awaitReady(Duration atMost) {
+        return awaitReady(atMost, Duration.ofMillis(5));
+    }
+
+    /** As {@link #awaitReady(Duration)}, polling every {@code poll}. */
+    public Duration awaitReady(Duration atMost, Duration poll) {
         URI ready = uri("/q/health/ready");
         await("keeper ready on port " + port + " (log " + log + ")").atMost(atMost)
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .pollDelay(Duration.ZERO).pollInterval(poll)
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new AssertionError("the keeper exited with " + process.exitValue() + ":\n" + log());
@@ -217,9 +231,17 @@ public final class PackagedKeeper implements AutoCloseable {
     /** Stops the process (SIGTERM, then SIGKILL after 10 s) and waits for it. */
     @Override
     public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops the process (SIGTERM) and waits up to {@code grace} for it to exit (e.g. while the JVM writes a class-data
+     * archive or an AOT cache at exit); kills it after that.
+     */
+    public void stop(Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
