@@ -47,7 +47,7 @@ public final class LocalMavenMirror implements AutoCloseable {
         if (!Files.isDirectory(repository)) {
             throw new IllegalStateException(repository + " is missing: ./mvnw fills it on the first build");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Loopback.freePort()), 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64); // its own free port: no window
         LocalMavenMirror mirror = new LocalMavenMirror(server, repository);
         server.createContext("/maven2/", mirror::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
