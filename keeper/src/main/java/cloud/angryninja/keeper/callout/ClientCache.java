@@ -31,25 +31,36 @@ public final class ClientCache<K, T> {
 
     /**
      * The client for {@code key}: the kept one when it was built from equal {@code settings}, else a new one made by
-     * {@code build} (which must build it from exactly those settings), kept in its place.
+     * {@code build} (which must build it from exactly those settings), kept in its place. The build runs outside the
+     * lock, so a lookup never waits for another key's build; two threads that build for the same key and settings at
+     * once keep the first and close the second.
      */
     public T get(K key, Object settings, Supplier<T> build) {
-        List<Object> dropped = new ArrayList<>();
-        T client;
         synchronized (entries) {
             Entry<T> kept = entries.get(key);
             if (kept != null && Objects.equals(kept.settings(), settings)) {
                 return kept.client();
             }
-            client = build.get();
-            Entry<T> replaced = entries.put(key, new Entry<>(settings, client));
-            if (replaced != null) {
-                dropped.add(replaced.client());
-            }
-            var eldest = entries.entrySet().iterator();
-            while (entries.size() > capacity && eldest.hasNext()) {
-                dropped.add(eldest.next().getValue().client());
-                eldest.remove();
+        }
+        T built = build.get();
+        List<Object> dropped = new ArrayList<>();
+        T client;
+        synchronized (entries) {
+            Entry<T> kept = entries.get(key);
+            if (kept != null && Objects.equals(kept.settings(), settings)) {
+                client = kept.client(); // built meanwhile by another thread
+                dropped.add(built);
+            } else {
+                client = built;
+                Entry<T> replaced = entries.put(key, new Entry<>(settings, client));
+                if (replaced != null) {
+                    dropped.add(replaced.client());
+                }
+                var eldest = entries.entrySet().iterator();
+                while (entries.size() > capacity && eldest.hasNext()) {
+                    dropped.add(eldest.next().getValue().client());
+                    eldest.remove();
+                }
             }
         }
         dropped.forEach(RestClients::close);

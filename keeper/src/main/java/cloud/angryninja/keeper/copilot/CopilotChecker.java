@@ -60,15 +60,14 @@ public class CopilotChecker {
     public CredentialCheck check(CopilotCredential credential) {
         long start = System.nanoTime();
         URI base = credential.baseUrl(defaultApi);
-        URI models = join(base, "/models");
         Reply reply = Reply.await(() -> client(base).models(credential.refresh()), timeout);
         Duration took = since(start);
         if (reply.failure().isPresent()) {
             return switch (reply.failure().get().kind()) {
                 case TIMEOUT -> CredentialCheck.timeout(timeout, took);
-                case CONNECT -> CredentialCheck.connectionFailed("cannot connect to " + models.getHost(), took);
+                case CONNECT -> CredentialCheck.connectionFailed("cannot connect to " + base.getHost(), took);
                 case INTERRUPTED -> CredentialCheck.connectionFailed("interrupted", took);
-                case OTHER -> CredentialCheck.connectionFailed(reply.failure().get().name() + " talking to " + models.getHost(), took);
+                case OTHER -> CredentialCheck.connectionFailed(reply.failure().get().name() + " talking to " + base.getHost(), took);
             };
         }
         int status = reply.status();
@@ -104,14 +103,6 @@ public class CopilotChecker {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    static URI join(URI base, String path) {
-        String b = base.toString();
-        while (b.endsWith("/")) {
-            b = b.substring(0, b.length() - 1);
-        }
-        return URI.create(b + path);
     }
 
     private static Duration since(long startNanos) {

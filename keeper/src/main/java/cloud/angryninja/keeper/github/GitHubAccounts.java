@@ -67,19 +67,7 @@ public class GitHubAccounts {
         this.userAgent = userAgent;
     }
 
-    /** Pure: where the account of a credential is asked. */
-    public static URI userEndpoint(URI apiUrl, Optional<String> enterpriseDomain) {
-        if (enterpriseDomain.isPresent()) {
-            return URI.create("https://" + enterpriseDomain.get() + "/api/v3/user");
-        }
-        String base = apiUrl.toString();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return URI.create(base + "/user");
-    }
-
-    /** Pure: the API base a credential's account is asked at: {@link #userEndpoint} without {@code /user}. */
+    /** Pure: the API base a credential's account is asked at ({@code GET /user} there): an enterprise credential's own domain. */
     static URI apiBase(URI apiUrl, Optional<String> enterpriseDomain) {
         return enterpriseDomain.map(d -> URI.create("https://" + d + "/api/v3")).orElse(RestClients.withoutTrailingSlash(apiUrl));
     }

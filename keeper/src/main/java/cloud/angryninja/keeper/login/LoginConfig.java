@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.login;
 import java.net.URI;
 import java.time.Duration;
 
+import cloud.angryninja.keeper.config.PositiveDuration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -32,13 +33,16 @@ public interface LoginConfig {
 
     /** Added to every wait between two polls of the token endpoint, as OpenCode adds 3 s to GitHub's {@code interval}. */
     @WithDefault("3s")
+    @PositiveDuration
     Duration pollMargin();
 
     /** Added to the interval after a {@code slow_down} answer that names no interval (RFC 8628: 5 s). */
     @WithDefault("5s")
+    @PositiveDuration
     Duration slowDownIncrease();
 
     /** Whole-call deadline of one request to GitHub. */
     @WithDefault("10s")
+    @PositiveDuration
     Duration timeout();
 }

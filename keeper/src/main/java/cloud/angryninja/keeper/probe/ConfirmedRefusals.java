@@ -50,10 +50,10 @@ public class ConfirmedRefusals {
         return c.fingerprint() + "@" + c.baseUrl(copilot.defaultApi());
     }
 
-    /** The check of {@code c}, a refusal confirmed by a second check; never throws. */
-    public Confirmed check(CopilotCredential c) {
+    /** The check of {@code c}, whose {@link #key} is {@code key}, a refusal confirmed by a second check; never throws. */
+    public Confirmed check(String key, CopilotCredential c) {
         try {
-            return confirm(key(c), c);
+            return confirm(key, c);
         } catch (RuntimeException e) {
             return new Confirmed(CredentialCheck.connectionFailed(e.getClass().getSimpleName(), Duration.ZERO), Optional.empty());
         }

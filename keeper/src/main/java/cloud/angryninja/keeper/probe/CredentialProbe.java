@@ -35,7 +35,8 @@ public class CredentialProbe implements Probe {
             return new Finding.Credential(r, 0, Optional.empty(), lookup.error(), state, Optional.empty(), Optional.empty());
         }
         CopilotCredential c = lookup.credential().get();
-        ConfirmedRefusals.Confirmed confirmed = run.once(refusals.key(c), () -> refusals.check(c));
+        String key = refusals.key(c);
+        ConfirmedRefusals.Confirmed confirmed = run.once(key, () -> refusals.check(key, c));
         CredentialCheck check = confirmed.check();
         ProbeResult r = switch (check.verdict()) {
             case VALID -> ProbeResult.pass(check.reason());

@@ -10,11 +10,11 @@ record Findings(Finding.Up up, Finding.Provider provider, Finding.Credential cre
 
     static Findings of(Collection<Finding> found) {
         return new Findings(
-                first(found, Finding.Up.class).orElse(new Finding.Up(ProbeResult.fail(FAILED), Optional.empty(), false)),
-                first(found, Finding.Provider.class).orElse(new Finding.Provider(ProbeResult.fail(FAILED))),
-                first(found, Finding.Credential.class).orElse(new Finding.Credential(ProbeResult.unknown(FAILED), 0, Optional.empty(), "",
-                        Optional.empty(), Optional.empty(), Optional.empty())),
-                first(found, Finding.Repository.class).orElse(new Finding.Repository(ProbeResult.unknown(FAILED))));
+                first(found, Finding.Up.class).orElseGet(() -> new Finding.Up(ProbeResult.fail(FAILED), Optional.empty(), false)),
+                first(found, Finding.Provider.class).orElseGet(() -> new Finding.Provider(ProbeResult.fail(FAILED))),
+                first(found, Finding.Credential.class).orElseGet(() -> new Finding.Credential(ProbeResult.unknown(FAILED), 0,
+                        Optional.empty(), "", Optional.empty(), Optional.empty(), Optional.empty())),
+                first(found, Finding.Repository.class).orElseGet(() -> new Finding.Repository(ProbeResult.unknown(FAILED))));
     }
 
     private static <F extends Finding> Optional<F> first(Collection<Finding> found, Class<F> kind) {

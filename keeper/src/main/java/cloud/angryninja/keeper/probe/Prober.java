@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 import cloud.angryninja.keeper.copilot.CopilotState;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.workspace.Workspace;
-import cloud.angryninja.keeper.workspace.Workspaces;
 
 /**
  * Runs the probes of workspaces: each workspace's {@link #probes} in parallel, workspaces in parallel on virtual threads,
@@ -37,7 +36,6 @@ public class Prober {
     public record CycleReport(int workspaces, int credentialChecks, Duration duration) {
     }
 
-    private final Workspaces workspaces;
     /** Every probe of a workspace, in one list: see {@link #probes(OpenCodeClient, CredentialProbe)}. */
     final List<Probe> probes;
     private final WorkspaceStates states;
@@ -47,15 +45,14 @@ public class Prober {
     private final Clock clock;
 
     @Inject
-    public Prober(Workspaces workspaces, OpenCodeClient openCode, CredentialProbe credential, WorkspaceStates states,
-            RateLimitWindow rateLimits, ProbeConfig config) {
-        this(workspaces, probes(openCode, credential), states, rateLimits, VersionRange.parse(config.supportedVersions()),
+    public Prober(OpenCodeClient openCode, CredentialProbe credential, WorkspaceStates states, RateLimitWindow rateLimits,
+            ProbeConfig config) {
+        this(probes(openCode, credential), states, rateLimits, VersionRange.parse(config.supportedVersions()),
                 config.concurrency(), Clock.systemUTC());
     }
 
-    public Prober(Workspaces workspaces, List<Probe> probes, WorkspaceStates states, RateLimitWindow rateLimits, VersionRange versions,
+    public Prober(List<Probe> probes, WorkspaceStates states, RateLimitWindow rateLimits, VersionRange versions,
             int concurrency, Clock clock) {
-        this.workspaces = workspaces;
         this.probes = List.copyOf(probes);
         this.states = states;
         this.rateLimits = rateLimits;

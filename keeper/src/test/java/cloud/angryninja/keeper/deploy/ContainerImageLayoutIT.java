@@ -93,15 +93,15 @@ class ContainerImageLayoutIT {
 
     @Test
     void thePackagedKeeperReadsConfigFromItsWorkingDirectory() throws Exception {
-        if (NATIVE) {
-            return;
-        }
         int port = Loopback.freePort();
         Path config = Files.createDirectories(workDir.resolve("config")).resolve("application.properties");
         Files.writeString(config, Repo.read(K8sTree.keeperApp().resolve("config/application.properties"))
                 + "\n# only here: proves this file is read\nquarkus.http.port=" + port + "\n");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toString())
+        // the executable the image runs: the native one in a native build, else the jar
+        List<String> command = NATIVE ? List.of(nativeRunners().getFirst().toAbsolutePath().toString())
+                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                        TARGET.resolve("quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("keeper.log").toFile());

@@ -9,18 +9,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.sandbox.ApiCalls.ApiCall;
-import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.WorkspaceDiscovery;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,21 +28,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * allows them, and the rule grants nothing the informer does not use.
  */
 @Tier.Integration
-class DiscoveryRbacTest {
-
-    final String namespace = K8sTree.fluxKustomization(K8sTree.KEEPER).targetNamespace();
-    final JsonNode builtRole = K8sTree.single(K8sTree.build(K8sTree.keeperApp()), "Role");
-    MockCluster cluster;
-
-    @BeforeEach
-    void start() {
-        cluster = MockCluster.start();
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
+class DiscoveryRbacTest extends OptionalRoleRulesTest {
 
     /** The commented-out rule, uncommented. */
     static JsonNode optionalRule() {
@@ -73,17 +54,14 @@ class DiscoveryRbacTest {
         assertThat(calls).extracting(ApiCall::verb).contains("list", "watch");
         assertThat(calls).allSatisfy(c -> assertThat(c.query()).contains("labelSelector=opencode-keeper.angryninja.cloud%2Fworkspace"));
 
-        RoleRules deployed = RoleRules.of(builtRole, namespace);
-        assertThat(calls).as("discovery is off in the deployed Role").noneMatch(deployed::allows);
+        assertThat(calls).as("discovery is off in the deployed Role").noneMatch(deployed()::allows);
 
-        ObjectNode withRule = builtRole.deepCopy();
-        ((ArrayNode) withRule.path("rules")).add(optionalRule());
-        RoleRules optional = RoleRules.of(withRule, namespace);
+        RoleRules optional = withOptional(Yaml.JSON.createArrayNode().add(optionalRule()));
         assertThat(calls).as("calls the Role with the discovery rule refuses").allMatch(optional::allows);
 
         RoleRules ruleAlone = RoleRules.of(Yaml.JSON.createObjectNode().set("rules", Yaml.JSON.createArrayNode().add(optionalRule())),
                 namespace);
-        Set<String> used = new TreeSet<>(calls.stream().map(c -> c.verb() + " " + c.group() + "/" + c.resource()).toList());
+        Set<String> used = used(calls);
         Set<String> granted = new TreeSet<>();
         for (String verb : Yaml.texts(optionalRule().path("verbs"))) {
             granted.add(verb + " apps/deployments");

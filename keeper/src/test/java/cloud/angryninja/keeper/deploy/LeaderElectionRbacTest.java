@@ -12,20 +12,15 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import cloud.angryninja.keeper.leader.Leadership;
 import cloud.angryninja.keeper.leader.LeadershipConfig;
 import cloud.angryninja.keeper.manifests.K8sTree;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.sandbox.ApiCalls.ApiCall;
-import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.Tier;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 
@@ -37,21 +32,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
  * them, and the rules grant no verb the election does not use.
  */
 @Tier.Integration
-class LeaderElectionRbacTest {
-
-    final String namespace = K8sTree.fluxKustomization(K8sTree.KEEPER).targetNamespace();
-    final JsonNode builtRole = K8sTree.single(K8sTree.build(K8sTree.keeperApp()), "Role");
-    MockCluster cluster;
-
-    @BeforeEach
-    void start() {
-        cluster = MockCluster.start();
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
+class LeaderElectionRbacTest extends OptionalRoleRulesTest {
 
     /** The commented-out rules, uncommented. */
     static JsonNode optionalRules() {
@@ -114,15 +95,12 @@ class LeaderElectionRbacTest {
         assertThat(calls).extracting(ApiCall::verb).contains("create", "get", "patch");
         assertThat(calls).allSatisfy(c -> assertThat(c.resource()).isEqualTo("leases"));
 
-        RoleRules deployed = RoleRules.of(builtRole, namespace);
-        assertThat(calls).as("leader election is off in the deployed Role").noneMatch(deployed::allows);
+        assertThat(calls).as("leader election is off in the deployed Role").noneMatch(deployed()::allows);
 
-        ObjectNode withRules = builtRole.deepCopy();
-        optionalRules().forEach(((ArrayNode) withRules.path("rules"))::add);
-        RoleRules optional = RoleRules.of(withRules, namespace);
+        RoleRules optional = withOptional(optionalRules());
         assertThat(calls).as("calls the Role with the leader-election rules refuses").allMatch(optional::allows);
 
-        Set<String> used = new TreeSet<>(calls.stream().map(c -> c.verb() + " " + c.group() + "/" + c.resource()).toList());
+        Set<String> used = used(calls);
         Set<String> granted = new TreeSet<>();
         for (JsonNode rule : optionalRules()) {
             for (String verb : Yaml.texts(rule.path("verbs"))) {

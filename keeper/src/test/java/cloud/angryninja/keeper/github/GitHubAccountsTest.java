@@ -87,9 +87,9 @@ class GitHubAccountsTest {
 
     @Test
     void anEnterpriseCredentialIsAskedAtItsOwnDomain() {
-        assertThat(GitHubAccounts.userEndpoint(URI.create("https://api.github.com"), Optional.of("company.ghe.com")))
-                .isEqualTo(URI.create("https://company.ghe.com/api/v3/user"));
-        assertThat(GitHubAccounts.userEndpoint(URI.create("https://api.github.com///"), Optional.empty()))
-                .isEqualTo(URI.create("https://api.github.com/user"));
+        assertThat(GitHubAccounts.apiBase(URI.create("https://api.github.com"), Optional.of("company.ghe.com")))
+                .isEqualTo(URI.create("https://company.ghe.com/api/v3"));
+        assertThat(GitHubAccounts.apiBase(URI.create("https://api.github.com///"), Optional.empty()))
+                .isEqualTo(URI.create("https://api.github.com"));
     }
 }

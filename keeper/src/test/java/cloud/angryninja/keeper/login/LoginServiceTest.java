@@ -321,6 +321,14 @@ class LoginServiceTest {
     }
 
     @Test
+    void aZeroLoginDurationIsRefusedAtStart() {
+        for (String key : java.util.List.of("keeper.login.poll-margin", "keeper.login.slow-down-increase", "keeper.login.timeout")) {
+            assertThat(cloud.angryninja.keeper.testing.ConfigProblems.of(LoginConfig.class, java.util.Map.of(key, "0s")))
+                    .containsExactly(key + " must be longer than 0 (a duration such as 500ms, 10s or 5m)");
+        }
+    }
+
+    @Test
     void aDeviceCodeGitHubRefusesOrCannotGiveIs502AndStartsNothing() {
         LoginService s = service();
         github.stubFor(post(urlEqualTo(GitHubWireMock.DEVICE_PATH)).willReturn(aResponse().withStatus(404).withBody("{\"error\":\"Not Found\"}")));

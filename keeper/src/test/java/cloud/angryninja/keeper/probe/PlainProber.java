@@ -26,7 +26,7 @@ public record PlainProber(Prober prober, WorkspaceStates states) {
         states.open();
         CredentialProbe credential = new CredentialProbe(new CredentialSource(kube, Duration.ofSeconds(10), held),
                 new ConfirmedRefusals(copilot, Duration.ZERO));
-        Prober prober = new Prober(workspaces, Prober.probes(openCode, credential), states,
+        Prober prober = new Prober(Prober.probes(openCode, credential), states,
                 new RateLimitWindow(Duration.ofMinutes(15), Clock.systemUTC()), VersionRange.parse(">=1.18 <2"), concurrency, Clock.systemUTC());
         return new PlainProber(prober, states);
     }

@@ -765,7 +765,7 @@ class ProberTest {
 
     @Test
     void readyAfterTheFirstCycleEvenWithWorkspacesDown() {
-        // the first cycle starts once the HTTP server listens, so it may still be running when the test starts
+        // the first cycle starts at start-up and may still be running when the test starts
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
                 .until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/health/ready").then().statusCode(200).body(containsString("probe-cycle"));

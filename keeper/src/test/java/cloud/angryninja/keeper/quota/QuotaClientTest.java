@@ -11,12 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -35,26 +32,11 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 @Tier.Unit
 @QuarkusTest
 @TestProfile(UnreachableWorkspaceProfile.class)
-class QuotaClientTest {
+class QuotaClientTest extends QuotaStandInTest {
 
     static final String TOKEN = "gho_QuotaClientCANARY";
 
-    static WireMockServer github;
     QuotaClient client;
-
-    @BeforeAll
-    static void start() {
-        github = cloud.angryninja.keeper.login.GitHubWireMock.started();
-    }
-
-    @AfterAll
-    static void stop() {
-        github.stop();
-    }
-
-    static String host() {
-        return QuotaStandIn.host(github);
-    }
 
     @BeforeEach
     void setUp() {

@@ -12,12 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,13 +41,12 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
 @Tier.Unit
 @QuarkusTest
 @TestProfile(UnreachableWorkspaceProfile.class)
-class QuotaWatchTest {
+class QuotaWatchTest extends QuotaStandInTest {
 
     static final String TOKEN = "gho_QuotaWatchCANARY";
     static final String OTHER = "gho_QuotaWatchOther";
     static final Duration INTERVAL = Duration.ofMinutes(5);
 
-    static WireMockServer github;
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final QuotaMetrics metrics = new QuotaMetrics(registry);
@@ -58,20 +54,6 @@ class QuotaWatchTest {
     /** Calls waiting to run: a test runs them when it wants the answer. */
     final List<Runnable> waiting = new ArrayList<>();
     QuotaClient client;
-
-    @BeforeAll
-    static void start() {
-        github = cloud.angryninja.keeper.login.GitHubWireMock.started();
-    }
-
-    @AfterAll
-    static void stop() {
-        github.stop();
-    }
-
-    static String host() {
-        return QuotaStandIn.host(github);
-    }
 
     @BeforeEach
     void setUp() {

@@ -315,6 +315,12 @@ public final class OpenCodeProcess implements AutoCloseable {
         return password;
     }
 
+    /** The {@code Authorization} header value of a request to this server (HTTP basic, user {@value #USERNAME}). */
+    public String authorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((USERNAME + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public Path root() {
         return root;
     }
@@ -325,8 +331,7 @@ public final class OpenCodeProcess implements AutoCloseable {
 
     private void awaitHealthy(Duration timeout) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((USERNAME + ":" + password)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String basic = authorization();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

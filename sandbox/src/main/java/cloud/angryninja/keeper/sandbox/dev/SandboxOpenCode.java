@@ -115,8 +115,7 @@ final class SandboxOpenCode implements AutoCloseable {
      * try gives up after a few seconds. The keeper's first probe then finds the provider loaded.
      */
     private static void warmUp(OpenCodeProcess p) {
-        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((OpenCodeProcess.USERNAME + ":" + p.password())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String basic = p.authorization();
         java.net.http.HttpRequest providers = java.net.http.HttpRequest.newBuilder(p.baseUri().resolve("/config/providers"))
                 .header("Authorization", basic).timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
