@@ -1,8 +1,5 @@
 package cloud.angryninja.keeper;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -20,12 +17,6 @@ public final class KeeperMain {
 
     static final int REQUIRED_JAVA = 21;
 
-    /**
-     * Hibernate Validator announces its version at INFO when it first checks the configuration, before the log
-     * configuration applies: kept quiet so a config mistake is reported by its one message alone.
-     */
-    private static final Logger VALIDATOR_VERSION = Logger.getLogger("org.hibernate.validator.internal.util.Version");
-
     KeeperMain() {
     }
 
@@ -36,7 +27,6 @@ public final class KeeperMain {
                     + System.getProperty("java.home") + ")");
             System.exit(1);
         }
-        VALIDATOR_VERSION.setLevel(Level.WARNING);
         Quarkus.run(args);
     }
 }

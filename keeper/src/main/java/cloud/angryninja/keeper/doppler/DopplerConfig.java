@@ -3,9 +3,8 @@ package cloud.angryninja.keeper.doppler;
 import java.time.Duration;
 import java.util.Optional;
 
-import jakarta.validation.constraints.PositiveOrZero;
-
-import cloud.angryninja.keeper.config.PositiveDuration;
+import cloud.angryninja.keeper.config.CheckedConfig;
+import cloud.angryninja.keeper.config.ConfigCheck;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,7 +13,7 @@ import io.smallrye.config.WithDefault;
  * Token, project and config are optional at start-up: a reseed without them fails with a message naming the key.
  */
 @ConfigMapping(prefix = "keeper.doppler")
-public interface DopplerConfig {
+public interface DopplerConfig extends CheckedConfig {
 
     /** Base URL of the Doppler API. */
     @WithDefault("https://api.doppler.com")
@@ -31,36 +30,40 @@ public interface DopplerConfig {
 
     /** Connect timeout of one request. */
     @WithDefault("5s")
-    @PositiveDuration
     Duration connectTimeout();
 
     /** Read timeout of one request; a timed-out request is retried. */
     @WithDefault("10s")
-    @PositiveDuration
     Duration requestTimeout();
 
     /** Retries after the first attempt on 429, 5xx, timeouts and connection errors. */
     @WithDefault("4")
-    @PositiveOrZero
     int maxRetries();
 
     /** First backoff delay; doubles per retry up to {@link #maxRetryDelay()}. */
     @WithDefault("500ms")
-    @PositiveDuration
     Duration retryDelay();
 
     /** Upper bound of one backoff delay. */
     @WithDefault("8s")
-    @PositiveDuration
     Duration maxRetryDelay();
 
     /** Longest {@code Retry-After} honoured; a longer one fails at once instead of stalling the reseed. */
     @WithDefault("60s")
-    @PositiveDuration
     Duration maxRetryAfter();
 
     /** Upper bound of all attempts of one call together, backoff included. */
     @WithDefault("120s")
-    @PositiveDuration
     Duration retryMaxDuration();
+
+    @Override
+    default void check(ConfigCheck check) {
+        check.positive("connect-timeout", connectTimeout())
+                .positive("request-timeout", requestTimeout())
+                .notNegative("max-retries", maxRetries())
+                .positive("retry-delay", retryDelay())
+                .positive("max-retry-delay", maxRetryDelay())
+                .positive("max-retry-after", maxRetryAfter())
+                .positive("retry-max-duration", retryMaxDuration());
+    }
 }

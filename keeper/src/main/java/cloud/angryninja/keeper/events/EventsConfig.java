@@ -1,15 +1,16 @@
 package cloud.angryninja.keeper.events;
 
 import java.time.Duration;
+import java.util.Optional;
 
-import cloud.angryninja.keeper.config.PositiveDuration;
+import cloud.angryninja.keeper.config.CheckedConfig;
+import cloud.angryninja.keeper.config.ConfigCheck;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** {@code keeper.events.*}: the OpenCode event streams the keeper listens to for failing Copilot calls. */
 @ConfigMapping(prefix = "keeper.events")
-@BackoffBounds
-public interface EventsConfig {
+public interface EventsConfig extends CheckedConfig {
 
     /** Listen to each workspace's {@code GET /global/event}. */
     @WithDefault("true")
@@ -17,12 +18,10 @@ public interface EventsConfig {
 
     /** Wait before the first reconnect after a stream dropped or could not be opened; doubles up to {@link #backoffMax()}. */
     @WithDefault("1s")
-    @PositiveDuration
     Duration backoffInitial();
 
     /** Longest wait between two connection attempts. */
     @WithDefault("60s")
-    @PositiveDuration
     Duration backoffMax();
 
     /**
@@ -30,6 +29,16 @@ public interface EventsConfig {
      * every 10 s, so silence means a dead connection.
      */
     @WithDefault("35s")
-    @PositiveDuration
     Duration idleTimeout();
+
+    @Override
+    default void check(ConfigCheck check) {
+        check.positive("backoff-initial", backoffInitial())
+                .positive("backoff-max", backoffMax())
+                .positive("idle-timeout", idleTimeout());
+        if (backoffInitial().isPositive() && backoffMax().isPositive() && backoffMax().compareTo(backoffInitial()) < 0) {
+            // once each is valid on its own: one message per bad setting
+            check.mapping(Optional.of("backoff-max must not be shorter than backoff-initial"));
+        }
+    }
 }

@@ -3,7 +3,8 @@ package cloud.angryninja.keeper.github;
 import java.net.URI;
 import java.time.Duration;
 
-import cloud.angryninja.keeper.config.PositiveDuration;
+import cloud.angryninja.keeper.config.CheckedConfig;
+import cloud.angryninja.keeper.config.ConfigCheck;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,7 +14,7 @@ import io.smallrye.config.WithDefault;
  * domain's API instead ({@code https://<enterpriseUrl>/api/v3}).
  */
 @ConfigMapping(prefix = "keeper.github")
-public interface GitHubApiConfig {
+public interface GitHubApiConfig extends CheckedConfig {
 
     /** GitHub's REST API. */
     @WithDefault("https://api.github.com")
@@ -21,6 +22,10 @@ public interface GitHubApiConfig {
 
     /** Deadline of one call to it. */
     @WithDefault("10s")
-    @PositiveDuration
     Duration timeout();
+
+    @Override
+    default void check(ConfigCheck check) {
+        check.positive("timeout", timeout());
+    }
 }

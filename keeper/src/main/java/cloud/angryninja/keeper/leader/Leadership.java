@@ -78,7 +78,7 @@ public class Leadership {
 
     /**
      * Pure: why the durations cannot work, if they cannot (lease &gt; renew deadline &gt; retry period &gt; 0); the mapping's
-     * {@link NestedDurations} constraint stops the start with it.
+     * check ({@link LeadershipConfig#check}) stops the start with it.
      */
     static Optional<String> checkDurations(Duration lease, Duration renewDeadline, Duration retryPeriod) {
         if (retryPeriod.isNegative() || retryPeriod.isZero()) {

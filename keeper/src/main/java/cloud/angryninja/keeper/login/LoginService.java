@@ -42,7 +42,7 @@ import cloud.angryninja.keeper.workspace.Workspaces;
  * with the credential it gave. One login at a time; none starts while a reseed runs. The device code and the token
  * stay in memory on this replica only: never logged, counted or answered, and dropped when the login ends. The last
  * {@value #HISTORY} logins can be read back with {@code GET /login/{id}}. {@code keeper.login.enterprise-scheme} is
- * checked by its mapping ({@link EnterpriseScheme}) at start-up.
+ * checked by its mapping ({@link LoginConfig#check}) at start-up.
  */
 @ApplicationScoped
 public class LoginService {

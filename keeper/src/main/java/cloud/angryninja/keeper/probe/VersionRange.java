@@ -3,6 +3,7 @@ package cloud.angryninja.keeper.probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,16 @@ public record VersionRange(String text, List<Constraint> constraints) {
             out.add(new Constraint(m.group(1), numbers(m.group(2))));
         }
         return new VersionRange(text.trim(), out);
+    }
+
+    /** Why {@code text} is not a range ({@link #parse}'s message), or empty when it is one. */
+    public static Optional<String> problem(String text) {
+        try {
+            parse(text);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Whether the version OpenCode reports is in the range; a version that is not dotted numbers is not. */

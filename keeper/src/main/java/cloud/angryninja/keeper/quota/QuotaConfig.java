@@ -2,7 +2,8 @@ package cloud.angryninja.keeper.quota;
 
 import java.time.Duration;
 
-import cloud.angryninja.keeper.config.PositiveDuration;
+import cloud.angryninja.keeper.config.CheckedConfig;
+import cloud.angryninja.keeper.config.ConfigCheck;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,7 +12,7 @@ import io.smallrye.config.WithDefault;
  * the probe has checked it. The API is {@code keeper.github.api-url}, or an Enterprise credential's own domain.
  */
 @ConfigMapping(prefix = "keeper.quota")
-public interface QuotaConfig {
+public interface QuotaConfig extends CheckedConfig {
 
     /** Read the quota at all; off, no call is made and no quota series exists. */
     @WithDefault("true")
@@ -22,6 +23,10 @@ public interface QuotaConfig {
      * {@code keeper.probe.interval} either; workspaces that share a credential share the call.
      */
     @WithDefault("5m")
-    @PositiveDuration
     Duration interval();
+
+    @Override
+    default void check(ConfigCheck check) {
+        check.positive("interval", interval());
+    }
 }

@@ -2,22 +2,21 @@ package cloud.angryninja.keeper.reseed;
 
 import java.time.Duration;
 
-import cloud.angryninja.keeper.config.PositiveDuration;
+import cloud.angryninja.keeper.config.CheckedConfig;
+import cloud.angryninja.keeper.config.ConfigCheck;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Deadlines of the reseed steps that wait on the cluster and on the workspace. */
 @ConfigMapping(prefix = "keeper.reseed")
-public interface ReseedConfig {
+public interface ReseedConfig extends CheckedConfig {
 
     /** How long ESO may take to sync a workspace's ExternalSecret after the keeper forced it. */
     @WithDefault("120s")
-    @PositiveDuration
     Duration syncTimeout();
 
     /** How long a workspace's Deployment may take to roll out (kubectl rollout status semantics). */
     @WithDefault("300s")
-    @PositiveDuration
     Duration rolloutTimeout();
 
     /**
@@ -25,7 +24,6 @@ public interface ReseedConfig {
      * before the keeper restarts it; counted inside {@link #rolloutTimeout()}.
      */
     @WithDefault("15s")
-    @PositiveDuration
     Duration reloaderGrace();
 
     /**
@@ -34,11 +32,18 @@ public interface ReseedConfig {
      * Secret held it) before it reports the state it saw.
      */
     @WithDefault("60s")
-    @PositiveDuration
     Duration verifyTimeout();
 
     /** Time between two probes of the verify-after step. */
     @WithDefault("2s")
-    @PositiveDuration
     Duration verifyInterval();
+
+    @Override
+    default void check(ConfigCheck check) {
+        check.positive("sync-timeout", syncTimeout())
+                .positive("rollout-timeout", rolloutTimeout())
+                .positive("reloader-grace", reloaderGrace())
+                .positive("verify-timeout", verifyTimeout())
+                .positive("verify-interval", verifyInterval());
+    }
 }

@@ -3,8 +3,8 @@ package cloud.angryninja.keeper.workspace;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.validation.constraints.Size;
-
+import cloud.angryninja.keeper.config.CheckedConfig;
+import cloud.angryninja.keeper.config.ConfigCheck;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
@@ -15,15 +15,28 @@ import io.smallrye.config.WithParentName;
  * {@code <name>-secret}) are resolved by {@link Workspaces}.
  */
 @ConfigMapping(prefix = "keeper.workspaces")
-public interface WorkspacesConfig {
+public interface WorkspacesConfig extends CheckedConfig {
 
     @WithParentName
-    @Size(min = 1, message = "has no workspace: set keeper.workspaces.<name>.url for at least one workspace")
-    Map<@WorkspaceName String, Entry> entries();
+    Map<String, Entry> entries();
+
+    @Override
+    default void check(ConfigCheck check) {
+        if (entries().isEmpty()) {
+            check.mapping(Optional.of("has no workspace: set keeper.workspaces.<name>.url for at least one workspace"));
+        }
+        entries().forEach((name, entry) -> {
+            check.that(name, Workspaces.isValidName(name),
+                    () -> "is not a valid workspace name: a DNS label (lower-case letters, digits and '-', at most 63 characters)");
+            entry.check(check.under(name));
+        });
+    }
 
     interface Entry {
-        /** OpenCode base URL; required (checked with every other setting at start-up, and by {@link Workspaces}). */
-        @WorkspaceUrl
+        /**
+         * OpenCode base URL; required, and an absolute http(s) URL with a host and no user info (checked with every other
+         * setting at start-up, and by {@link Workspaces}).
+         */
         Optional<String> url();
 
         @WithDefault("opencode")
@@ -51,5 +64,15 @@ public interface WorkspacesConfig {
         /** Its key. */
         @WithDefault(cloud.angryninja.keeper.workspace.Workspace.DEFAULT_REPORT_TOKEN_KEY)
         String reportTokenKey();
+
+        /** A default method, as {@link CheckedConfig#check}: not a setting. */
+        default void check(ConfigCheck check) {
+            Optional<String> url = url().filter(u -> !u.isBlank());
+            if (url.isEmpty()) {
+                check.that("url", false, () -> "is required: the OpenCode base URL of the workspace, e.g. http://opencode-flux.opencode:4096");
+            } else {
+                check.that("url", Workspaces.httpUrl(url.get()).isPresent(), () -> "is not an absolute http(s) URL with a host and no user info");
+            }
+        }
     }
 }
