@@ -4,7 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -109,9 +113,16 @@ public class ProbeCycle {
 
     /** Set when the application stops: what a background probe throws from then on is its beans going away. */
     private volatile boolean stopping;
+    /** The background probes running now (the first cycle, a joined workspace's probe). */
+    private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Interrupts the background probes still running: a probe waiting on a workspace or the Kubernetes API would otherwise
+     * hold the shutdown for up to {@code keeper.probe.timeout}, as Quarkus waits for its virtual threads to end.
+     */
     void onShutdown(@Observes ShutdownEvent event) {
         stopping = true;
+        inFlight.forEach(f -> f.cancel(true));
     }
 
     /** A discovered workspace is probed as soon as it joins or changes, and forgotten when it leaves. */
@@ -171,20 +182,29 @@ public class ProbeCycle {
     }
 
     /**
-     * Runs {@code work} on a virtual thread of Quarkus' executor. What it throws once the application shuts down (a
-     * probe still running when a short-lived application stops, its beans gone) is dropped; before that it is logged.
+     * Runs {@code work} on a virtual thread of Quarkus' executor, interrupted if the application stops before it ends. What
+     * it throws once the application shuts down (its beans gone) is dropped; before that it is logged.
      */
     private void inBackground(String what, Runnable work) {
-        background.execute(() -> {
+        if (stopping) {
+            return;
+        }
+        CompletableFuture<Future<?>> self = new CompletableFuture<>();
+        Future<?> task = background.submit(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                if (!stopping) {
-                    throw e;
+                if (stopping) {
+                    LOG.debugf("%s ended by the shutdown: %s", what, e.getClass().getSimpleName());
+                } else {
+                    LOG.errorf(e, "%s failed", what);
                 }
-                LOG.debugf("%s ended by the shutdown: %s", what, e.getClass().getSimpleName());
+            } finally {
+                self.thenAccept(inFlight::remove);
             }
         });
+        inFlight.add(task);
+        self.complete(task);
     }
 
     /** Whether the cycle runs: this replica leads. */

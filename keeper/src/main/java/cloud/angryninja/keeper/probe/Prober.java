@@ -108,6 +108,9 @@ public class Prober {
                 found.add(finding);
             }
         });
+        if (Thread.currentThread().isInterrupted()) {
+            return states.last(w.name()); // the application stops: a probe cut short is no verdict
+        }
         Findings f = Findings.of(found);
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         WorkspaceState previous = states.last(w.name());
