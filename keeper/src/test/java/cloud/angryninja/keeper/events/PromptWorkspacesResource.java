@@ -70,7 +70,7 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
             config.put("keeper.probe.timeout", "5s");
             config.put("keeper.probe.interval", "1h"); // the scheduled cycle cannot be what flips the metric
             config.put("keeper.probe.confirm-delay", "300ms");
-            // short enough for each test to start outside the window another test's 429 opened (PassiveDetectionTest waits)
+            // long enough to see a 429's window hold; PassiveDetectionTest closes it before each test
             config.put("keeper.probe.rate-limit-window", "15s");
             config.put("keeper.events.backoff-initial", "200ms");
             config.put("keeper.events.backoff-max", "1s");

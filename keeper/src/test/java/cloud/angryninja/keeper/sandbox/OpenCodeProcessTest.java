@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -35,6 +37,29 @@ class OpenCodeProcessTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).contains("\"version\":\"" + OpenCodeInstall.VERSION + "\"");
+        }
+    }
+
+    /**
+     * The first request makes OpenCode's first instance, which installs its plugin API into the config folder with npm
+     * unless it is there: the launcher gives every server the shared install, and OpenCode installs nothing (no npm cache
+     * in its HOME, the folder's node_modules still the link to the shared one, its lock file unchanged).
+     */
+    @Test
+    void theFirstInstanceFindsItsPluginApiInstalledAndInstallsNothing() throws Exception {
+        try (OpenCodeProcess server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root, "s3cret-pw"), Duration.ofSeconds(60))) {
+            HttpResponse<String> providers = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(server.baseUri().resolve("/config/providers"))
+                    .header("Authorization", server.authorization()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(providers.statusCode()).isEqualTo(200);
+            Path config = root.resolve("config").resolve("opencode");
+            Path shared = OpenCodeInstall.pluginDependencies();
+            // OpenCode installs in the background of the instance's start: give it the time it takes (a few seconds)
+            Thread.sleep(3000);
+            assertThat(Files.isSymbolicLink(config.resolve("node_modules"))).as("node_modules still the shared install").isTrue();
+            assertThat(Files.readSymbolicLink(config.resolve("node_modules"))).isEqualTo(shared.resolve("node_modules"));
+            assertThat(config.resolve("package-lock.json")).hasSameTextualContentAs(shared.resolve("package-lock.json"));
+            assertThat(root.resolve("home").resolve(".npm")).as("npm never ran for this server").doesNotExist();
+            assertThat(Files.exists(shared.resolve("node_modules").resolve("@opencode-ai").resolve("plugin"), LinkOption.NOFOLLOW_LINKS)).isTrue();
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,12 @@ public final class OpenCodeInstall {
 
     public static final String VERSION = "1.18.33";
     public static final String PACKAGE = "opencode-ai@" + VERSION;
+    /**
+     * What OpenCode installs into each config folder ({@code $XDG_CONFIG_HOME/opencode}) at its first instance when it is
+     * not there: {@code package.json}, {@code package-lock.json} and {@code node_modules} of its plugin API, with npm.
+     */
+    public static final String PLUGIN_PACKAGE = "@opencode-ai/plugin@" + VERSION;
+    static final List<String> PLUGIN_FILES = List.of("package.json", "package-lock.json");
 
     private OpenCodeInstall() {
     }
@@ -57,6 +64,63 @@ public final class OpenCodeInstall {
         return find().orElseGet(OpenCodeInstall::install);
     }
 
+    /**
+     * The config folder dependencies OpenCode would install itself, installed once into the cache
+     * ({@code cacheDir()/config-dependencies}) for every server to share: OpenCode's own install, in each fresh config
+     * folder, runs npm against the registry on the first request and costs about 7 CPU seconds, most of a server's start.
+     * Written to a temporary folder and moved into place, so servers starting side by side (two test JVMs) never see half
+     * of it.
+     *
+     * @throws IllegalStateException with one clear sentence when npm is missing or fails
+     */
+    public static Path pluginDependencies() {
+        Path dir = cacheDir().resolve("config-dependencies");
+        if (hasPluginDependencies(dir)) {
+            return dir;
+        }
+        Path npm = onPath("npm").orElseThrow(() -> new IllegalStateException(
+                "OpenCode's config dependencies (" + PLUGIN_PACKAGE + ") are not installed and npm is not on the PATH: install Node.js/npm"));
+        try {
+            Files.createDirectories(dir.getParent());
+            Path tmp = Files.createTempDirectory(dir.getParent(), "config-dependencies-");
+            Path log = dir.getParent().resolve("config-dependencies-npm.log");
+            run(new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", tmp.toString(),
+                    PLUGIN_PACKAGE), log, "npm install " + PLUGIN_PACKAGE);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // another JVM put it there first (theirs serves, checked below); this copy goes
+                deleteTree(tmp);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("npm install " + PLUGIN_PACKAGE + " could not run: " + e.getMessage(), e);
+        }
+        if (!hasPluginDependencies(dir)) {
+            throw new IllegalStateException("npm install " + PLUGIN_PACKAGE + " finished but " + dir + " lacks package-lock.json or node_modules");
+        }
+        return dir;
+    }
+
+    private static boolean hasPluginDependencies(Path dir) {
+        return PLUGIN_FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f))) && Files.isDirectory(dir.resolve("node_modules"));
+    }
+
+    /**
+     * Gives a config folder ({@code $XDG_CONFIG_HOME/opencode}) the shared {@link #pluginDependencies()}: the two files
+     * copied, {@code node_modules} a link. OpenCode then finds its plugin API installed and installs nothing.
+     */
+    public static void providePluginDependencies(Path configFolder) throws IOException {
+        Path from = pluginDependencies();
+        Files.createDirectories(configFolder);
+        for (String file : PLUGIN_FILES) {
+            Files.copy(from.resolve(file), configFolder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path modules = configFolder.resolve("node_modules");
+        if (!Files.exists(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(modules, from.resolve("node_modules"));
+        }
+    }
+
     public static boolean npmAvailable() {
         return onPath("npm").isPresent();
     }
@@ -67,26 +131,39 @@ public final class OpenCodeInstall {
         Path dir = cacheDir();
         try {
             Files.createDirectories(dir);
-            Path log = dir.resolve("npm-install.log");
-            Process p = new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund", "--prefix", dir.toString(), PACKAGE)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("npm install " + PACKAGE + " did not finish in 10 minutes (log: " + log + ")");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("npm install " + PACKAGE + " failed with exit code " + p.exitValue() + " (log: " + log + ")");
-            }
+            run(new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund", "--prefix", dir.toString(), PACKAGE),
+                    dir.resolve("npm-install.log"), "npm install " + PACKAGE);
         } catch (IOException e) {
             throw new IllegalStateException("npm install " + PACKAGE + " could not run: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing " + PACKAGE, e);
         }
         return find().orElseThrow(() -> new IllegalStateException(
                 "npm install " + PACKAGE + " finished but no opencode binary is in " + dir));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Runs {@code what}, its output to {@code log}; one sentence naming the log when it fails or takes 10 minutes. */
+    private static void run(ProcessBuilder pb, Path log, String what) throws IOException {
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(what + " did not finish in 10 minutes (log: " + log + ")");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + what, e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(what + " failed with exit code " + p.exitValue() + " (log: " + log + ")");
+        }
     }
 
     static Optional<Path> onPath(String name) {

@@ -144,6 +144,7 @@ public final class OpenCodeProcess implements AutoCloseable {
         }
         json.append('}');
         Files.writeString(config.resolve("opencode").resolve("opencode.json"), json.toString());
+        OpenCodeInstall.providePluginDependencies(config.resolve("opencode"));
         if (options.authJson() != null) {
             Files.writeString(authJsonPath(root), options.authJson());
         }
