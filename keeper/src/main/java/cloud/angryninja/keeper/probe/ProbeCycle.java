@@ -4,11 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,7 +52,7 @@ public class ProbeCycle {
     private final ConfirmedRefusals refusals;
     private final ProbeConfig config;
     private final Scheduler scheduler;
-    private final ExecutorService background;
+    private final BackgroundWork background;
     private final Event<Ended> ended;
     private final AtomicLong cycles = new AtomicLong();
     /** How many cycles run now: the job skips its run while one does (see {@link #scheduledCycle()}). */
@@ -75,7 +71,7 @@ public class ProbeCycle {
         this.refusals = refusals;
         this.config = config;
         this.scheduler = scheduler;
-        this.background = background;
+        this.background = new BackgroundWork(background);
         this.ended = ended;
     }
 
@@ -94,7 +90,7 @@ public class ProbeCycle {
         }
         activeSince = Optional.of(clock.instant());
         states.open();
-        inBackground("the first probe cycle", () -> counted(running, this::cycle));
+        background.run("the first probe cycle", () -> counted(running, this::cycle));
         String every = config.interval().toString();
         scheduler.newJob(JOB).setInterval(every).setDelayed(every).setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                 .setTask(execution -> scheduledCycle(), true).schedule();
@@ -111,18 +107,9 @@ public class ProbeCycle {
         refusals.clear();
     }
 
-    /** Set when the application stops: what a background probe throws from then on is its beans going away. */
-    private volatile boolean stopping;
-    /** The background probes running now (the first cycle, a joined workspace's probe). */
-    private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
-
-    /**
-     * Interrupts the background probes still running: a probe waiting on a workspace or the Kubernetes API would otherwise
-     * hold the shutdown for up to {@code keeper.probe.timeout}, as Quarkus waits for its virtual threads to end.
-     */
+    /** The background probes (the first cycle, a joined workspace's probe) stop with the application. */
     void onShutdown(@Observes ShutdownEvent event) {
-        stopping = true;
-        inFlight.forEach(f -> f.cancel(true));
+        background.stop();
     }
 
     /** A discovered workspace is probed as soon as it joins or changes, and forgotten when it leaves. */
@@ -131,7 +118,7 @@ public class ProbeCycle {
         switch (event.kind()) {
             case JOINED, CHANGED -> {
                 if (active()) {
-                    inBackground("the probe of " + w.name(), () -> prober.probeNow(w));
+                    background.run("the probe of " + w.name(), () -> prober.probeNow(w));
                 }
             }
             case LEFT -> {
@@ -179,32 +166,6 @@ public class ProbeCycle {
         }
         counted(running, work);
         return true;
-    }
-
-    /**
-     * Runs {@code work} on a virtual thread of Quarkus' executor, interrupted if the application stops before it ends. What
-     * it throws once the application shuts down (its beans gone) is dropped; before that it is logged.
-     */
-    private void inBackground(String what, Runnable work) {
-        if (stopping) {
-            return;
-        }
-        CompletableFuture<Future<?>> self = new CompletableFuture<>();
-        Future<?> task = background.submit(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                if (stopping) {
-                    LOG.debugf("%s ended by the shutdown: %s", what, e.getClass().getSimpleName());
-                } else {
-                    LOG.errorf(e, "%s failed", what);
-                }
-            } finally {
-                self.thenAccept(inFlight::remove);
-            }
-        });
-        inFlight.add(task);
-        self.complete(task);
     }
 
     /** Whether the cycle runs: this replica leads. */
