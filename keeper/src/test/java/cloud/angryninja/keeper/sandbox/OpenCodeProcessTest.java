@@ -53,8 +53,9 @@ class OpenCodeProcessTest {
             assertThat(providers.statusCode()).isEqualTo(200);
             Path config = root.resolve("config").resolve("opencode");
             Path shared = OpenCodeInstall.pluginDependencies();
-            // OpenCode installs in the background of the instance's start: give it the time it takes (a few seconds)
-            Thread.sleep(3000);
+            // OpenCode installs in the background of the instance's start, npm's cache its first write: none for 3 s
+            org.awaitility.Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.notExists(root.resolve("home").resolve(".npm")) && Files.isSymbolicLink(config.resolve("node_modules")));
             assertThat(Files.isSymbolicLink(config.resolve("node_modules"))).as("node_modules still the shared install").isTrue();
             assertThat(Files.readSymbolicLink(config.resolve("node_modules"))).isEqualTo(shared.resolve("node_modules"));
             assertThat(config.resolve("package-lock.json")).hasSameTextualContentAs(shared.resolve("package-lock.json"));
