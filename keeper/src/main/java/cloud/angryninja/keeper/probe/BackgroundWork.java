@@ -1,10 +1,10 @@
 package cloud.angryninja.keeper.probe;
 
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 import org.jboss.logging.Logger;
 
@@ -28,11 +28,7 @@ final class BackgroundWork {
 
     /** Runs {@code work} (named {@code what} in a log line) unless stopping. */
     void run(String what, Runnable work) {
-        if (stopping) {
-            return;
-        }
-        CompletableFuture<Future<?>> self = new CompletableFuture<>();
-        Future<?> task = executor.submit(() -> {
+        FutureTask<Void> task = new FutureTask<>(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
@@ -41,12 +37,19 @@ final class BackgroundWork {
                 } else {
                     LOG.errorf(e, "%s failed", what);
                 }
-            } finally {
-                self.thenAccept(running::remove);
             }
-        });
-        running.add(task);
-        self.complete(task);
+        }, null) {
+            @Override
+            protected void done() { // ended, failed or cancelled
+                running.remove(this);
+            }
+        };
+        running.add(task); // before the check: a stop from now on finds it
+        if (stopping) {
+            task.cancel(true);
+        } else {
+            executor.execute(task);
+        }
     }
 
     /** Interrupts what runs; nothing runs from now on. */
