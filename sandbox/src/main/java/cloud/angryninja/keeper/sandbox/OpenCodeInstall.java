@@ -107,10 +107,19 @@ public final class OpenCodeInstall {
 
     /**
      * Gives a config folder ({@code $XDG_CONFIG_HOME/opencode}) the shared {@link #pluginDependencies()}: the two files
-     * copied, {@code node_modules} a link. OpenCode then finds its plugin API installed and installs nothing.
+     * copied, {@code node_modules} a link. OpenCode then finds its plugin API installed and installs nothing. When the
+     * shared install cannot be had (no npm, npm failed) the folder is left as it is and OpenCode installs (or fails to
+     * install) it itself, as it always does: a server that starts slower, never one that does not start.
+     *
+     * @return whether the folder got the shared install
      */
-    public static void providePluginDependencies(Path configFolder) throws IOException {
-        Path from = pluginDependencies();
+    public static boolean providePluginDependencies(Path configFolder) throws IOException {
+        Path from;
+        try {
+            from = pluginDependencies();
+        } catch (IllegalStateException e) {
+            return false;
+        }
         Files.createDirectories(configFolder);
         for (String file : PLUGIN_FILES) {
             Files.copy(from.resolve(file), configFolder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
@@ -119,6 +128,7 @@ public final class OpenCodeInstall {
         if (!Files.exists(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             Files.createSymbolicLink(modules, from.resolve("node_modules"));
         }
+        return true;
     }
 
     public static boolean npmAvailable() {

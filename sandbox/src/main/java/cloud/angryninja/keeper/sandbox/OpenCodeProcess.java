@@ -144,7 +144,7 @@ public final class OpenCodeProcess implements AutoCloseable {
         }
         json.append('}');
         Files.writeString(config.resolve("opencode").resolve("opencode.json"), json.toString());
-        OpenCodeInstall.providePluginDependencies(config.resolve("opencode"));
+        OpenCodeInstall.providePluginDependencies(config.resolve("opencode")); // else OpenCode installs it (slower)
         if (options.authJson() != null) {
             Files.writeString(authJsonPath(root), options.authJson());
         }
