@@ -68,11 +68,10 @@ public interface WorkspacesConfig extends CheckedConfig {
         /** A default method, as {@link CheckedConfig#check}: not a setting. */
         default void check(ConfigCheck check) {
             Optional<String> url = url().filter(u -> !u.isBlank());
-            if (url.isEmpty()) {
-                check.that("url", false, () -> "is required: the OpenCode base URL of the workspace, e.g. http://opencode-flux.opencode:4096");
-            } else {
-                check.that("url", Workspaces.httpUrl(url.get()).isPresent(), () -> "is not an absolute http(s) URL with a host and no user info");
-            }
+            check.setting("url", url.isEmpty()
+                    ? Optional.of("is required: the OpenCode base URL of the workspace, e.g. http://opencode-flux.opencode:4096")
+                    : Workspaces.httpUrl(url.get()).isPresent() ? Optional.empty()
+                            : Optional.of("is not an absolute http(s) URL with a host and no user info"));
         }
     }
 }
