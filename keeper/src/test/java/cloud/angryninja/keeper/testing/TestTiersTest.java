@@ -1,6 +1,7 @@
 package cloud.angryninja.keeper.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,9 @@ import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.suite.api.SelectClasses;
+import org.junit.platform.suite.api.SelectPackages;
+import org.junit.platform.suite.api.Suite;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.AccessTarget;
@@ -106,6 +111,33 @@ class TestTiersTest {
                 .should(haveNameEndingIn("Test", "Bench"))
                 .because("surefire runs the unit and integration tiers: the *Test classes (and the *Bench ones with -Pbench)")
                 .check(CLASSES);
+    }
+
+    @Test
+    void surefireRunsEveryUnitAndIntegrationTestInExactlyOneLane() {
+        List<Class<?>> lanes = CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load).toList();
+        assertThat(lanes).as("the lanes, cloud.angryninja.keeper.lanes").extracting(Class::getSimpleName)
+                .containsExactlyInAnyOrder("TreeLane", "ProbeLane", "ReseedLane");
+        classes().that(haveTests()).and(areConcrete()).and(areInTier(Tier.UNIT).or(areInTier(Tier.INTEGRATION)))
+                .and(DescribedPredicate.describe("are named *Test", c -> c.getSimpleName().endsWith("Test")))
+                .should(condition("be in exactly one lane", c -> {
+                    List<String> in = lanes.stream().filter(lane -> selects(lane, c)).map(Class::getSimpleName).toList();
+                    return in.size() == 1 ? Optional.empty()
+                            : Optional.of(c.getName() + (in.isEmpty() ? " is in no lane: add its package to one"
+                                    : " is in the lanes " + in + ": it would run twice"));
+                }))
+                .because("surefire runs the lanes, not the classes (cloud.angryninja.keeper.lanes): a class no lane selects "
+                        + "never runs")
+                .check(CLASSES);
+    }
+
+    /** The lane selects the class: its package (or a package above it) or its name. */
+    static boolean selects(Class<?> lane, JavaClass c) {
+        SelectPackages packages = lane.getAnnotation(SelectPackages.class);
+        SelectClasses names = lane.getAnnotation(SelectClasses.class);
+        return packages != null && Stream.of(packages.value())
+                .anyMatch(p -> c.getPackageName().equals(p) || c.getPackageName().startsWith(p + "."))
+                || names != null && List.of(names.names()).contains(c.getName());
     }
 
     @Test
