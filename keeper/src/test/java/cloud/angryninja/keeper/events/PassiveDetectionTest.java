@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,9 @@ class PassiveDetectionTest {
     void liveCredential() {
         // the first cycle runs at start-up, before the Secret exists: let it end so it cannot overwrite a later probe
         await().atMost(Duration.ofSeconds(30)).until(() -> cycle.cycles() >= 1);
+        // no prompt of an earlier test is still being tried: its request would reach this test's stand-in (a chat
+        // request turns the credential revoked there)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(PassiveDetectionTest::noSessionBusy);
         PromptWorkspacesResource.stubCopilot(copilot);
         // every test starts outside a 429 window: one an earlier test's 429 opened (keeper.probe.rate-limit-window) is closed,
         // not waited out
@@ -95,6 +99,27 @@ class PassiveDetectionTest {
                 .withNewMetadata().withName(victim.secret()).withNamespace(victim.namespace()).endMetadata()
                 .addToData(victim.secretKey(), Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)))
                 .build()).createOr(existing -> existing.update());
+    }
+
+    /** Every session of the victim's OpenCode stops what it does: a prompt OpenCode still retries ends with its test. */
+    @AfterEach
+    void abortEverySession() throws IOException, InterruptedException {
+        for (com.fasterxml.jackson.databind.JsonNode session : openCodeGet("/session")) {
+            openCode("/session/" + session.path("id").asText() + "/abort", "{}");
+        }
+    }
+
+    /** OpenCode's {@code GET /session/status} lists the sessions that are busy or retrying: none. */
+    private static boolean noSessionBusy() throws IOException, InterruptedException {
+        return openCodeGet("/session/status").isEmpty();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode openCodeGet(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = USER.send(HttpRequest.newBuilder(URI.create(urlOf("victim") + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", OpenCodeClient.basicAuth("opencode", PromptWorkspacesResource.PASSWORD)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET " + path).isEqualTo(200);
+        return JSON.readTree(r.body());
     }
 
     private Workspace victim() {
