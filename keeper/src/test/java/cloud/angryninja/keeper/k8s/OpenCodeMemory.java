@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +99,9 @@ final class OpenCodeMemory {
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         String authJson = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_memory\",\"access\":\"gho_memory\",\"expires\":0}}";
         try (OpenCodeProcess server = OpenCodeProcess.start(OpenCodeProcess.Options.of(root, "memory-pw")
-                .withCopilotBaseUrl("http://127.0.0.1:" + copilot.port()).withAuthJson(authJson), Duration.ofSeconds(90))) {
+                .withCopilotBaseUrl("http://127.0.0.1:" + copilot.port()).withAuthJson(authJson)
+                // the JIT as in the image (OpenCodeProcess.LEAN_JIT is for short-lived servers): memory as the pod has it
+                .withEnv(Map.of("BUN_JSC_useFTLJIT", "1")), Duration.ofSeconds(90))) {
             ProcessHandle handle = ProcessHandle.of(server.pid()).orElseThrow();
             AtomicLong peakRss = new AtomicLong();
             AtomicLong peakAnon = new AtomicLong();

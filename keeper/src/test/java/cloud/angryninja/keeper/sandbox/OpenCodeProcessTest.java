@@ -37,6 +37,9 @@ class OpenCodeProcessTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).contains("\"version\":\"" + OpenCodeInstall.VERSION + "\"");
+            // OpenCodeProcess.LEAN_JIT: the server's Bun runs without JavaScriptCore's optimising tier
+            assertThat(Files.readString(Path.of("/proc", Long.toString(server.pid()), "environ")).split("\0"))
+                    .contains("BUN_JSC_useFTLJIT=0");
         }
     }
 
