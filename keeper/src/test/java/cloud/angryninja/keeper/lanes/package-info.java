@@ -2,7 +2,7 @@
  * The lanes: the unit and integration tiers as three JUnit suites, which surefire hands to its three test JVMs
  * ({@code test.forks}), one lane each. Surefire alone hands a JVM one class at a time, in no useful order, so the
  * classes of one Quarkus test set-up (profile and test resources) rarely followed each other and each JVM built a set-up
- * again each time it came back to it (20 application builds in a run); a lane runs its classes in one JUnit run, which
+ * again each time it came back to it (20 application starts in a run); a lane runs its classes in one JUnit run, which
  * builds each set-up it holds once, and Quarkus' class orderer runs the classes of one set-up together.
  *
  * <p>A lane selects whole packages. Every test package is in exactly one lane ({@code TestTiersTest} fails naming a
