@@ -82,6 +82,9 @@ class PassiveDetectionTest {
     @Inject
     cloud.angryninja.keeper.probe.WorkspaceStates states;
 
+    /** This test's prompt: what the Copilot stand-in answers for this test alone. */
+    final String promptText = "hi " + java.util.UUID.randomUUID();
+
     @BeforeEach
     void liveCredential() {
         // the first cycle runs at start-up, before the Secret exists: let it end so it cannot overwrite a later probe
@@ -89,7 +92,7 @@ class PassiveDetectionTest {
         // no prompt of an earlier test is still being tried: its request would reach this test's stand-in (a chat
         // request turns the credential revoked there)
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(PassiveDetectionTest::noSessionBusy);
-        PromptWorkspacesResource.stubCopilot(copilot);
+        PromptWorkspacesResource.stubCopilot(copilot, promptText);
         // every test starts outside a 429 window: one an earlier test's 429 opened (keeper.probe.rate-limit-window) is closed,
         // not waited out
         rateLimits.clear();
@@ -147,7 +150,7 @@ class PassiveDetectionTest {
         long sent = System.nanoTime();
         CompletableFuture<com.fasterxml.jackson.databind.JsonNode> prompt = CompletableFuture.supplyAsync(() -> openCode(
                 "/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
-                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}"));
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"" + promptText + "\"}]}"));
 
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> sample(KeeperMetrics.CREDENTIAL_VALID, "victim").equals(Optional.of(0.0)));
@@ -178,7 +181,7 @@ class PassiveDetectionTest {
         String session = openCode("/session", "{}").path("id").asText();
         CompletableFuture<com.fasterxml.jackson.databind.JsonNode> prompt = CompletableFuture.supplyAsync(() -> openCode(
                 "/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\",\"modelID\":\"gpt-5-mini\"},"
-                        + "\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(4)));
+                        + "\"parts\":[{\"type\":\"text\",\"text\":\"" + promptText + "\"}]}", Duration.ofMinutes(4)));
 
         // OpenCode 1.18.33 retries a 429 five times (50 ms apart, as the stand-in's retry-after-ms says) before it
         // reports session.error with statusCode 429
@@ -209,7 +212,7 @@ class PassiveDetectionTest {
 
         String session = openCode("/session", "{}").path("id").asText();
         CompletableFuture.runAsync(() -> openCode("/session/" + session + "/message", "{\"model\":{\"providerID\":\"github-copilot\","
-                + "\"modelID\":\"gpt-5-mini\"},\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}", Duration.ofMinutes(2)));
+                + "\"modelID\":\"gpt-5-mini\"},\"parts\":[{\"type\":\"text\",\"text\":\"" + promptText + "\"}]}", Duration.ofMinutes(2)));
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> states.of("victim").orElseThrow().state() == cloud.angryninja.keeper.copilot.CopilotState.RATE_LIMITED);

@@ -1,6 +1,7 @@
 package cloud.angryninja.keeper.events;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -87,13 +88,23 @@ public class PromptWorkspacesResource implements QuarkusTestResourceLifecycleMan
 
     /** The stand-in in its first state: credential live until a user request is refused. */
     static void stubCopilot(WireMockServer copilot) {
+        stubCopilot(copilot, "");
+    }
+
+    /**
+     * The same, the credential turning revoked at the first chat request that holds {@code prompt}: a request OpenCode
+     * still sends for an earlier test's session (a retry, the session's title) is no request of this test. Other chat
+     * requests get WireMock's 404.
+     */
+    static void stubCopilot(WireMockServer copilot, String prompt) {
         copilot.resetAll();
         copilot.stubFor(get(urlEqualTo("/models")).inScenario("credential").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(MODELS)));
         copilot.stubFor(get(urlEqualTo("/models")).inScenario("credential").whenScenarioStateIs(REVOKED)
                 .willReturn(unauthorized()));
         for (String path : new String[] {"/responses", "/chat/completions"}) {
-            copilot.stubFor(post(urlEqualTo(path)).inScenario("credential").willSetStateTo(REVOKED).willReturn(unauthorized()));
+            copilot.stubFor(post(urlEqualTo(path)).withRequestBody(containing(prompt)).inScenario("credential").willSetStateTo(REVOKED)
+                    .willReturn(unauthorized()));
         }
     }
 
