@@ -68,7 +68,7 @@ public final class OpenCodeInstall {
      * The config folder dependencies OpenCode would install itself, installed once into the cache
      * ({@code cacheDir()/config-dependencies}) for every server to share: OpenCode's own install, in each fresh config
      * folder, runs npm against the registry on the first request and costs about 7 CPU seconds, most of a server's start.
-     * Written to a temporary folder and moved into place, so servers starting side by side (two test JVMs) never see half
+     * Written to a temporary folder and moved into place, so servers starting side by side (test JVMs) never see half
      * of it.
      *
      * @throws IllegalStateException with one clear sentence when npm is missing or fails
@@ -114,10 +114,14 @@ public final class OpenCodeInstall {
      * @return whether the folder got the shared install
      */
     public static boolean providePluginDependencies(Path configFolder) throws IOException {
+        if (pluginDependenciesFailed) {
+            return false;
+        }
         Path from;
         try {
             from = pluginDependencies();
         } catch (IllegalStateException e) {
+            pluginDependenciesFailed = true; // not tried again for every server this JVM starts
             return false;
         }
         Files.createDirectories(configFolder);
@@ -130,6 +134,9 @@ public final class OpenCodeInstall {
         }
         return true;
     }
+
+    /** The shared install could not be had in this JVM (no npm, npm failed): each server's OpenCode installs its own. */
+    private static volatile boolean pluginDependenciesFailed;
 
     public static boolean npmAvailable() {
         return onPath("npm").isPresent();

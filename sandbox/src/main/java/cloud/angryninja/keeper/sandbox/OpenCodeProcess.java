@@ -153,7 +153,7 @@ public final class OpenCodeProcess implements AutoCloseable {
         }
 
         // port 0: OpenCode binds a free port itself (4096 when free) and says which, so no other process can take it
-        // between a choice here and its bind (two test JVMs start servers side by side)
+        // between a choice here and its bind (test JVMs start servers side by side)
         int port = Math.max(options.port(), 0);
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", "--port", Integer.toString(port), "--hostname", "127.0.0.1")
                 .directory(workspace.toFile())
