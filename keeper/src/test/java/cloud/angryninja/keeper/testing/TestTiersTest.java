@@ -1,6 +1,7 @@
 package cloud.angryninja.keeper.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Modifier;
@@ -128,6 +129,16 @@ class TestTiersTest {
                 }))
                 .because("surefire runs the lanes, not the classes (cloud.angryninja.keeper.lanes): a class no lane selects "
                         + "never runs")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theTestsConfigureTheKeeperWithTestResourcesNotProfiles() {
+        noClasses().should().beAnnotatedWith("io.quarkus.test.junit.TestProfile").orShould()
+                .implement("io.quarkus.test.junit.QuarkusTestProfile")
+                .because("Quarkus builds the keeper once for each test profile a test JVM meets (4-5 CPU seconds), and only "
+                        + "restarts it for another set of test resources: configure a @QuarkusTest with @WithTestResource "
+                        + "(e.g. UnreachableWorkspace)")
                 .check(CLASSES);
     }
 
