@@ -26,6 +26,7 @@ import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.suite.api.ExcludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectClasses;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
@@ -142,12 +143,14 @@ class TestTiersTest {
                 .check(CLASSES);
     }
 
-    /** The lane selects the class: its package (or a package above it) or its name. */
+    /** The lane selects the class: its package (or a package above it) unless a pattern excludes its name, or its name. */
     static boolean selects(Class<?> lane, JavaClass c) {
         SelectPackages packages = lane.getAnnotation(SelectPackages.class);
         SelectClasses names = lane.getAnnotation(SelectClasses.class);
+        ExcludeClassNamePatterns excluded = lane.getAnnotation(ExcludeClassNamePatterns.class);
         return packages != null && Stream.of(packages.value())
                 .anyMatch(p -> c.getPackageName().equals(p) || c.getPackageName().startsWith(p + "."))
+                && (excluded == null || Stream.of(excluded.value()).noneMatch(c.getName()::matches))
                 || names != null && List.of(names.names()).contains(c.getName());
     }
 
