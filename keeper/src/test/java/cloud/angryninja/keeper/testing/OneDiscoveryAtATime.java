@@ -1,0 +1,75 @@
+package cloud.angryninja.keeper.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.platform.launcher.LauncherDiscoveryListener;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+
+/**
+ * One test JVM at a time discovers its tests: the others wait for the lock on {@code target/test-discovery.lock}.
+ * Discovering a {@code @QuarkusTest} class prepares its application, and each preparation writes the index of the test
+ * classes to {@code target/test-classes/test-classes.idx} and reads it back: a JVM that read while another wrote got
+ * "Not a jandex index", JUnit could not load the class and left it out of the run without a failure (seen once: the five
+ * tests of {@code DiscoveryTest} did not run). The lanes (cloud.angryninja.keeper.lanes) discover every class of a lane
+ * at its start, so the three JVMs did that at the same moment. Registered for every JUnit run of the module
+ * ({@code META-INF/services}); a suite's discovery nested in the run's is counted, not locked twice.
+ */
+public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
+
+    private static int depth;
+    private static FileChannel channel;
+    private static FileLock lock;
+
+    @Override
+    public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
+        synchronized (OneDiscoveryAtATime.class) {
+            if (depth++ == 0) {
+                try {
+                    channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    lock = channel.lock();
+                } catch (IOException e) {
+                    depth--;
+                    throw new UncheckedIOException("cannot lock " + lockFile() + " for the test discovery", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void launcherDiscoveryFinished(LauncherDiscoveryRequest request) {
+        synchronized (OneDiscoveryAtATime.class) {
+            if (depth > 0 && --depth == 0) {
+                try {
+                    lock.release();
+                    channel.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot release " + lockFile(), e);
+                } finally {
+                    lock = null;
+                    channel = null;
+                }
+            }
+        }
+    }
+
+    /** Whether this JVM holds the lock now. */
+    static synchronized boolean held() {
+        return lock != null && lock.isValid();
+    }
+
+    /** {@code target/test-discovery.lock}: beside the test classes, where Quarkus writes their index. */
+    static Path lockFile() {
+        try {
+            return Path.of(OneDiscoveryAtATime.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .resolveSibling("test-discovery.lock");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
