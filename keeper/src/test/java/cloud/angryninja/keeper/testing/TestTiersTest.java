@@ -143,6 +143,21 @@ class TestTiersTest {
                 .check(CLASSES);
     }
 
+    @Test
+    void aLaneMarkedNoQuarkusApplicationHoldsNoQuarkusTest() {
+        List<Class<?>> marked = CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load)
+                .filter(lane -> lane.isAnnotationPresent(NoQuarkusApplication.class)).toList();
+        assertThat(marked).as("TreeLane is marked").extracting(Class::getSimpleName).contains("TreeLane");
+        classes().that().areAnnotatedWith("io.quarkus.test.junit.QuarkusTest")
+                .should(condition("be in no lane marked @NoQuarkusApplication", c -> {
+                    List<String> in = marked.stream().filter(lane -> selects(lane, c)).map(Class::getSimpleName).toList();
+                    return in.isEmpty() ? Optional.empty() : Optional.of(c.getName() + " is in " + in);
+                }))
+                .because("such a lane's discovery does not wait for the other JVMs' (OneDiscoveryAtATime): a @QuarkusTest there "
+                        + "could read Quarkus' index of the test classes while another JVM writes it")
+                .check(CLASSES);
+    }
+
     /** The lane selects the class: its package (or a package above it) unless a pattern excludes its name, or its name. */
     static boolean selects(Class<?> lane, JavaClass c) {
         SelectPackages packages = lane.getAnnotation(SelectPackages.class);
