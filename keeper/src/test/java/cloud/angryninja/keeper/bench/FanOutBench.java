@@ -18,8 +18,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -41,7 +41,7 @@ import cloud.angryninja.keeper.testing.TestWorkspaces;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.Workspaces;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /**
  * Probe fan-out: time per cycle with 2, 50 and 500 simulated workspaces whose OpenCode and
@@ -50,10 +50,10 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
  * Run: {@code ./mvnw -B verify -Pbench}.
  */
 // @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
-// build time); the profile is the one shared by the tests that need no workspace of the application's own.
+// build time); the test resource is the one shared by the tests that need no workspace of the application's own.
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class FanOutBench {
 
     static final int LATENCY_MS = 50;

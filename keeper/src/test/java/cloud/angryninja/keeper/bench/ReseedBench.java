@@ -10,8 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.reseed.ReseedFixture;
 import cloud.angryninja.keeper.reseed.ReseedReply;
@@ -20,7 +20,7 @@ import cloud.angryninja.keeper.reseed.Step;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /**
  * The keeper's own time per reseed of 2 workspaces with instant stand-ins: the whole workflow (input, Copilot check
@@ -30,10 +30,10 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
  * between two credentials. Run with {@code ./mvnw -B verify -Pbench}.
  */
 // @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
-// build time); the profile is the one shared by the tests that need no workspace of the application's own.
+// build time); the test resource is the one shared by the tests that need no workspace of the application's own.
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class ReseedBench {
 
     static final int WARM_UP = 5;

@@ -21,22 +21,22 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CredentialCheck.Verdict;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.Tier;
 
 /** The Copilot {@code /models} call against a WireMock stand-in of the Copilot API. */
 /*
  * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
- * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ * time); the test resource is the one shared by the tests that need no workspace of the application's own.
  */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class CopilotCheckerTest {
 
     static final String TOKEN = "gho_CheckerTestToken";

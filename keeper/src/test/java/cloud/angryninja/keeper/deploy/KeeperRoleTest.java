@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +45,7 @@ import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.sandbox.MockCluster;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 import cloud.angryninja.keeper.workspace.Workspace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
@@ -59,10 +59,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
  * report reads it); a reseed never touches that Secret.
  */
 // @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
-// build time); the profile is the one shared by the tests that need no workspace of the application's own.
+// build time); the test resource is the one shared by the tests that need no workspace of the application's own.
 @Tier.Integration
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class KeeperRoleTest {
 
     static final String OLD = "{\"github-copilot\":{\"type\":\"oauth\",\"refresh\":\"gho_ROLEold0000\"}}";

@@ -32,14 +32,13 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import cloud.angryninja.keeper.testing.LogCapture;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /** The Doppler client against a WireMock Doppler: request shape, retries, bounds, and no secret in any message or log. */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 @WithTestResource(DopplerWireMock.class)
 class DopplerTest {
 

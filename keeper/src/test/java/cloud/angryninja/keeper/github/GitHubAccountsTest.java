@@ -17,23 +17,23 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.login.GitHubWireMock;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /** {@code GET /user} with a credential's token, against a WireMock GitHub: the login, refusals, no answer, no secret. */
 /*
  * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
- * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ * time); the test resource is the one shared by the tests that need no workspace of the application's own.
  */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class GitHubAccountsTest {
 
     static final String TOKEN = "gho_ACCOUNTcanary0001";

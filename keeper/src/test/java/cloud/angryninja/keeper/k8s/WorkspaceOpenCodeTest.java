@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +31,7 @@ import cloud.angryninja.keeper.manifests.Tools;
 import cloud.angryninja.keeper.manifests.Yaml;
 import cloud.angryninja.keeper.opencode.OpenCodeClient;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /**
  * The real OpenCode server started exactly as the workspace's HelmRelease starts it (its args, its
@@ -46,10 +46,10 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
  * else: OpenCode sees the clone as a git project.
  */
 // @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
-// build time); the profile is the one shared by the tests that need no workspace of the application's own.
+// build time); the test resource is the one shared by the tests that need no workspace of the application's own.
 @Tier.Integration
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class WorkspaceOpenCodeTest {
 
     @TempDir

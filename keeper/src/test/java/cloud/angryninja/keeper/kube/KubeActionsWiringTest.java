@@ -18,18 +18,18 @@ import cloud.angryninja.keeper.sandbox.FakeExternalSecretsOperator;
 import cloud.angryninja.keeper.sandbox.FakeReloader;
 import cloud.angryninja.keeper.sandbox.MockCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /** The cluster actions as beans of the running keeper, on the injected client and the default deadlines. */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 @WithKubernetesTestServer(crud = true)
 class KubeActionsWiringTest {
 

@@ -5,11 +5,11 @@ import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
 /**
- * A lane of the unit and integration tiers (see the package): probing, the Copilot and quota clients, the deployed keeper
- * and its monitoring, Doppler, configuration, and the checks of the code and the tests themselves.
+ * A lane of the unit and integration tiers (see the package): probing, the Copilot and quota clients, Doppler,
+ * configuration, and the checks of the code and the tests themselves.
  */
 @Suite
-@SelectPackages({ "cloud.angryninja.keeper.probe", "cloud.angryninja.keeper.copilot", "cloud.angryninja.keeper.quota", "cloud.angryninja.keeper.deploy", "cloud.angryninja.keeper.doppler", "cloud.angryninja.keeper.config", "cloud.angryninja.keeper.testing" })
+@SelectPackages({ "cloud.angryninja.keeper.probe", "cloud.angryninja.keeper.copilot", "cloud.angryninja.keeper.quota", "cloud.angryninja.keeper.doppler", "cloud.angryninja.keeper.config", "cloud.angryninja.keeper.testing" })
 @SelectClasses(names = "cloud.angryninja.keeper.ArchitectureTest")
 public class ProbeLane {
 }

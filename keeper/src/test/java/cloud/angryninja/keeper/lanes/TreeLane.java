@@ -1,13 +1,19 @@
 package cloud.angryninja.keeper.lanes;
 
+import org.junit.platform.suite.api.ExcludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
+import cloud.angryninja.keeper.testing.NoQuarkusApplication;
+
 /**
- * A lane of the unit and integration tiers (see the package): the GitOps tree's scripts and manifests run for real, the
- * event streams and discovery.
+ * A lane of the unit and integration tiers (see the package): the GitOps tree's scripts and manifests run for real. It
+ * starts no Quarkus application, so it needs no build and its discovery neither takes long nor waits for the other
+ * lanes': the one {@code @QuarkusTest} of its package runs in {@link WorkspaceLane}.
  */
 @Suite
-@SelectPackages({ "cloud.angryninja.keeper.k8s", "cloud.angryninja.keeper.events", "cloud.angryninja.keeper.workspace" })
+@NoQuarkusApplication
+@SelectPackages("cloud.angryninja.keeper.k8s")
+@ExcludeClassNamePatterns("cloud\\.angryninja\\.keeper\\.k8s\\.WorkspaceOpenCodeTest")
 public class TreeLane {
 }

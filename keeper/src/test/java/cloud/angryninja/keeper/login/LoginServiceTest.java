@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
@@ -39,7 +39,7 @@ import cloud.angryninja.keeper.reseed.ReseedReply;
 import cloud.angryninja.keeper.reseed.ReseedWorkflow;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 import cloud.angryninja.keeper.workspace.Workspace;
 
 /**
@@ -51,11 +51,11 @@ import cloud.angryninja.keeper.workspace.Workspace;
  */
 /*
  * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
- * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ * time); the test resource is the one shared by the tests that need no workspace of the application's own.
  */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class LoginServiceTest {
 
     static final String NS = "opencode";

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.testing.TestWorkspaces;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 import cloud.angryninja.keeper.workspace.Workspace;
 import cloud.angryninja.keeper.workspace.WorkspaceEvent;
 import cloud.angryninja.keeper.testing.Tier;
@@ -34,10 +34,10 @@ import cloud.angryninja.keeper.testing.Tier;
  * and a call past the deadline cut there. The answers themselves are pinned by ProberTest on the real server.
  */
 // @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
-// time); the profile is the one shared by the tests that need no workspace of the application's own.
+// time); the test resource is the one shared by the tests that need no workspace of the application's own.
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class OpenCodeClientTest {
 
     static final String HEALTHY = "{\"healthy\":true,\"version\":\"1.18.33\"}";

@@ -22,9 +22,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 import cloud.angryninja.keeper.login.GitHubWireMock;
@@ -44,7 +45,9 @@ import cloud.angryninja.keeper.workspace.Workspaces;
 @Tier.Integration
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@TestProfile(SecretLeakTest.LeakProfile.class)
+@WithTestResource(SecretLeakTest.LeakSettings.class)
+@WithTestResource(value = RealWorkspacesResource.class, initArgs = { @ResourceArg(name = "passwordPrefix", value = SecretLeakTest.PASSWORD_PREFIX),
+        @ResourceArg(name = "seededToken", value = SecretLeakTest.TOKEN) })
 class SecretLeakTest {
 
     static final String TOKEN = "gho_CANARYtoken9b2e";
@@ -54,9 +57,13 @@ class SecretLeakTest {
     static final String OTHER_KEY = "sk-CANARYotherprovider3d";
     static final String REPORT_TOKEN = "rptCANARYreport0a1b2c3d4e";
 
-    public static class LeakProfile implements QuarkusTestProfile {
+    /**
+     * The logging and settings of the run: a test resource rather than a profile, so that the keeper is built once for
+     * the lane's {@code @QuarkusTest}s (Quarkus builds per profile, and only restarts for other test resources).
+     */
+    public static class LeakSettings implements QuarkusTestResourceLifecycleManager {
         @Override
-        public Map<String, String> getConfigOverrides() {
+        public Map<String, String> start() {
             return Map.of(
                     "keeper.api.token", API_TOKEN,
                     // The Kubernetes API stand-in shares the JVM and logs the Secrets it stores; it plays the cluster.
@@ -75,9 +82,8 @@ class SecretLeakTest {
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RealWorkspacesResource.class,
-                    Map.of("passwordPrefix", PASSWORD_PREFIX, "seededToken", TOKEN)));
+        public void stop() {
+            // nothing started
         }
     }
 

@@ -15,23 +15,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.quota.QuotaAnswer.Result;
 import cloud.angryninja.keeper.testing.Loopback;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /** The quota call against a WireMock GitHub API answering as the recorded shapes, and failing every way seen. */
 /*
  * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
- * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ * time); the test resource is the one shared by the tests that need no workspace of the application's own.
  */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class QuotaClientTest extends QuotaStandInTest {
 
     static final String TOKEN = "gho_QuotaClientCANARY";

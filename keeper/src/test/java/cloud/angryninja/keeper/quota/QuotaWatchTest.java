@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 import cloud.angryninja.keeper.copilot.CopilotCredential;
 import cloud.angryninja.keeper.leader.Leadership;
@@ -27,7 +27,7 @@ import cloud.angryninja.keeper.probe.CredentialProbed;
 import cloud.angryninja.keeper.probe.ProbeResult.Outcome;
 import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.Tier;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /**
  * When the quota is asked for and what the workspaces then show: one call per credential per interval, shared by the
@@ -36,11 +36,11 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
  */
 /*
  * @QuarkusTest: the REST clients are built by the Quarkus application (their implementations are generated at build
- * time); the profile is the one shared by the tests that need no workspace of the application's own.
+ * time); the test resource is the one shared by the tests that need no workspace of the application's own.
  */
 @Tier.Unit
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 class QuotaWatchTest extends QuotaStandInTest {
 
     static final String TOKEN = "gho_QuotaWatchCANARY";

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +42,7 @@ import cloud.angryninja.keeper.testing.LogCapture;
 import cloud.angryninja.keeper.testing.TestCredentials;
 import cloud.angryninja.keeper.testing.Tier;
 import cloud.angryninja.keeper.workspace.Workspace;
-import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
+import cloud.angryninja.keeper.testing.UnreachableWorkspace;
 
 /**
  * Live mode, the reseed's default, on real OpenCode 1.18.33 servers: the reseed puts the new credential into the
@@ -52,10 +52,10 @@ import cloud.angryninja.keeper.testing.UnreachableWorkspaceProfile;
  * mock Kubernetes API with the ESO and Deployment-controller stand-ins plays the cluster.
  */
 // @QuarkusTest: the keeper's REST clients are built by the Quarkus application (their implementations are generated at
-// build time); the profile is the one shared by the tests that need no workspace of the application's own.
+// build time); the test resource is the one shared by the tests that need no workspace of the application's own.
 @Tier.Integration
 @QuarkusTest
-@TestProfile(UnreachableWorkspaceProfile.class)
+@WithTestResource(UnreachableWorkspace.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveApplyTest {
 

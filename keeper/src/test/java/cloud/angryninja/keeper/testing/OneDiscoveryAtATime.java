@@ -7,7 +7,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.launcher.LauncherDiscoveryListener;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 
@@ -17,8 +20,10 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * classes to {@code target/test-classes/test-classes.idx} and reads it back: a JVM that read while another wrote got
  * "Not a jandex index", JUnit could not load the class and left it out of the run without a failure (seen once: the five
  * tests of {@code DiscoveryTest} did not run). The lanes (cloud.angryninja.keeper.lanes) discover every class of a lane
- * at its start, so the three JVMs did that at the same moment. Registered for every JUnit run of the module
- * ({@code META-INF/services}); a suite's discovery nested in the run's is counted, not locked twice.
+ * at its start, so the JVMs did that at the same moment (one at a time also orders their CPU-heavy builds well,
+ * docs/development.md, "Lanes"). A discovery of lanes marked {@link NoQuarkusApplication} alone prepares no application
+ * and does not wait. Registered for every JUnit run of the module ({@code META-INF/services}); a suite's discovery nested
+ * in the run's is counted, not locked twice.
  */
 public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
 
@@ -29,7 +34,7 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
         synchronized (OneDiscoveryAtATime.class) {
-            if (depth++ == 0) {
+            if (depth++ == 0 && !preparesNoApplication(request)) {
                 try {
                     channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     lock = channel.lock();
@@ -44,7 +49,7 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
     @Override
     public void launcherDiscoveryFinished(LauncherDiscoveryRequest request) {
         synchronized (OneDiscoveryAtATime.class) {
-            if (depth > 0 && --depth == 0) {
+            if (depth > 0 && --depth == 0 && lock != null) {
                 try {
                     lock.release();
                     channel.close();
@@ -56,6 +61,13 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
                 }
             }
         }
+    }
+
+    /** The request selects classes alone, each a lane marked {@link NoQuarkusApplication}. */
+    static boolean preparesNoApplication(LauncherDiscoveryRequest request) {
+        List<ClassSelector> classes = request.getSelectorsByType(ClassSelector.class);
+        return !classes.isEmpty() && request.getSelectorsByType(DiscoverySelector.class).size() == classes.size()
+                && classes.stream().allMatch(c -> c.getJavaClass().isAnnotationPresent(NoQuarkusApplication.class));
     }
 
     /** Whether this JVM holds the lock now. */

@@ -11,7 +11,11 @@ import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.LauncherDiscoveryListener;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+
+import cloud.angryninja.keeper.lanes.ProbeLane;
+import cloud.angryninja.keeper.lanes.TreeLane;
 
 /** The lock that keeps test JVMs from discovering at once ({@link OneDiscoveryAtATime}). */
 @Tier.Unit
@@ -43,5 +47,19 @@ class OneDiscoveryAtATimeTest {
             assertThat(free).as("free for the next JVM").isNotNull();
             free.release();
         }
+    }
+
+    @Test
+    void aLaneThatPreparesNoApplicationDoesNotWait() {
+        OneDiscoveryAtATime listener = new OneDiscoveryAtATime();
+        var tree = LauncherDiscoveryRequestBuilder.request().selectors(DiscoverySelectors.selectClass(TreeLane.class)).build();
+        listener.launcherDiscoveryStarted(tree);
+        assertThat(OneDiscoveryAtATime.held()).as("TreeLane starts no Quarkus application").isFalse();
+        listener.launcherDiscoveryFinished(tree);
+        var probe = LauncherDiscoveryRequestBuilder.request().selectors(DiscoverySelectors.selectClass(ProbeLane.class)).build();
+        listener.launcherDiscoveryStarted(probe);
+        assertThat(OneDiscoveryAtATime.held()).as("ProbeLane prepares one").isTrue();
+        listener.launcherDiscoveryFinished(probe);
+        assertThat(OneDiscoveryAtATime.held()).isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package cloud.angryninja.keeper.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Modifier;
@@ -25,6 +26,7 @@ import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.suite.api.ExcludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectClasses;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
@@ -131,12 +133,39 @@ class TestTiersTest {
                 .check(CLASSES);
     }
 
-    /** The lane selects the class: its package (or a package above it) or its name. */
+    @Test
+    void theTestsConfigureTheKeeperWithTestResourcesNotProfiles() {
+        noClasses().should().beAnnotatedWith("io.quarkus.test.junit.TestProfile").orShould()
+                .implement("io.quarkus.test.junit.QuarkusTestProfile")
+                .because("Quarkus builds the keeper once for each test profile a test JVM meets (4-5 CPU seconds), and only "
+                        + "restarts it for another set of test resources: configure a @QuarkusTest with @WithTestResource "
+                        + "(e.g. UnreachableWorkspace)")
+                .check(CLASSES);
+    }
+
+    @Test
+    void aLaneMarkedNoQuarkusApplicationHoldsNoQuarkusTest() {
+        List<Class<?>> marked = CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load)
+                .filter(lane -> lane.isAnnotationPresent(NoQuarkusApplication.class)).toList();
+        assertThat(marked).as("TreeLane is marked").extracting(Class::getSimpleName).contains("TreeLane");
+        classes().that().areAnnotatedWith("io.quarkus.test.junit.QuarkusTest")
+                .should(condition("be in no lane marked @NoQuarkusApplication", c -> {
+                    List<String> in = marked.stream().filter(lane -> selects(lane, c)).map(Class::getSimpleName).toList();
+                    return in.isEmpty() ? Optional.empty() : Optional.of(c.getName() + " is in " + in);
+                }))
+                .because("such a lane's discovery does not wait for the other JVMs' (OneDiscoveryAtATime): a @QuarkusTest there "
+                        + "could read Quarkus' index of the test classes while another JVM writes it")
+                .check(CLASSES);
+    }
+
+    /** The lane selects the class: its package (or a package above it) unless a pattern excludes its name, or its name. */
     static boolean selects(Class<?> lane, JavaClass c) {
         SelectPackages packages = lane.getAnnotation(SelectPackages.class);
         SelectClasses names = lane.getAnnotation(SelectClasses.class);
+        ExcludeClassNamePatterns excluded = lane.getAnnotation(ExcludeClassNamePatterns.class);
         return packages != null && Stream.of(packages.value())
                 .anyMatch(p -> c.getPackageName().equals(p) || c.getPackageName().startsWith(p + "."))
+                && (excluded == null || Stream.of(excluded.value()).noneMatch(c.getName()::matches))
                 || names != null && List.of(names.names()).contains(c.getName());
     }
 
