@@ -67,8 +67,26 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
     static boolean preparesNoApplication(LauncherDiscoveryRequest request) {
         List<ClassSelector> classes = request.getSelectorsByType(ClassSelector.class);
         return !classes.isEmpty() && request.getSelectorsByType(DiscoverySelector.class).size() == classes.size()
-                && classes.stream().allMatch(c -> c.getJavaClass().isAnnotationPresent(NoQuarkusApplication.class));
+                && classes.stream().allMatch(c -> isMarkedLane(c.getClassName()));
     }
+
+    /**
+     * Only a lane is loaded to look at its annotation: a test class named with {@code -Dtest} is left to JUnit and Quarkus,
+     * which load a {@code @QuarkusTest} class their own way.
+     */
+    static boolean isMarkedLane(String className) {
+        if (!className.startsWith(LANES)) {
+            return false;
+        }
+        try {
+            return Class.forName(className, false, OneDiscoveryAtATime.class.getClassLoader()).isAnnotationPresent(NoQuarkusApplication.class);
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The lanes' package (cloud.angryninja.keeper.lanes), by name: the lanes depend on this package, not the reverse. */
+    static final String LANES = "cloud.angryninja.keeper.lanes.";
 
     /** Whether this JVM holds the lock now. */
     static synchronized boolean held() {

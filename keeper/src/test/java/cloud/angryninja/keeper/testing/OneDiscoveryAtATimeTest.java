@@ -61,5 +61,8 @@ class OneDiscoveryAtATimeTest {
         assertThat(OneDiscoveryAtATime.held()).as("ProbeLane prepares one").isTrue();
         listener.launcherDiscoveryFinished(probe);
         assertThat(OneDiscoveryAtATime.held()).isFalse();
+        assertThat(OneDiscoveryAtATime.isMarkedLane(TreeLane.class.getName())).isTrue();
+        assertThat(OneDiscoveryAtATime.isMarkedLane(ProbeLane.class.getName())).isFalse();
+        assertThat(OneDiscoveryAtATime.isMarkedLane(OneDiscoveryAtATimeTest.class.getName())).as("not a lane").isFalse();
     }
 }

@@ -117,7 +117,7 @@ class TestTiersTest {
 
     @Test
     void surefireRunsEveryUnitAndIntegrationTestInExactlyOneLane() {
-        List<Class<?>> lanes = CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load).toList();
+        List<Class<?>> lanes = lanes();
         assertThat(lanes).as("every suite is a lane surefire runs: its includes are **/lanes/*Lane.java")
                 .allSatisfy(lane -> assertThat(lane.getName()).matches(PROJECT.replace(".", "\\.") + "\\.lanes\\.[A-Za-z]+Lane"));
         classes().that(haveTests()).and(areConcrete()).and(areInTier(Tier.UNIT).or(areInTier(Tier.INTEGRATION)))
@@ -145,8 +145,7 @@ class TestTiersTest {
 
     @Test
     void aLaneMarkedNoQuarkusApplicationHoldsNoQuarkusTest() {
-        List<Class<?>> marked = CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load)
-                .filter(lane -> lane.isAnnotationPresent(NoQuarkusApplication.class)).toList();
+        List<Class<?>> marked = lanes().stream().filter(lane -> lane.isAnnotationPresent(NoQuarkusApplication.class)).toList();
         assertThat(marked).as("TreeLane is marked").extracting(Class::getSimpleName).contains("TreeLane");
         classes().that().areAnnotatedWith("io.quarkus.test.junit.QuarkusTest")
                 .should(condition("be in no lane marked @NoQuarkusApplication", c -> {
@@ -156,6 +155,11 @@ class TestTiersTest {
                 .because("such a lane's discovery does not wait for the other JVMs' (OneDiscoveryAtATime): a @QuarkusTest there "
                         + "could read Quarkus' index of the test classes while another JVM writes it")
                 .check(CLASSES);
+    }
+
+    /** The JUnit suites of the test classes: the lanes. */
+    static List<Class<?>> lanes() {
+        return CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load).toList();
     }
 
     /** The lane selects the class: its package (or a package above it) unless a pattern excludes its name, or its name. */
