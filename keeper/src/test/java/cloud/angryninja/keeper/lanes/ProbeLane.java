@@ -4,11 +4,14 @@ import org.junit.platform.suite.api.SelectClasses;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
+import cloud.angryninja.keeper.testing.DiscoveryTurn;
+
 /**
  * A lane of the unit and integration tiers (see the package): probing, the Copilot and quota clients, Doppler,
  * configuration, and the checks of the code and the tests themselves.
  */
 @Suite
+@DiscoveryTurn(3)
 @SelectPackages({ "cloud.angryninja.keeper.probe", "cloud.angryninja.keeper.copilot", "cloud.angryninja.keeper.quota", "cloud.angryninja.keeper.doppler", "cloud.angryninja.keeper.config", "cloud.angryninja.keeper.testing" })
 @SelectClasses(names = "cloud.angryninja.keeper.ArchitectureTest")
 public class ProbeLane {

@@ -157,6 +157,17 @@ class TestTiersTest {
                 .check(CLASSES);
     }
 
+    @Test
+    void everyLaneThatPreparesAnApplicationHasADiscoveryTurnOfItsOwn() {
+        List<Class<?>> preparing = lanes().stream().filter(lane -> !lane.isAnnotationPresent(NoQuarkusApplication.class)).toList();
+        assertThat(preparing).as("the lanes that discover one at a time").hasSizeGreaterThan(1);
+        assertThat(preparing).as("each has its place in OneDiscoveryAtATime's order")
+                .allSatisfy(lane -> assertThat(lane.getAnnotation(DiscoveryTurn.class)).as(lane.getSimpleName()).isNotNull());
+        assertThat(preparing.stream().map(lane -> lane.getAnnotation(DiscoveryTurn.class).value()))
+                .as("turns 1, 2, ...: no two lanes share one, and the first exists").doesNotHaveDuplicates().contains(1)
+                .allSatisfy(turn -> assertThat(turn).isBetween(1, preparing.size()));
+    }
+
     /** The JUnit suites of the test classes: the lanes. */
     static List<Class<?>> lanes() {
         return CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load).toList();
