@@ -173,15 +173,18 @@ class TestTiersTest {
         return CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load).toList();
     }
 
-    /** The lane selects the class: its package (or a package above it) unless a pattern excludes its name, or its name. */
+    /**
+     * The lane selects the class: its package (or a package above it) or its name, unless a pattern excludes its name
+     * (JUnit applies the patterns to what both select).
+     */
     static boolean selects(Class<?> lane, JavaClass c) {
         SelectPackages packages = lane.getAnnotation(SelectPackages.class);
         SelectClasses names = lane.getAnnotation(SelectClasses.class);
         ExcludeClassNamePatterns excluded = lane.getAnnotation(ExcludeClassNamePatterns.class);
-        return packages != null && Stream.of(packages.value())
+        return (packages != null && Stream.of(packages.value())
                 .anyMatch(p -> c.getPackageName().equals(p) || c.getPackageName().startsWith(p + "."))
-                && (excluded == null || Stream.of(excluded.value()).noneMatch(c.getName()::matches))
-                || names != null && List.of(names.names()).contains(c.getName());
+                || names != null && List.of(names.names()).contains(c.getName()))
+                && (excluded == null || Stream.of(excluded.value()).noneMatch(c.getName()::matches));
     }
 
     @Test
