@@ -9,7 +9,8 @@
  * <p>A lane selects whole packages; a class whose Quarkus application another lane already starts is named by that lane
  * ({@code @SelectClasses}) and left out of its package's ({@code @ExcludeClassNamePatterns}), so that {@link TreeLane}
  * starts none. Every test class is in exactly one lane ({@code TestTiersTest} fails naming a class no lane runs, or one
- * two lanes run); a new package goes into the lane that ends first. The lanes are balanced by their measured time
- * (docs/development.md, "Suite time by tier"). {@code -Dtest=SomeTest} runs the classes named, without the lanes.
+ * two lanes run); a new package goes into the lane that ends first. The lanes that start an application discover one
+ * at a time in the order of their {@code DiscoveryTurn}, the longest first, so a lane's start does not depend on which
+ * JVM came first; they are balanced by their measured time for that order (docs/development.md, "Lanes"). {@code -Dtest=SomeTest} runs the classes named, without the lanes.
  */
 package cloud.angryninja.keeper.lanes;

@@ -5,9 +5,15 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.discovery.ClassSelector;
@@ -24,26 +30,130 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * docs/development.md, "Lanes"). A discovery of lanes marked {@link NoQuarkusApplication} alone prepares no application
  * and does not wait. Registered for every JUnit run of the module ({@code META-INF/services}); a suite's discovery nested
  * in the run's is counted, not locked twice.
+ *
+ * <p>Lanes discover in the order of their {@link DiscoveryTurn}, whichever JVM comes first: a lane announces itself with a
+ * file {@code target/test-discovery.turns/turn-<turn>-<pid>} that it holds locked until its discovery ends, and takes the
+ * lock only when no lane of an earlier turn holds such a file. A lane after the first turn also gives the earlier ones
+ * {@link #GRACE} to announce themselves (the JVMs start together, but not at the same instant); a lane that is not in the
+ * run costs the later ones that much once. A file whose JVM died is no longer locked: it is removed and does not count.
  */
 public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
+
+    /** How long a lane after the first turn waits for the earlier turns to announce themselves. */
+    static final Duration GRACE = Duration.ofMillis(1500);
+
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private static int depth;
     private static FileChannel channel;
     private static FileLock lock;
+    private static Path turnFile;
+    private static FileChannel turnChannel;
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
         synchronized (OneDiscoveryAtATime.class) {
             if (depth++ == 0 && !preparesNoApplication(request)) {
+                OptionalInt turn = turnOf(request);
                 try {
+                    if (turn.isPresent()) {
+                        announce(turn.getAsInt());
+                    }
                     channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    lock = channel.lock();
+                    lock = awaitTurn(channel, turn);
                 } catch (IOException e) {
                     depth--;
+                    withdraw();
                     throw new UncheckedIOException("cannot lock " + lockFile() + " for the test discovery", e);
+                } catch (InterruptedException e) {
+                    depth--;
+                    withdraw();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting to discover", e);
                 }
             }
         }
+    }
+
+    /** Takes the lock once no lane of an earlier turn waits or discovers (and, after the first turn, the grace is over). */
+    private static FileLock awaitTurn(FileChannel channel, OptionalInt turn) throws IOException, InterruptedException {
+        long graceEnds = System.nanoTime() + GRACE.toNanos();
+        while (true) {
+            FileLock taken = channel.lock();
+            if (turn.isEmpty() || !mustWait(turn.getAsInt(), earlierTurnWaits(turnsFolder(), turn.getAsInt()), System.nanoTime() - graceEnds < 0)) {
+                return taken;
+            }
+            taken.release();
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /** Pure: a lane waits while an earlier turn waits or discovers, and after the first turn while the grace lasts. */
+    static boolean mustWait(int turn, boolean earlierWaits, boolean inGrace) {
+        return earlierWaits || turn > 1 && inGrace;
+    }
+
+    /** Whether a lane of a turn before {@code turn} holds its file in {@code folder}; files left by dead JVMs are removed. */
+    static boolean earlierTurnWaits(Path folder, int turn) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "turn-*")) {
+            for (Path f : files) {
+                String[] parts = f.getFileName().toString().split("-");
+                if (parts.length != 3 || f.equals(turnFile) || Integer.parseInt(parts[1]) >= turn) {
+                    continue;
+                }
+                try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    FileLock free = c.tryLock();
+                    if (free == null) {
+                        return true; // another JVM holds it
+                    }
+                    free.release();
+                    Files.deleteIfExists(f); // its JVM is gone
+                } catch (OverlappingFileLockException e) {
+                    return true; // held in this JVM (a test standing in for another lane)
+                } catch (NoSuchFileException e) {
+                    // removed by its lane meanwhile
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void announce(int turn) throws IOException {
+        Files.createDirectories(turnsFolder());
+        turnFile = turnsFolder().resolve("turn-" + turn + "-" + ProcessHandle.current().pid());
+        turnChannel = FileChannel.open(turnFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        turnChannel.lock();
+    }
+
+    /** Gives up this lane's turn file (its lock goes with the channel). */
+    private static void withdraw() {
+        try {
+            if (turnChannel != null) {
+                turnChannel.close();
+            }
+            if (turnFile != null) {
+                Files.deleteIfExists(turnFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + turnFile, e);
+        } finally {
+            turnChannel = null;
+            turnFile = null;
+        }
+    }
+
+    /** The {@link DiscoveryTurn} of the request's one lane, if it selects exactly one lane that has one. */
+    static OptionalInt turnOf(LauncherDiscoveryRequest request) {
+        List<ClassSelector> classes = request.getSelectorsByType(ClassSelector.class);
+        if (classes.size() != 1 || request.getSelectorsByType(DiscoverySelector.class).size() != 1) {
+            return OptionalInt.empty();
+        }
+        Class<?> lane = lane(classes.get(0).getClassName());
+        DiscoveryTurn turn = lane == null ? null : lane.getAnnotation(DiscoveryTurn.class);
+        return turn == null ? OptionalInt.empty() : OptionalInt.of(turn.value());
     }
 
     @Override
@@ -58,6 +168,7 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
                 } finally {
                     lock = null;
                     channel = null;
+                    withdraw();
                 }
             }
         }
@@ -75,13 +186,19 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
      * which load a {@code @QuarkusTest} class their own way.
      */
     static boolean isMarkedLane(String className) {
+        Class<?> lane = lane(className);
+        return lane != null && lane.isAnnotationPresent(NoQuarkusApplication.class);
+    }
+
+    /** The lane of this name, loaded without initialising it; null for a class outside the lanes' package. */
+    private static Class<?> lane(String className) {
         if (!className.startsWith(LANES)) {
-            return false;
+            return null;
         }
         try {
-            return Class.forName(className, false, OneDiscoveryAtATime.class.getClassLoader()).isAnnotationPresent(NoQuarkusApplication.class);
+            return Class.forName(className, false, OneDiscoveryAtATime.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            return false;
+            return null;
         }
     }
 
@@ -91,6 +208,11 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
     /** Whether this JVM holds the lock now. */
     static synchronized boolean held() {
         return lock != null && lock.isValid();
+    }
+
+    /** {@code target/test-discovery.turns}: the lanes' turn files. */
+    static Path turnsFolder() {
+        return lockFile().resolveSibling("test-discovery.turns");
     }
 
     /** {@code target/test-discovery.lock}: beside the test classes, where Quarkus writes their index. */

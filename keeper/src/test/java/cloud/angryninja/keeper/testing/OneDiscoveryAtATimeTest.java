@@ -6,16 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.launcher.LauncherDiscoveryListener;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
 import cloud.angryninja.keeper.lanes.ProbeLane;
+import cloud.angryninja.keeper.lanes.ReseedLane;
 import cloud.angryninja.keeper.lanes.TreeLane;
+import cloud.angryninja.keeper.lanes.WorkspaceLane;
 
 /** The lock that keeps test JVMs from discovering at once ({@link OneDiscoveryAtATime}). */
 @Tier.Unit
@@ -64,5 +73,68 @@ class OneDiscoveryAtATimeTest {
         assertThat(OneDiscoveryAtATime.isMarkedLane(TreeLane.class.getName())).isTrue();
         assertThat(OneDiscoveryAtATime.isMarkedLane(ProbeLane.class.getName())).isFalse();
         assertThat(OneDiscoveryAtATime.isMarkedLane(OneDiscoveryAtATimeTest.class.getName())).as("not a lane").isFalse();
+    }
+
+    @Test
+    void aLaneTakesItsTurnFromItsAnnotationAndNothingElseHasOne() {
+        assertThat(OneDiscoveryAtATime.turnOf(request(WorkspaceLane.class))).hasValue(1);
+        assertThat(OneDiscoveryAtATime.turnOf(request(ReseedLane.class))).hasValue(2);
+        assertThat(OneDiscoveryAtATime.turnOf(request(ProbeLane.class))).hasValue(3);
+        assertThat(OneDiscoveryAtATime.turnOf(request(TreeLane.class))).as("prepares no application").isEmpty();
+        assertThat(OneDiscoveryAtATime.turnOf(request(OneDiscoveryAtATimeTest.class))).as("-Dtest=SomeTest").isEmpty();
+        assertThat(OneDiscoveryAtATime.turnOf(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(ProbeLane.class), DiscoverySelectors.selectClass(ReseedLane.class)).build()))
+                .as("two lanes in one JVM (-Dtest.forks=1): no turn").isEqualTo(OptionalInt.empty());
+    }
+
+    @Test
+    void aLaneWaitsForEarlierTurnsAndAfterTheFirstForTheGrace() {
+        assertThat(OneDiscoveryAtATime.mustWait(1, false, true)).as("the first turn never waits for the grace").isFalse();
+        assertThat(OneDiscoveryAtATime.mustWait(2, false, true)).isTrue();
+        assertThat(OneDiscoveryAtATime.mustWait(2, false, false)).as("grace over, nobody earlier").isFalse();
+        assertThat(OneDiscoveryAtATime.mustWait(3, true, false)).as("an earlier turn waits or discovers").isTrue();
+    }
+
+    @Test
+    void onlyAHeldFileOfAnEarlierTurnCountsAndOneLeftByADeadJvmIsRemoved(@TempDir Path folder) throws Exception {
+        assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder.resolve("none"), 2)).as("no folder yet").isFalse();
+        Path stale = Files.createFile(folder.resolve("turn-1-4242"));
+        assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 2)).as("nobody holds it").isFalse();
+        assertThat(stale).doesNotExist();
+        try (FileChannel c = FileChannel.open(folder.resolve("turn-2-4343"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = c.lock()) {
+            assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 3)).isTrue();
+            assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 2)).as("the same turn").isFalse();
+            assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 1)).as("a later turn").isFalse();
+            assertThat(folder.resolve("turn-2-4343")).as("a held file stays").exists();
+        }
+    }
+
+    @Test
+    void aLaterLaneDiscoversOnlyOnceTheEarlierLaneIsDone() throws Exception {
+        assertThat(OneDiscoveryAtATime.held()).isFalse();
+        Files.createDirectories(OneDiscoveryAtATime.turnsFolder());
+        Path earlier = OneDiscoveryAtATime.turnsFolder().resolve("turn-1-" + Long.MAX_VALUE); // another JVM's lane of turn 1
+        OneDiscoveryAtATime listener = new OneDiscoveryAtATime();
+        var probe = request(ProbeLane.class);
+        CompletableFuture<Void> discovering;
+        try (FileChannel c = FileChannel.open(earlier, StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = c.lock()) {
+            discovering = CompletableFuture.runAsync(() -> listener.launcherDiscoveryStarted(probe));
+            long waitMillis = OneDiscoveryAtATime.GRACE.toMillis() + 1000;
+            assertThatThrownBy(() -> discovering.get(waitMillis, TimeUnit.MILLISECONDS)).as("ProbeLane (turn 3) waits for turn 1")
+                    .isInstanceOf(TimeoutException.class);
+            assertThat(OneDiscoveryAtATime.turnsFolder().resolve("turn-3-" + ProcessHandle.current().pid())).as("and says so").exists();
+        } finally {
+            Files.deleteIfExists(earlier);
+        }
+        discovering.get(10, TimeUnit.SECONDS);
+        assertThat(OneDiscoveryAtATime.held()).as("its turn").isTrue();
+        listener.launcherDiscoveryFinished(probe);
+        assertThat(OneDiscoveryAtATime.held()).isFalse();
+        assertThat(OneDiscoveryAtATime.turnsFolder().resolve("turn-3-" + ProcessHandle.current().pid())).as("its file is gone").doesNotExist();
+    }
+
+    private static org.junit.platform.launcher.LauncherDiscoveryRequest request(Class<?> lane) {
+        return LauncherDiscoveryRequestBuilder.request().selectors(DiscoverySelectors.selectClass(lane)).build();
     }
 }

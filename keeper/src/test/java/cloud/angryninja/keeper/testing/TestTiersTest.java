@@ -157,20 +157,34 @@ class TestTiersTest {
                 .check(CLASSES);
     }
 
+    @Test
+    void everyLaneThatPreparesAnApplicationHasADiscoveryTurnOfItsOwn() {
+        List<Class<?>> preparing = lanes().stream().filter(lane -> !lane.isAnnotationPresent(NoQuarkusApplication.class)).toList();
+        assertThat(preparing).as("the lanes that discover one at a time").hasSizeGreaterThan(1);
+        assertThat(preparing).as("each has its place in OneDiscoveryAtATime's order")
+                .allSatisfy(lane -> assertThat(lane.getAnnotation(DiscoveryTurn.class)).as(lane.getSimpleName()).isNotNull());
+        assertThat(preparing.stream().map(lane -> lane.getAnnotation(DiscoveryTurn.class).value()))
+                .as("turns 1, 2, ...: no two lanes share one, and the first exists").doesNotHaveDuplicates().contains(1)
+                .allSatisfy(turn -> assertThat(turn).isBetween(1, preparing.size()));
+    }
+
     /** The JUnit suites of the test classes: the lanes. */
     static List<Class<?>> lanes() {
         return CLASSES.stream().filter(c -> c.isAnnotatedWith(Suite.class)).map(TestTiersTest::load).toList();
     }
 
-    /** The lane selects the class: its package (or a package above it) unless a pattern excludes its name, or its name. */
+    /**
+     * The lane selects the class: its package (or a package above it) or its name, unless a pattern excludes its name
+     * (JUnit applies the patterns to what both select).
+     */
     static boolean selects(Class<?> lane, JavaClass c) {
         SelectPackages packages = lane.getAnnotation(SelectPackages.class);
         SelectClasses names = lane.getAnnotation(SelectClasses.class);
         ExcludeClassNamePatterns excluded = lane.getAnnotation(ExcludeClassNamePatterns.class);
-        return packages != null && Stream.of(packages.value())
+        return (packages != null && Stream.of(packages.value())
                 .anyMatch(p -> c.getPackageName().equals(p) || c.getPackageName().startsWith(p + "."))
-                && (excluded == null || Stream.of(excluded.value()).noneMatch(c.getName()::matches))
-                || names != null && List.of(names.names()).contains(c.getName());
+                || names != null && List.of(names.names()).contains(c.getName()))
+                && (excluded == null || Stream.of(excluded.value()).noneMatch(c.getName()::matches));
     }
 
     @Test
