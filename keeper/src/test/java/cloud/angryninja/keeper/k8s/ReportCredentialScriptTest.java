@@ -99,13 +99,23 @@ class ReportCredentialScriptTest {
         }
 
         ReporterProcess start(Shell shell, String keeperUrl, Map<String, String> overrides) {
+            return start(shell, keeperUrl, overrides, false);
+        }
+
+        /** Started with every process it runs watched ({@link ReporterProcess#startWatched}). */
+        ReporterProcess startWatched(Shell shell, String keeperUrl, Map<String, String> overrides) {
+            return start(shell, keeperUrl, overrides, true);
+        }
+
+        private ReporterProcess start(Shell shell, String keeperUrl, Map<String, String> overrides, boolean watched) {
             List<String> command = Yaml.texts(pod.sidecar().path("command"));
             assertThat(command).containsExactly("/bin/sh", "/scripts/report-credential.sh");
             Map<String, String> env = new LinkedHashMap<>(pod.env(pod.sidecarName(), volumes, Map.of()));
             assertThat(env.get("KEEPER_URL")).as("the keeper's Service").isEqualTo("http://opencode-keeper.opencode.svc.cluster.local:8080");
             env.put("KEEPER_URL", keeperUrl);
             env.putAll(overrides);
-            return ReporterProcess.start(shell, pod.hostPath(pod.sidecarName(), command.get(1), volumes), env, root);
+            Path script = pod.hostPath(pod.sidecarName(), command.get(1), volumes);
+            return watched ? ReporterProcess.startWatched(shell, script, env, root) : ReporterProcess.start(shell, script, env, root);
         }
     }
 
@@ -229,7 +239,7 @@ class ReportCredentialScriptTest {
         try (ScriptKeeper keeper = ScriptKeeper.start(root, r -> {
             sleep(300); // the request stays open a while: its nc is seen
             return accepted(r);
-        }); ReporterProcess reporter = sidecar.start(shell, keeper.url(), FAST).watchChildren()) {
+        }); ReporterProcess reporter = sidecar.startWatched(shell, keeper.url(), FAST)) {
             await().atMost(ReporterProcess.REPORT_WAIT).until(() -> keeper.received().size() >= 1);
             sidecar.write(authJson(NEW));
             Files.setLastModifiedTime(auth, FileTime.fromMillis(1_700_000_000_000L));

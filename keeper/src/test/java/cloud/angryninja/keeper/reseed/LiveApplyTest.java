@@ -72,7 +72,8 @@ class LiveApplyTest {
 
     @BeforeAll
     void start() throws IOException {
-        fx = new ReseedFixture(NS);
+        // real OpenCode: answering the first call after a dispose took over 5 s once, with another test run beside this one
+        fx = new ReseedFixture(NS).withOpenCodeTimeout(Duration.ofSeconds(30));
         fx.http.stubFor(post(urlPathMatching("/(responses|chat/completions)")).willReturn(aResponse().withStatus(401)
                 .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"stand-in\"}}")));
         root = Files.createTempDirectory("keeper-live-");

@@ -63,6 +63,7 @@ public final class ReseedFixture implements AutoCloseable {
     /** What each workspace holds, shared by the probe and the reseed as the beans share it. */
     public final ReportedCredentials held = new ReportedCredentials();
     private final String namespace;
+    private Duration openCodeTimeout = Duration.ofSeconds(5);
 
     public ReseedFixture(String namespace) {
         this.namespace = namespace;
@@ -111,12 +112,21 @@ public final class ReseedFixture implements AutoCloseable {
         openCode(w.name(), true);
     }
 
+    /**
+     * The deadline of the keeper's calls to OpenCode in the workflows made after this (5 s): a real OpenCode builds an
+     * instance at the first call after a dispose, which takes seconds on a loaded machine.
+     */
+    public ReseedFixture withOpenCodeTimeout(Duration timeout) {
+        this.openCodeTimeout = timeout;
+        return this;
+    }
+
     /** The keeper's parts on this fixture, as the beans wire them, with short deadlines. */
     public ReseedWorkflow workflow(List<Workspace> all, Duration syncTimeout, Duration rolloutTimeout, Duration verifyTimeout) {
         Workspaces workspaces = new Workspaces(all);
         CopilotChecker copilot = new CopilotChecker(URI.create(http.baseUrl()), Duration.ofSeconds(2), "2026-06-01", "test");
         KubernetesClient kube = cluster.client();
-        OpenCodeClient openCode = new OpenCodeClient(Duration.ofSeconds(5));
+        OpenCodeClient openCode = new OpenCodeClient(openCodeTimeout);
         Prober prober = PlainProber.of(workspaces, openCode, copilot, kube, held, 8).prober();
         return new ReseedWorkflow(workspaces, new ReseedSteps(copilot, doppler, AccountRecord.none(),
                 new ExternalSecretSync(kube, syncTimeout, Clock.systemUTC()), new DeploymentRollout(kube, rolloutTimeout, Duration.ofMillis(500),

@@ -49,10 +49,36 @@ public final class ReporterProcess implements AutoCloseable {
 
     /** Starts {@code script} with exactly {@code env} (plus the PATH described above), its output in {@code dir/reporter.log}. */
     public static ReporterProcess start(Shell shell, Path script, Map<String, String> env, Path dir) {
+        return start(shell, script, env, dir, false);
+    }
+
+    /**
+     * Starts it as {@link #start} does and watches every process it runs ({@link #watchChildren()}), with an {@code awk}
+     * that lingers: the script's {@code awk} reads the entry out of auth.json in a few milliseconds, and a watch that
+     * samples {@code /proc} missed it now and then on a loaded machine. The {@code awk} first on the PATH is then a
+     * script that sleeps {@value #LINGER} s and runs the shell's {@code awk} (busybox's under busybox) with the same
+     * arguments and environment, so what the watch sees is what {@code awk} gets.
+     */
+    public static ReporterProcess startWatched(Shell shell, Path script, Map<String, String> env, Path dir) {
+        return start(shell, script, env, dir, true).watchChildren();
+    }
+
+    /** How long the watched {@code awk} waits before it runs, in seconds. */
+    static final String LINGER = "0.3";
+
+    private static ReporterProcess start(Shell shell, Path script, Map<String, String> env, Path dir, boolean lingeringAwk) {
         try {
             Path busybox = Tools.require("busybox");
             Path bin = Files.createDirectories(dir.resolve("reporter-bin"));
             link(bin.resolve("nc"), busybox);
+            if (lingeringAwk) {
+                String awk = shell == Shell.BUSYBOX ? busybox + " awk" : Tools.require("awk").toString();
+                Path wrapper = bin.resolve("awk");
+                Files.deleteIfExists(wrapper);
+                Files.writeString(wrapper, "#!" + Tools.require("sh") + "\n" + Tools.require("sleep") + " " + LINGER + "\nexec " + awk
+                        + " \"$@\"\n");
+                wrapper.toFile().setExecutable(true);
+            }
             if (shell == Shell.BUSYBOX) {
                 for (String applet : APPLETS) {
                     link(bin.resolve(applet), busybox);
@@ -93,7 +119,7 @@ public final class ReporterProcess implements AutoCloseable {
     }
 
     /** Starts sampling, every millisecond or so, the command line and environment of every process the script runs. */
-    public ReporterProcess watchChildren() {
+    private ReporterProcess watchChildren() {
         watcher = Thread.ofPlatform().daemon().name("reporter-watch").start(() -> {
             while (process.isAlive() && !Thread.currentThread().isInterrupted()) {
                 process.descendants().forEach(p -> {
