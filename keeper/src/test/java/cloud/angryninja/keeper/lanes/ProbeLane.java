@@ -12,7 +12,7 @@ import cloud.angryninja.keeper.testing.DiscoveryTurn;
  * configuration, and the checks of the code and the tests themselves. It discovers last, so the one class of its packages
  * that needs no application and runs long, {@code CopilotEntryOpenCodeTest}, runs in {@link TreeLane}.
  */
-@Suite
+@Suite(failIfNoTests = false)
 @DiscoveryTurn(3)
 @SelectPackages({ "cloud.angryninja.keeper.probe", "cloud.angryninja.keeper.copilot", "cloud.angryninja.keeper.quota", "cloud.angryninja.keeper.doppler", "cloud.angryninja.keeper.config", "cloud.angryninja.keeper.testing" })
 @SelectClasses(names = "cloud.angryninja.keeper.ArchitectureTest")

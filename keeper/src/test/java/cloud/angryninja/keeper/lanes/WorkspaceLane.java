@@ -11,7 +11,7 @@ import cloud.angryninja.keeper.testing.DiscoveryTurn;
  * streams, a login inside it, the workspace's OpenCode configuration) and the deployed keeper with its monitoring;
  * the Kubernetes actions and the sandbox's stand-ins for the cluster.
  */
-@Suite
+@Suite(failIfNoTests = false)
 @DiscoveryTurn(1)
 @SelectPackages({ "cloud.angryninja.keeper.workspace", "cloud.angryninja.keeper.events", "cloud.angryninja.keeper.adoption", "cloud.angryninja.keeper.deploy",
         "cloud.angryninja.keeper.kube", "cloud.angryninja.keeper.sandbox" })
