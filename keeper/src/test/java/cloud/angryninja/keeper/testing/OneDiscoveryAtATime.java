@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -34,13 +35,16 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * <p>Lanes discover in the order of their {@link DiscoveryTurn}, whichever JVM comes first: a lane announces itself with a
  * file {@code target/test-discovery.turns/turn-<turn>-<pid>} that it holds locked until its discovery ends, and takes the
  * lock only when no lane of an earlier turn holds such a file. A lane after the first turn also gives the earlier ones
- * {@link #GRACE} to announce themselves (the JVMs start together, but not at the same instant); a lane that is not in the
- * run costs the later ones that much once. A file whose JVM died is no longer locked: it is removed and does not count.
+ * until {@link #GRACE} after its JVM started to announce themselves (surefire starts the test JVMs together, and each
+ * reaches its discovery a second or two later, not at the same instant); a lane that is not in the run costs the later
+ * ones the rest of that once. Surefire also discovers each lane in Maven's own JVM, one after the other, to see that it
+ * holds tests: that JVM started long before, so it never waits there. A file whose JVM died is no longer locked: it is
+ * removed and does not count.
  */
 public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
 
-    /** How long a lane after the first turn waits for the earlier turns to announce themselves. */
-    static final Duration GRACE = Duration.ofMillis(1500);
+    /** Until when after its JVM's start a lane after the first turn waits for the earlier turns to announce themselves. */
+    static final Duration GRACE = Duration.ofSeconds(5);
 
     private static final Duration POLL = Duration.ofMillis(50);
 
@@ -75,12 +79,12 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
         }
     }
 
-    /** Takes the lock once no lane of an earlier turn waits or discovers (and, after the first turn, the grace is over). */
+    /** Takes the lock once no lane of an earlier turn waits or discovers (and, after the first turn, the JVM's grace is over). */
     private static FileLock awaitTurn(FileChannel channel, OptionalInt turn) throws IOException, InterruptedException {
-        long graceEnds = System.nanoTime() + GRACE.toNanos();
+        Instant graceEnds = ProcessHandle.current().info().startInstant().orElseGet(Instant::now).plus(GRACE);
         while (true) {
             FileLock taken = channel.lock();
-            if (turn.isEmpty() || !mustWait(turn.getAsInt(), earlierTurnWaits(turnsFolder(), turn.getAsInt()), System.nanoTime() - graceEnds < 0)) {
+            if (turn.isEmpty() || !mustWait(turn.getAsInt(), earlierTurnWaits(turnsFolder(), turn.getAsInt()), Instant.now().isBefore(graceEnds))) {
                 return taken;
             }
             taken.release();

@@ -120,7 +120,7 @@ class OneDiscoveryAtATimeTest {
         CompletableFuture<Void> discovering;
         try (FileChannel c = FileChannel.open(earlier, StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = c.lock()) {
             discovering = CompletableFuture.runAsync(() -> listener.launcherDiscoveryStarted(probe));
-            long waitMillis = OneDiscoveryAtATime.GRACE.toMillis() + 1000;
+            long waitMillis = 3000;
             assertThatThrownBy(() -> discovering.get(waitMillis, TimeUnit.MILLISECONDS)).as("ProbeLane (turn 3) waits for turn 1")
                     .isInstanceOf(TimeoutException.class);
             assertThat(OneDiscoveryAtATime.turnsFolder().resolve("turn-3-" + ProcessHandle.current().pid())).as("and says so").exists();
