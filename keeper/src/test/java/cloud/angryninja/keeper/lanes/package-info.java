@@ -11,6 +11,7 @@
  * starts none. Every test class is in exactly one lane ({@code TestTiersTest} fails naming a class no lane runs, or one
  * two lanes run); a new package goes into the lane that ends first. The lanes that start an application discover one
  * at a time in the order of their {@code DiscoveryTurn}, the longest first, so a lane's start does not depend on which
- * JVM came first; they are balanced by their measured time for that order (docs/development.md, "Lanes"). {@code -Dtest=SomeTest} runs the classes named, without the lanes.
+ * JVM came first; they are balanced by their measured time for that order (docs/development.md, "Lanes").
+ * {@code -Dtest=SomeTest} runs the classes named, without the lanes.
  */
 package cloud.angryninja.keeper.lanes;

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.discovery.ClassSelector;
@@ -47,6 +49,9 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
     static final Duration GRACE = Duration.ofSeconds(5);
 
     private static final Duration POLL = Duration.ofMillis(50);
+
+    /** {@code turn-<turn>-<pid>}. */
+    private static final Pattern TURN_FILE = Pattern.compile("turn-(\\d{1,9})-\\d+");
 
     private static int depth;
     private static FileChannel channel;
@@ -104,9 +109,9 @@ public final class OneDiscoveryAtATime implements LauncherDiscoveryListener {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "turn-*")) {
             for (Path f : files) {
-                String[] parts = f.getFileName().toString().split("-");
-                if (parts.length != 3 || f.equals(turnFile) || Integer.parseInt(parts[1]) >= turn) {
-                    continue;
+                Matcher name = TURN_FILE.matcher(f.getFileName().toString());
+                if (!name.matches() || Integer.parseInt(name.group(1)) >= turn) {
+                    continue; // not a turn file, or this lane's own turn or a later one
                 }
                 try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
                     FileLock free = c.tryLock();

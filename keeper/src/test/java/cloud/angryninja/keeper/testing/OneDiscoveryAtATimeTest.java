@@ -101,6 +101,8 @@ class OneDiscoveryAtATimeTest {
         Path stale = Files.createFile(folder.resolve("turn-1-4242"));
         assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 2)).as("nobody holds it").isFalse();
         assertThat(stale).doesNotExist();
+        Files.createFile(folder.resolve("turn-notes-1"));
+        assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 2)).as("a file of another name is no turn").isFalse();
         try (FileChannel c = FileChannel.open(folder.resolve("turn-2-4343"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = c.lock()) {
             assertThat(OneDiscoveryAtATime.earlierTurnWaits(folder, 3)).isTrue();
